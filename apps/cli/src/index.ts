@@ -1,0 +1,2 @@
+/** @maxllm/cli: placeholder until the package lands. */
+export const packageName = '@maxllm/cli';

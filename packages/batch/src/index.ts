@@ -1,0 +1,2 @@
+/** @maxllm/batch: placeholder until the package lands. */
+export const packageName = '@maxllm/batch';

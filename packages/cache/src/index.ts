@@ -1,0 +1,2 @@
+/** @maxllm/cache: placeholder until the package lands. */
+export const packageName = '@maxllm/cache';

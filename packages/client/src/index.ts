@@ -1,0 +1,2 @@
+/** @maxllm/client: placeholder until the package lands. */
+export const packageName = '@maxllm/client';

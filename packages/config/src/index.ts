@@ -1,0 +1,2 @@
+/** @maxllm/config: placeholder until the package lands. */
+export const packageName = '@maxllm/config';

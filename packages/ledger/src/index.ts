@@ -1,0 +1,2 @@
+/** @maxllm/ledger: placeholder until the package lands. */
+export const packageName = '@maxllm/ledger';

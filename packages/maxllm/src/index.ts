@@ -1,0 +1,2 @@
+/** maxllm: placeholder until the package lands. */
+export const packageName = 'maxllm';

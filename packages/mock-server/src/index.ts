@@ -1,0 +1,2 @@
+/** @maxllm/mock-server: placeholder until the package lands. */
+export const packageName = '@maxllm/mock-server';

@@ -1,0 +1,2 @@
+/** @maxllm/ratelimit: placeholder until the package lands. */
+export const packageName = '@maxllm/ratelimit';

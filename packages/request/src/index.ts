@@ -1,0 +1,2 @@
+/** @maxllm/request: placeholder until the package lands. */
+export const packageName = '@maxllm/request';
