@@ -1,2 +1,20 @@
-/** @maxllm/request: placeholder until the package lands. */
-export const packageName = '@maxllm/request';
+export { RequestError, InvalidRequestError, OutputValidationError } from './errors';
+export type {
+  ChatMessage,
+  CompleteRequest,
+  Endpoint,
+  ModelMode,
+  PreparedRequest,
+  RequestTarget,
+  Usage,
+} from './types';
+export { prepareRequest, type PrepareOptions } from './prepare-request';
+export { buildMessages, contentText } from './messages';
+export { normaliseTokenParams } from './token-params';
+export { zodResponseFormat, type JsonSchemaResponseFormat } from './response-format';
+export { parseJsonLenient } from './parse-json-lenient';
+export { parseStructured } from './structured';
+export { extractResult, completionText, isCacheable } from './extract-result';
+export { readUsage } from './usage';
+export { keyInput, KEY_INPUT_VERSION, UNKEYED_PARAMS } from './key-input';
+export { snapshot } from './snapshot';

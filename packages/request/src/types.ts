@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+
+/** One chat message as the OpenAI API takes it (content may be a string, parts, or null for tool-call turns). */
+export interface ChatMessage {
+  role: string;
+  content?: unknown;
+  [field: string]: unknown;
+}
+
+/** What kind of endpoint a model is called through. */
+export type ModelMode = 'chat' | 'embedding' | 'completion';
+
+/** Everything `complete()` accepts. Fields not named here are SDK parameters and are sent as they are. */
+export interface CompleteRequest {
+  /** Model alias, resolved through the config. */
+  model?: string;
+  /** The user prompt (chat), the prompt(s) (completions), or the input(s) (embeddings). */
+  prompt?: string | string[];
+  /** A system message put first. */
+  systemPrompt?: string;
+  /** Messages put between the system message and the prompt. */
+  historyMessages?: ChatMessage[];
+  /** The whole message list; when given, `prompt`, `systemPrompt` and `historyMessages` are not used. */
+  messages?: ChatMessage[];
+  /** Embeddings: an alias of `prompt`. */
+  input?: string | string[];
+  /** Send `response_format: { type: "json_object" }`; the result stays a string. @default false */
+  jsonMode?: boolean;
+  /** A zod schema: sent as a strict `json_schema` response format; the result is the parsed, validated value. */
+  jsonFormat?: z.ZodType;
+  /** Return the SDK response instead of the extracted result. @default false */
+  raw?: boolean;
+  /** Neither read nor write the cache for this call. @default false */
+  force?: boolean;
+  /** Anything: returned with the result and attached to any error. */
+  meta?: unknown;
+  /** A truthy flag gives this call its own cache entries; falsy values mean no flag. */
+  requestFlag?: unknown;
+  /** Cancels the call (and its wait for rate-limit capacity). */
+  signal?: AbortSignal;
+  /** Force the endpoint; by default it follows the model's mode. */
+  callMethod?: ModelMode;
+  /** Any other SDK parameter: temperature, max_tokens, tools, dimensions, ... */
+  [param: string]: unknown;
+}
+
+/** The resolved model a request is prepared for (a subset of `ResolvedModel` from `@maxllm/config`). */
+export interface RequestTarget {
+  /** API model id sent to the provider. */
+  model: string;
+  /** Identity of the model: the cache namespace. */
+  uniqueName: string;
+  /** Base URL; part of the cache key (two providers may answer the same model id differently). */
+  apiBase?: string | undefined;
+  mode: ModelMode;
+}
+
+/** Endpoint paths, as the Batch API names them. */
+export type Endpoint = '/v1/chat/completions' | '/v1/embeddings' | '/v1/completions';
+
+/** A request ready to send: its body, its cache key and how to read its answer. */
+export interface PreparedRequest {
+  kind: ModelMode;
+  endpoint: Endpoint;
+  /** Exactly the SDK parameters to send (a snapshot: later changes to the caller's objects do not reach it). */
+  body: Record<string, unknown>;
+  /** SDK request options (`timeout`, in ms) that are not part of the body or the key. */
+  requestOptions: { timeout?: number };
+  /** Versioned SHA-256 of everything that changes the answer. */
+  cacheKey: string;
+  /** Cache namespace: the model's unique name. */
+  namespace: string;
+  schema: z.ZodType | undefined;
+  jsonMode: boolean;
+  raw: boolean;
+  /** The output cap the caller asked for, if any. */
+  maxTokens: number | undefined;
+  /** The user prompt text (first 200 characters), for ledger previews. */
+  promptPreview: string;
+  /** The system prompt text (first 200 characters), for ledger previews. */
+  systemPreview: string;
+}
+
+/** Token usage read from a response. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+}
