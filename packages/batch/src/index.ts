@@ -1,2 +1,34 @@
-/** @maxllm/batch: placeholder until the package lands. */
-export const packageName = '@maxllm/batch';
+export { openBatch } from './open-batch';
+export type { BatchHandle, OpenBatchOptions, RetryOptions, RetrySummary, WaitOptions } from './open-batch';
+export type {
+  BatchLimits,
+  BatchProgress,
+  BatchResult,
+  BatchState,
+  Clock,
+  JobRecord,
+  JobStatus,
+  Logger,
+  RequestCounts,
+} from './types';
+export type { TaskRecord } from './task-log';
+export type {
+  BatchCache,
+  BatchCacheEntry,
+  BatchCallRecord,
+  BatchConfig,
+  BatchLedger,
+  BatchModel,
+} from './dependencies';
+export { combineJobStates } from './job-state';
+export { formatProgress } from './format-progress';
+export {
+  BatchError,
+  BatchStateError,
+  BatchWorkspaceError,
+  BatchRequestError,
+  BatchJobFailedError,
+  BatchItemMissingError,
+  BatchItemError,
+  BatchDownloadError,
+} from './errors';

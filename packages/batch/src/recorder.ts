@@ -1,0 +1,117 @@
+import { completionText, isCacheable, readUsage } from '@maxllm/request';
+import type { PreparedRequest } from '@maxllm/request';
+import type { ZodType } from 'zod';
+import type { BatchCache, BatchCallRecord, BatchLedger, BatchModel } from './dependencies';
+import type { TaskRecord } from './task-log';
+import type { Clock, Logger } from './types';
+
+/** What writing answers to the cache and the ledger needs. */
+export interface Recorder {
+  cache: BatchCache;
+  ledger: BatchLedger;
+  model: BatchModel;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Rebuilds the prepared request of a stored task (the zod schema, when known, is not stored: pass it). */
+export function preparedOf(task: TaskRecord, schema: ZodType | undefined): PreparedRequest {
+  return {
+    kind: task.kind,
+    endpoint: task.endpoint,
+    body: task.body,
+    requestOptions: {},
+    cacheKey: task.cacheKey,
+    namespace: task.namespace,
+    schema,
+    jsonMode: task.jsonMode,
+    raw: task.raw,
+    maxTokens: task.maxTokens ?? undefined,
+    promptPreview: task.promptPreview,
+    systemPreview: task.systemPreview,
+  };
+}
+
+/** The key version a cache key carries (`v2:...` → 2), 1 when it has none. */
+export function keyVersionOf(key: string): number {
+  const match = /^v(\d+)[:_-]/.exec(key);
+  return match ? Number(match[1]) : 1;
+}
+
+/**
+ * Records one answer the API gave: into the cache under the task's key (only when it is valid and cacheable, so a
+ * later `complete()` for the same request is a hit) and into the ledger.
+ */
+export async function recordAnswer(
+  recorder: Recorder,
+  task: TaskRecord,
+  prepared: PreparedRequest,
+  response: unknown,
+  facts: { valid: boolean; batch: boolean; requestId?: string | undefined },
+): Promise<void> {
+  const usage = readUsage(response);
+  if (facts.valid && isCacheable(prepared, response)) {
+    try {
+      await recorder.cache.set(task.namespace, task.cacheKey, {
+        response,
+        meta: {
+          createdAt: recorder.clock.now(),
+          model: recorder.model.model,
+          usage,
+          keyVersion: keyVersionOf(task.cacheKey),
+        },
+      });
+    } catch (error) {
+      recorder.logger.warn(`Could not cache the answer of request ${task.customId}: ${String(error)}`);
+    }
+  }
+  recorder.ledger.record({
+    ...base(recorder, task, facts.batch),
+    completion: safeText(prepared, response),
+    ...(usage ? { usage } : {}),
+    cacheHit: false,
+    status: facts.valid ? 'ok' : 'OutputValidationError',
+    ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
+  });
+}
+
+/** Records an answer served from the cache at enqueue time (a hit: counted, not charged). */
+export function recordCacheHit(recorder: Recorder, task: TaskRecord, prepared: PreparedRequest): void {
+  const usage = readUsage(task.response);
+  recorder.ledger.record({
+    ...base(recorder, task, true),
+    completion: safeText(prepared, task.response),
+    ...(usage ? { usage } : {}),
+    cacheHit: true,
+    status: 'ok',
+  });
+}
+
+/** Records a request the API answered with an error. */
+export function recordFailure(recorder: Recorder, task: TaskRecord, status: string, batch: boolean): void {
+  recorder.ledger.record({ ...base(recorder, task, batch), cacheHit: false, status });
+}
+
+function base(
+  recorder: Recorder,
+  task: TaskRecord,
+  batch: boolean,
+): Omit<BatchCallRecord, 'cacheHit' | 'status'> {
+  return {
+    model: recorder.model.model,
+    uniqueName: recorder.model.uniqueName,
+    timestamp: new Date(recorder.clock.now()),
+    systemPrompt: task.systemPreview,
+    prompt: task.promptPreview,
+    batch,
+    prices: recorder.model.prices,
+  };
+}
+
+function safeText(prepared: PreparedRequest, response: unknown): string {
+  try {
+    return completionText(prepared, response);
+  } catch {
+    return '';
+  }
+}
