@@ -1,0 +1,101 @@
+/** Metadata stored with every answer. */
+export interface CacheEntryMeta {
+  /** When the answer was made. @unit ms since the epoch */
+  createdAt: number;
+  /** API model id that answered. */
+  model: string;
+  /** The response's `usage` block as the API returned it, if any. */
+  usage?: unknown;
+  /** {@link CACHE_KEY_VERSION} of the key the entry was stored under. */
+  keyVersion: number;
+}
+
+/** What the cache stores: the API's JSON response as returned (never a class instance) plus small metadata. */
+export interface CacheEntry {
+  /** The response body as the API returned it (plain JSON). */
+  response: unknown;
+  /** Small metadata. */
+  meta: CacheEntryMeta;
+}
+
+/** Options for {@link ResponseCache.set}. */
+export interface CacheSetOptions {
+  /**
+   * Time to live: after this long the entry reads as a miss, and `prune()` removes it.
+   * @unit ms
+   * @default the cache's `ttlMs` (no expiry)
+   */
+  ttlMs?: number;
+}
+
+/** Entry count and size of one namespace. */
+export interface NamespaceStats {
+  /** Entries, expired ones included. */
+  entries: number;
+  /** Sum of the stored JSON sizes. @unit bytes */
+  bytes: number;
+  /** Entries whose TTL has passed (removed by the next `prune()`). */
+  expired: number;
+}
+
+/** Result of {@link ResponseCache.stats}. */
+export interface CacheStats extends NamespaceStats {
+  /** The same figures per namespace (model unique name). */
+  namespaces: Record<string, NamespaceStats>;
+}
+
+/** Result of {@link ResponseCache.verify}: `cacache.verify`'s report. */
+export interface CacheVerifyReport {
+  /** Content files whose integrity checked out. */
+  verifiedContent: number;
+  /** Content files removed (corrupt or unreferenced). */
+  reclaimedCount: number;
+  /** Bytes removed. @unit bytes */
+  reclaimedSize: number;
+  /** Content files that failed their integrity check. */
+  badContentCount: number;
+  /** Bytes kept. @unit bytes */
+  keptSize: number;
+  /** Index entries whose content was missing (removed). */
+  missingContent: number;
+  /** Index entries removed. */
+  rejectedEntries: number;
+  /** Index entries seen. */
+  totalEntries: number;
+}
+
+/** Options for {@link ResponseCache.prune}. */
+export interface PruneOptions {
+  /**
+   * Remove entries stored more than this long ago. Expired entries are always removed.
+   * @unit ms
+   * @default only expired entries are removed
+   */
+  olderThan?: number;
+}
+
+/** The response cache: one namespace per model unique name, keys from {@link cacheKey}. */
+export interface ResponseCache {
+  /**
+   * The entry stored under `key`, or `undefined` on a miss. An expired entry is a miss; a corrupt one (content that
+   * fails its integrity check, a damaged index line, JSON that is not an entry) is removed and is a miss.
+   */
+  get(namespace: string, key: string): Promise<CacheEntry | undefined>;
+  /** Stores (or overwrites) the entry under `key`. Visible to other processes once the promise resolves. */
+  set(namespace: string, key: string, entry: CacheEntry, options?: CacheSetOptions): Promise<void>;
+  /** Removes one entry (no error when absent). */
+  delete(namespace: string, key: string): Promise<void>;
+  /** Entries and bytes, in total and per namespace (reads the whole index: for the CLI, not a hot path). */
+  stats(): Promise<CacheStats>;
+  /**
+   * `cacache.verify`: checks every content file, drops corrupt and unreferenced content and dangling index lines.
+   * Run it while no other process writes to the cache.
+   */
+  verify(): Promise<CacheVerifyReport>;
+  /** Removes every entry of `namespace`, or the whole cache when omitted. */
+  clear(namespace?: string): Promise<void>;
+  /** Removes expired entries and, with `olderThan`, entries stored before `now - olderThan`. Returns the count. */
+  prune(options?: PruneOptions): Promise<number>;
+  /** Drops the in-memory layer. The disk store stays as it is; the cache remains usable. */
+  close(): Promise<void>;
+}
