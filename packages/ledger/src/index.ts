@@ -1,2 +1,14 @@
-/** @maxllm/ledger: placeholder until the package lands. */
-export const packageName = '@maxllm/ledger';
+export { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
+export type { CallRecord, CallUsage, PriceOverrides } from './call-record.js';
+export { priceCall, batchPriceFactor, type CallCost } from './price-call.js';
+export { resolvePrices, type ResolvedPrices } from './resolve-prices.js';
+export { priceDataSource } from './price-data.js';
+export { emptyModelCallStatus, type CallStatus, type ModelCallStatus } from './call-status.js';
+export { formatCallStatus } from './format-call-status.js';
+export { diffCallStatus } from './diff-call-status.js';
+export { summarizeLedger, type LedgerSummaryRow, type SummarizeLedgerOptions } from './summarize-ledger.js';
+export { ledgerColumns, type LedgerColumn } from './columns.js';
+export { parseCsvLine } from './parse-csv-line.js';
+export { LedgerError, LedgerClosedError, LedgerWriteError } from './errors.js';
+export { stderrLogger, type Logger } from './logger.js';
+export { systemClock, type Clock } from './clock.js';

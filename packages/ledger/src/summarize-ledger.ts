@@ -1,0 +1,126 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ledgerColumns, type LedgerColumn } from './columns.js';
+import type { Logger } from './logger.js';
+import { parseCsvLine } from './parse-csv-line.js';
+
+/** Options of `summarizeLedger`. */
+export interface SummarizeLedgerOptions {
+  /** Group rows by model unique name or by UTC day (`YYYY-MM-DD`). */
+  by: 'model' | 'day';
+  /** Only rows with a timestamp at or after this instant. @default all rows */
+  since?: Date;
+  /** Told how many malformed lines were skipped. @default none */
+  logger?: Logger;
+}
+
+/** Totals of one group of ledger rows. */
+export interface LedgerSummaryRow {
+  /** Unique name (falls back to the `model` column) or UTC day `YYYY-MM-DD`. */
+  key: string;
+  /** Rows in the group. */
+  calls: number;
+  /** Rows with `cache_hit=yes`. */
+  hits: number;
+  /** Rows whose status is not `ok`. */
+  errors: number;
+  /** @unit tokens */
+  inputTokens: number;
+  /** @unit tokens */
+  cachedInputTokens: number;
+  /** @unit tokens */
+  outputTokens: number;
+  /** @unit tokens */
+  reasoningTokens: number;
+  /** Money spent: cost of rows that were not cache hits and had a known cost. @unit USD */
+  costUsd: number;
+  /** Money saved: cost of cache-hit rows. @unit USD */
+  savedUsd: number;
+  /** Rows with tokens but an empty cost (unknown price): `costUsd` is a lower bound when this is non-zero. */
+  unpricedCalls: number;
+}
+
+/**
+ * Streams a ledger CSV line by line (bounded memory whatever its size) and totals it per model or per day,
+ * sorted by key. Columns are found by the header's names, so files from older versions still read.
+ * A missing file gives an empty array.
+ */
+export async function summarizeLedger(
+  path: string,
+  options: SummarizeLedgerOptions,
+): Promise<LedgerSummaryRow[]> {
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  const opened = await new Promise<boolean>((resolve, reject) => {
+    stream.once('ready', () => resolve(true));
+    stream.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? resolve(false) : reject(error),
+    );
+  });
+  if (!opened) return [];
+  const since = options.since?.toISOString();
+  const groups = new Map<string, LedgerSummaryRow>();
+  let index: Record<LedgerColumn, number> | undefined;
+  let headerLine = '';
+  let skipped = 0;
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    if (line === '') continue;
+    if (index === undefined) {
+      const names = parseCsvLine(line) ?? [];
+      index = Object.fromEntries(ledgerColumns.map((column) => [column, names.indexOf(column)])) as Record<
+        LedgerColumn,
+        number
+      >;
+      headerLine = line;
+      continue;
+    }
+    if (line === headerLine) continue;
+    const fields = parseCsvLine(line);
+    if (fields === undefined || fields.length < 2) {
+      skipped += 1;
+      continue;
+    }
+    const field = (column: LedgerColumn): string => fields[index![column]] ?? '';
+    const timestamp = field('timestamp');
+    if (since !== undefined && !(timestamp >= since)) continue;
+    const key = options.by === 'day' ? timestamp.slice(0, 10) : field('unique_name') || field('model');
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = {
+        key,
+        calls: 0,
+        hits: 0,
+        errors: 0,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        outputTokens: 0,
+        reasoningTokens: 0,
+        costUsd: 0,
+        savedUsd: 0,
+        unpricedCalls: 0,
+      };
+      groups.set(key, group);
+    }
+    const hit = field('cache_hit') === 'yes';
+    group.calls += 1;
+    if (hit) group.hits += 1;
+    const status = field('status');
+    if (status !== '' && status !== 'ok') group.errors += 1;
+    group.inputTokens += number(field('input_tokens'));
+    group.cachedInputTokens += number(field('cached_input_tokens'));
+    group.outputTokens += number(field('output_tokens'));
+    group.reasoningTokens += number(field('reasoning_tokens'));
+    const cost = field('cost_total_usd');
+    if (cost === '') {
+      if (field('input_tokens') !== '') group.unpricedCalls += 1;
+    } else if (hit) group.savedUsd += number(cost);
+    else group.costUsd += number(cost);
+  }
+  if (skipped > 0) options.logger?.warn(`Skipped ${skipped} malformed line(s) in the ledger ${path}.`);
+  return [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function number(text: string): number {
+  if (text === '') return 0;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : 0;
+}
