@@ -1,2 +1,3 @@
-/** @maxllm/cli: placeholder until the package lands. */
-export const packageName = '@maxllm/cli';
+import { run } from './main.js';
+
+await run();

@@ -1,0 +1,75 @@
+import { inspect } from 'node:util';
+import { CliError, ExitCode } from './errors.js';
+import { redactSecrets } from './redact.js';
+
+/** What the CLI prints for a failure and the code it exits with. */
+export interface FormattedError {
+  /** One line (without the `maxllm: ` prefix) for the user. */
+  message: string;
+  /** Stack and causes, for `--verbose`. */
+  details: string;
+  /** The process exit code. */
+  exitCode: number;
+}
+
+/** Class names (from the MaxLLM packages) whose errors mean "fix your configuration": exit code 3. */
+const configErrorPattern = /^Config|Config[A-Z]?\w*Error$/;
+
+function errorName(error: Error): string {
+  return error.name === 'Error' ? error.constructor.name : error.name;
+}
+
+function isConfigError(error: Error): boolean {
+  for (let proto: unknown = error; proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? '';
+    if (configErrorPattern.test(name)) return true;
+  }
+  return configErrorPattern.test(error.name);
+}
+
+function httpStatus(error: Error): number | undefined {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function chain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth += 1) {
+    if (current instanceof Error) {
+      parts.push(
+        depth === 0 ? (current.stack ?? String(current)) : `Caused by: ${current.stack ?? String(current)}`,
+      );
+      current = current.cause;
+    } else {
+      parts.push(`${depth === 0 ? '' : 'Caused by: '}${inspect(current)}`);
+      current = undefined;
+    }
+  }
+  return parts.join('\n');
+}
+
+/** Turns anything thrown by a command into a one-line message, verbose details and an exit code. */
+export function formatError(error: unknown): FormattedError {
+  if (!(error instanceof Error)) {
+    return { message: redactSecrets(inspect(error)), details: '', exitCode: ExitCode.failure };
+  }
+  const firstLine = error.message.trim().split('\n')[0] ?? '';
+  const rest = error.message.trim().split('\n').slice(1).join('\n');
+  let exitCode: number = ExitCode.failure;
+  let prefix = '';
+  if (CliError.isInstance(error)) {
+    exitCode = error.exitCode;
+  } else if (isConfigError(error)) {
+    exitCode = ExitCode.config;
+  } else if (error.name === 'AbortError') {
+    exitCode = ExitCode.interrupted;
+  } else {
+    const status = httpStatus(error);
+    prefix = status === undefined ? `${errorName(error)}: ` : `${errorName(error)} (HTTP ${status}): `;
+  }
+  const message = redactSecrets(
+    `${prefix}${firstLine}${rest ? ` (${rest.replace(/\s*\n\s*/g, '; ')})` : ''}`,
+  );
+  return { message, details: redactSecrets(chain(error)), exitCode };
+}

@@ -1,0 +1,36 @@
+import { CommanderError } from 'commander';
+import { ExitCode } from './errors.js';
+import { formatError } from './format-error.js';
+import { createProgram } from './program.js';
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+/** Runs the CLI with `argv` (as `process.argv`) and returns the exit code. Never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (or the help / version text).
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const formatted = formatError(error);
+    process.stderr.write(`maxllm: error: ${formatted.message}\n`);
+    if (verbose) process.stderr.write(`${formatted.details}\n`);
+    else if (formatted.exitCode !== ExitCode.usage)
+      process.stderr.write('(run with --verbose for details)\n');
+    return formatted.exitCode;
+  }
+}
+
+/** Entry point: runs `main` and exits once stdout and stderr are flushed (open sockets or timers cannot hang it). */
+export async function run(): Promise<void> {
+  const code = await main(process.argv);
+  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  process.exit(code);
+}
