@@ -1,2 +1,20 @@
-/** @maxllm/config: placeholder until the package lands. */
-export const packageName = '@maxllm/config';
+export { loadConfig } from './load-config.js';
+export type { LoadConfigOptions } from './load-config.js';
+export { parseConfig } from './parse-config.js';
+export type { ParseConfigOptions } from './parse-config.js';
+export type { MaxllmConfig, ModelMode, ResolvedModel } from './types.js';
+export {
+  ConfigError,
+  ConfigNotFoundError,
+  ConfigParseError,
+  ConfigSchemaError,
+  MissingEnvVarError,
+  ModelNotFoundError,
+} from './errors.js';
+export type { ConfigIssue, SourcePosition } from './errors.js';
+export { redactKey, redactUrl } from './redact-key.js';
+export { matchScore, findBestMatch } from './match.js';
+export { defaultLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { resolveHome, homePaths } from './home.js';
+export type { Env, MaxllmPaths, ResolveHomeOptions } from './home.js';

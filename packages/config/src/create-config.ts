@@ -1,0 +1,187 @@
+import type { z } from 'zod';
+import { resolveEnvRef } from './env-ref.js';
+import { ConfigSchemaError } from './errors.js';
+import type { ConfigIssue } from './errors.js';
+import type { Env } from './home.js';
+import { homePaths } from './home.js';
+import type { Logger } from './logger.js';
+import { countStars } from './match.js';
+import { builtInDefaultLimits } from './rate-limit.js';
+import type { RateLimitSection } from './rate-limit.js';
+import { resolveModelEntry } from './resolve-model.js';
+import type { ModelEntry } from './resolve-model.js';
+import { configFileSchema, knownKeys, modelEntrySchema } from './schema.js';
+import type { MaxllmConfig, ResolvedModel } from './types.js';
+import type { KeyPath } from './yaml-source.js';
+import { formatKeyPath } from './yaml-source.js';
+
+/** Inputs of {@link createConfig}. */
+export interface CreateConfigContext {
+  /** File path or source name; `undefined` for the built-in default. */
+  file: string | undefined;
+  locate: (path: KeyPath) => { line: number; column: number };
+  env: Env;
+  home: string;
+  logger: Logger;
+  /** Warnings found before (YAML parser warnings). */
+  warnings: readonly string[];
+}
+
+const typeName = (value: unknown): string =>
+  value === undefined
+    ? 'nothing'
+    : value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'a list'
+        : typeof value === 'object'
+          ? 'a mapping'
+          : `a ${typeof value}`;
+
+const expectedName: Record<string, string> = { array: 'a list', object: 'a mapping', nonoptional: 'a value' };
+
+function valueAt(data: unknown, path: KeyPath): unknown {
+  let value = data;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}
+
+/** The built-in default used when no file exists: one `"*"` model using `$OPENAI_API_KEY` / `$OPENAI_API_BASE`. */
+export const builtInDefaultConfig = {
+  model_list: [{ model_name: '*', litellm_params: { model: '*', api_key: 'os.environ/OPENAI_API_KEY' } }],
+};
+
+/** Validates plain config data (from YAML or the built-in default) and builds the {@link MaxllmConfig}. */
+export function createConfig(data: unknown, context: CreateConfigContext): MaxllmConfig {
+  const file = context.file ?? '(built-in default)';
+  const issues: ConfigIssue[] = [];
+  const warnings = [...context.warnings];
+  const warned = new Set<string>();
+  const issue = (path: KeyPath, message: string) =>
+    issues.push({ file, keyPath: formatKeyPath(path), ...context.locate(path), message });
+  const zodIssues = (error: z.ZodError, root: KeyPath, rootData: unknown) => {
+    for (const zodIssue of error.issues) {
+      const path = [...root, ...(zodIssue.path as (string | number)[])];
+      const value = valueAt(rootData, zodIssue.path as (string | number)[]);
+      if (zodIssue.code !== 'invalid_type') issue(path, zodIssue.message);
+      else if (value === undefined && path.at(-1) === 'model')
+        issue(path, 'is required (write `model: ~` to send the requested name as the model)');
+      else if (value === undefined) issue(path, 'is required');
+      else
+        issue(
+          path,
+          `expected ${expectedName[zodIssue.expected] ?? `a ${zodIssue.expected}`}, got ${typeName(value)}`,
+        );
+    }
+  };
+  const unknownKeys = (value: unknown, path: KeyPath, known: readonly string[]) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) {
+      if (known.includes(key)) continue;
+      const { line, column } = context.locate([...path, key]);
+      if (warned.has(`${line}:${column}:${key}`)) continue;
+      warned.add(`${line}:${column}:${key}`);
+      warnings.push(`${file}:${line}:${column}: unknown key ${formatKeyPath([...path, key])} ignored`);
+    }
+  };
+
+  if (data === null || data === undefined) {
+    throw new ConfigSchemaError([
+      {
+        file,
+        keyPath: '',
+        line: 1,
+        column: 1,
+        message:
+          'the file is empty; expected a mapping with model_list and rate_limit (delete the file to use the built-in default)',
+      },
+    ]);
+  }
+  const parsed = configFileSchema.safeParse(data);
+  if (!parsed.success) {
+    zodIssues(parsed.error, [], data);
+    throw new ConfigSchemaError(issues as [ConfigIssue, ...ConfigIssue[]]);
+  }
+  const root = parsed.data;
+  unknownKeys(root, [], knownKeys.root);
+  unknownKeys(root.rate_limit, ['rate_limit'], knownKeys.rateLimit);
+  unknownKeys(root.ledger, ['ledger'], knownKeys.ledger);
+  for (const list of ['default', 'custom_limits'] as const) {
+    root.rate_limit?.[list]?.forEach((item, index) =>
+      unknownKeys(item, ['rate_limit', list, index], knownKeys.rateLimitEntry),
+    );
+  }
+
+  const entries: ModelEntry[] = [];
+  (root.model_list ?? builtInDefaultConfig.model_list).forEach((item, index) => {
+    const path = ['model_list', index];
+    if (item !== null && typeof item === 'object' && !Array.isArray(item) && !('model_name' in item)) return;
+    const entry = modelEntrySchema.safeParse(item);
+    if (!entry.success) return zodIssues(entry.error, path, item);
+    unknownKeys(entry.data, path, knownKeys.modelEntry);
+    unknownKeys(entry.data.litellm_params, [...path, 'litellm_params'], knownKeys.litellmParams);
+    const { model_name: pattern, litellm_params: params } = entry.data;
+    if (params.kvcache_tokens != null) {
+      warnings.push(
+        `${file}: ${formatKeyPath([...path, 'litellm_params', 'kvcache_tokens'])} is not supported; ignored`,
+      );
+    }
+    for (const key of ['model', 'model_unique_name'] as const) {
+      const value = params[key];
+      if (value == null || countStars(value) === 0 || countStars(value) === countStars(pattern)) continue;
+      warnings.push(
+        `${file}: ${formatKeyPath([...path, 'litellm_params', key])} has ${countStars(value)} '*' but model_name '${pattern}' has ${countStars(pattern)}; resolving it will fail`,
+      );
+    }
+    entries.push({ index, pattern, params });
+  });
+  const [firstIssue] = issues;
+  if (firstIssue) throw new ConfigSchemaError([firstIssue, ...issues.slice(1)]);
+
+  const limits: RateLimitSection = {
+    defaults: root.rate_limit?.default ?? builtInDefaultLimits,
+    customLimits: root.rate_limit?.custom_limits ?? [],
+  };
+  const redisFromEnv = context.env.MAXLLM_REDIS_URL;
+  const redisUrl = redisFromEnv
+    ? resolveEnvRef(redisFromEnv, { env: context.env, file: context.file, keyPath: 'MAXLLM_REDIS_URL' })
+    : root.rate_limit?.redis_url
+      ? resolveEnvRef(root.rate_limit.redis_url, {
+          env: context.env,
+          file: context.file,
+          keyPath: 'rate_limit.redis_url',
+        })
+      : undefined;
+
+  for (const warning of warnings) context.logger.warn(warning);
+  const resolveContext = {
+    entries,
+    limits,
+    env: context.env,
+    file: context.file,
+    locate: context.locate,
+    logger: context.logger,
+  };
+  const resolved = new Map<string, ResolvedModel>();
+  return Object.freeze({
+    source: context.file,
+    home: context.home,
+    paths: Object.freeze(homePaths(context.home)),
+    redisUrl,
+    ledger: Object.freeze({ previews: root.ledger?.previews ?? true }),
+    warnings: Object.freeze(warnings),
+    resolveModel(name: string) {
+      let model = resolved.get(name);
+      if (!model) {
+        model = resolveModelEntry(name, resolveContext);
+        resolved.set(name, model);
+      }
+      return model;
+    },
+    aliases: () => entries.map((entry) => entry.pattern),
+    getEnv: (name: string) => context.env[name],
+  });
+}

@@ -1,0 +1,30 @@
+import { MissingEnvVarError } from './errors.js';
+import type { Env } from './home.js';
+
+const prefix = 'os.environ/';
+
+/** Where a reference sits, for the error message. */
+export interface EnvRefContext {
+  env: Env;
+  file: string | undefined;
+  keyPath: string;
+  model?: string;
+}
+
+/**
+ * Resolves a LiteLLM-style `os.environ/VAR` value to the variable's value; other strings are returned as they are.
+ * An unset or empty variable throws {@link MissingEnvVarError}.
+ */
+export function resolveEnvRef(value: string, context: EnvRefContext): string {
+  if (!value.startsWith(prefix)) return value;
+  const variable = value.slice(prefix.length).trim();
+  const resolved = context.env[variable];
+  if (!resolved) {
+    throw new MissingEnvVarError(variable, {
+      keyPath: context.keyPath,
+      file: context.file,
+      ...(context.model === undefined ? {} : { model: context.model }),
+    });
+  }
+  return resolved;
+}

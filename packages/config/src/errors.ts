@@ -1,0 +1,143 @@
+const marker = Symbol.for('maxllm.error');
+const configMarker = Symbol.for('maxllm.error.config');
+
+/** Base class of every error thrown by `@maxllm/config`. Branded so it survives duplicated installs. */
+export class ConfigError extends Error {
+  /** Brand shared by every MaxLLM error class. */
+  readonly [marker] = true;
+  /** Brand of `@maxllm/config` errors. */
+  readonly [configMarker] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  /**
+   * True when `value` is an error of this class (or a subclass), even one created by another copy of the package:
+   * `ConfigError.isInstance(e)` matches every config error, `MissingEnvVarError.isInstance(e)` only that one.
+   */
+  static isInstance(value: unknown): value is ConfigError {
+    if (!(value instanceof Error) || (value as unknown as Record<symbol, unknown>)[configMarker] !== true)
+      return false;
+    if (this === ConfigError || value instanceof this) return true;
+    for (let proto: unknown = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+      if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
+    }
+    return false;
+  }
+}
+
+/** An explicitly requested config file (`MAXLLM_CONFIG_PATH` or the `path` option) does not exist. */
+export class ConfigNotFoundError extends ConfigError {
+  /** The absolute path that was looked for. */
+  readonly path: string;
+
+  constructor(path: string, origin: string) {
+    super(`${origin} points to ${path}, which does not exist`);
+    this.path = path;
+  }
+}
+
+/** A position in a config file. */
+export interface SourcePosition {
+  /** File path (or the `source` given to `parseConfig`). */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+/** The config file is not valid YAML. */
+export class ConfigParseError extends ConfigError {
+  /** File path (or the `source` given to `parseConfig`). */
+  readonly file: string;
+  /** 1-based line of the problem. */
+  readonly line: number;
+  /** 1-based column of the problem. */
+  readonly column: number;
+
+  constructor(position: SourcePosition, detail: string, options?: { cause?: unknown }) {
+    super(`Invalid YAML in ${position.file}:${position.line}:${position.column}: ${detail}`, options);
+    this.file = position.file;
+    this.line = position.line;
+    this.column = position.column;
+  }
+}
+
+/** One schema problem: where and what. */
+export interface ConfigIssue extends SourcePosition {
+  /** Key path such as `model_list[3].litellm_params.rpm` (empty for the whole document). */
+  keyPath: string;
+  /** What is wrong, never the offending value (it could be a key). */
+  message: string;
+}
+
+/** The YAML is valid but does not match the MaxLLM schema (wrong type, missing key, bad wildcard). */
+export class ConfigSchemaError extends ConfigError {
+  /** File path (or the `source` given to `parseConfig`). */
+  readonly file: string;
+  /** Key path of the first problem, e.g. `model_list[3].litellm_params.rpm`. */
+  readonly keyPath: string;
+  /** 1-based line of the first problem. */
+  readonly line: number;
+  /** 1-based column of the first problem. */
+  readonly column: number;
+  /** Every problem found, first one first. */
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly [ConfigIssue, ...ConfigIssue[]]) {
+    const [first] = issues;
+    const where = first.keyPath ? ` at ${first.keyPath}` : '';
+    const more =
+      issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+    super(`Invalid config ${first.file}:${first.line}:${first.column}${where}: ${first.message}${more}`);
+    this.file = first.file;
+    this.keyPath = first.keyPath;
+    this.line = first.line;
+    this.column = first.column;
+    this.issues = issues;
+  }
+}
+
+/** An `os.environ/VAR` reference names a variable that is unset or empty. Thrown when the model is first resolved. */
+export class MissingEnvVarError extends ConfigError {
+  /** The environment variable that is missing. */
+  readonly variable: string;
+  /** The model name that was being resolved (or `undefined` for a top-level setting). */
+  readonly model: string | undefined;
+  /** Key path of the reference, e.g. `model_list[7].litellm_params.api_key`. */
+  readonly keyPath: string;
+  /** Config file that holds the reference (`undefined` for the built-in default). */
+  readonly file: string | undefined;
+
+  constructor(variable: string, where: { model?: string; keyPath: string; file: string | undefined }) {
+    const neededBy = where.model === undefined ? '' : `model '${where.model}', `;
+    super(
+      `Environment variable ${variable} is not set (needed by ${neededBy}${where.keyPath} in ${where.file ?? 'the built-in default config'})`,
+    );
+    this.variable = variable;
+    this.model = where.model;
+    this.keyPath = where.keyPath;
+    this.file = where.file;
+  }
+}
+
+/** No `model_list` pattern matches the requested model name. */
+export class ModelNotFoundError extends ConfigError {
+  /** The model name that was asked for. */
+  readonly model: string;
+  /** Config file searched (`undefined` for the built-in default). */
+  readonly file: string | undefined;
+
+  constructor(model: string, file: string | undefined, patterns: readonly string[]) {
+    const shown =
+      patterns.slice(0, 10).join(', ') + (patterns.length > 10 ? `, ... (${patterns.length} in all)` : '');
+    super(
+      `No model_list entry in ${file ?? 'the built-in default config'} matches '${model}' (patterns: ${shown || 'none'}; add a "*" entry to catch every name)`,
+    );
+    this.model = model;
+    this.file = file;
+  }
+}

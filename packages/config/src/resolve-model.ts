@@ -1,0 +1,154 @@
+import { resolveEnvRef } from './env-ref.js';
+import { ConfigSchemaError, ModelNotFoundError } from './errors.js';
+import type { Env } from './home.js';
+import type { Logger } from './logger.js';
+import { countStars, findBestMatch, matchCaptures, substituteStars } from './match.js';
+import { resolveLimits } from './rate-limit.js';
+import type { RateLimitSection } from './rate-limit.js';
+import { redactKey } from './redact-key.js';
+import type { LitellmParams } from './schema.js';
+import type { ModelMode, ResolvedModel } from './types.js';
+import type { KeyPath } from './yaml-source.js';
+import { formatKeyPath } from './yaml-source.js';
+
+/** A `model_list` item with a `model_name`. */
+export interface ModelEntry {
+  /** Index in the file's `model_list` (anchor bases included). */
+  index: number;
+  /** The `model_name` pattern. */
+  pattern: string;
+  /** Its validated `litellm_params`. */
+  params: LitellmParams;
+}
+
+/** What {@link resolveModelEntry} needs from the loaded config. */
+export interface ResolveContext {
+  entries: readonly ModelEntry[];
+  limits: RateLimitSection;
+  env: Env;
+  file: string | undefined;
+  locate: (path: KeyPath) => { line: number; column: number };
+  logger: Logger;
+}
+
+const perMillion = (perToken: number | null | undefined) =>
+  perToken == null ? undefined : Number((perToken * 1e6).toPrecision(12));
+
+function wildcardError(
+  context: ResolveContext,
+  entry: ModelEntry,
+  key: 'model' | 'model_unique_name',
+  stars: number,
+) {
+  const path = ['model_list', entry.index, 'litellm_params', key];
+  const expected = countStars(entry.pattern);
+  return new ConfigSchemaError([
+    {
+      file: context.file ?? '(built-in default)',
+      keyPath: formatKeyPath(path),
+      ...context.locate(path),
+      message: `has ${stars} '*' but model_name '${entry.pattern}' has ${expected}; they must have the same number`,
+    },
+  ]);
+}
+
+/** Resolves `name` against the model list (see the package README for every rule). */
+export function resolveModelEntry(name: string, context: ResolveContext): ResolvedModel {
+  const best = findBestMatch(context.entries, name, (entry) => entry.pattern);
+  if (!best) {
+    throw new ModelNotFoundError(
+      name,
+      context.file,
+      context.entries.map((entry) => entry.pattern),
+    );
+  }
+  const entry = best.item;
+  const params = entry.params;
+  const base = ['model_list', entry.index, 'litellm_params'];
+  const refContext = (key: string) => ({
+    env: context.env,
+    file: context.file,
+    keyPath: formatKeyPath([...base, key]),
+    model: name,
+  });
+  const captures = matchCaptures(entry.pattern, name) ?? [];
+  const substitute = (value: string, key: 'model' | 'model_unique_name') => {
+    const stars = countStars(value);
+    if (stars === 0) return value;
+    if (stars !== captures.length) throw wildcardError(context, entry, key, stars);
+    return substituteStars(value, captures);
+  };
+
+  const model =
+    params.model == null ? name : substitute(resolveEnvRef(params.model, refContext('model')), 'model');
+  const uniqueName =
+    params.model_unique_name == null
+      ? model
+      : substitute(
+          resolveEnvRef(params.model_unique_name, refContext('model_unique_name')),
+          'model_unique_name',
+        );
+  const apiKey =
+    params.api_key == null
+      ? context.env.OPENAI_API_KEY
+      : resolveEnvRef(params.api_key, refContext('api_key'));
+  const apiBase =
+    params.api_base === undefined
+      ? context.env.OPENAI_API_BASE || undefined
+      : params.api_base === null
+        ? undefined
+        : resolveEnvRef(params.api_base, refContext('api_base'));
+  const mode: ModelMode = params.mode ?? (model.toLowerCase().includes('embedding') ? 'embedding' : 'chat');
+  const local = params.local ?? false;
+  const limits = resolveLimits(
+    uniqueName,
+    { rpm: params.rpm, tpm: params.tpm, local, embedding: mode === 'embedding' },
+    context.limits,
+  );
+  const concurrency =
+    params.concurrency === null
+      ? Infinity
+      : params.concurrency
+        ? params.concurrency
+        : mode === 'embedding'
+          ? 1000
+          : 500;
+  const prices = {
+    inputPerMillion: params.input_cost_per_million ?? perMillion(params.input_cost_per_token),
+    outputPerMillion: params.output_cost_per_million ?? perMillion(params.output_cost_per_token),
+    cachedInputPerMillion:
+      params.cached_input_cost_per_million ?? perMillion(params.cache_read_input_token_cost),
+  };
+  for (const key of Object.keys(prices) as (keyof typeof prices)[]) {
+    if (prices[key] === undefined) delete prices[key];
+  }
+  const timeoutMs = params.timeout == null ? undefined : Math.round(params.timeout * 1000);
+  const maxRetries = params.max_retries ?? 5;
+  const weight = params.weight ?? 1;
+
+  const describe = () =>
+    `${name} → ${model} (unique name ${uniqueName}, pattern '${entry.pattern}') at ${apiBase ?? 'the SDK default base URL'}, ` +
+    `key ${redactKey(apiKey)}, ${mode}${local ? ', local' : ''}, rpm ${limits.rpm}, tpm ${limits.tpm} ` +
+    `(${limits.matched}), concurrency ${concurrency}, weight ${weight}, max retries ${maxRetries}, ` +
+    `timeout ${timeoutMs === undefined ? 'SDK default' : `${timeoutMs} ms`}`;
+  const resolved: ResolvedModel = Object.freeze({
+    alias: name,
+    pattern: entry.pattern,
+    model,
+    uniqueName,
+    apiBase,
+    apiKey,
+    mode,
+    rpm: limits.rpm,
+    tpm: limits.tpm,
+    concurrency,
+    weight,
+    timeoutMs,
+    maxRetries,
+    local,
+    prices: Object.freeze(prices),
+    describe,
+  });
+  context.logger.debug(`Resolved model ${describe()}`);
+  return resolved;
+}

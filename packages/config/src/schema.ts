@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const positive = z.number().positive('must be a positive number');
+const nonNegative = z.number().nonnegative('must be zero or more');
+const optionalPositive = positive.nullish();
+const optionalPrice = nonNegative.nullish();
+
+/** `litellm_params` of a `model_list` entry. Unknown keys pass through (and produce a warning). */
+export const litellmParamsSchema = z.looseObject({
+  model: z.string().nullable(),
+  model_unique_name: z.string().nullish(),
+  api_base: z.string().nullish(),
+  api_key: z.string().nullish(),
+  rpm: optionalPositive,
+  tpm: optionalPositive,
+  concurrency: z.number().int('must be a whole number').nonnegative('must be zero or more').nullish(),
+  weight: optionalPositive,
+  timeout: optionalPositive,
+  max_retries: z.number().int('must be a whole number').nonnegative('must be zero or more').nullish(),
+  local: z.boolean().nullish(),
+  mode: z.enum(['chat', 'embedding', 'completion'], 'must be one of chat, embedding, completion').nullish(),
+  input_cost_per_million: optionalPrice,
+  output_cost_per_million: optionalPrice,
+  cached_input_cost_per_million: optionalPrice,
+  input_cost_per_token: optionalPrice,
+  output_cost_per_token: optionalPrice,
+  cache_read_input_token_cost: optionalPrice,
+  kvcache_tokens: optionalPositive,
+  custom_llm_provider: z.unknown().optional(),
+});
+
+/** Validated `litellm_params`. */
+export type LitellmParams = z.infer<typeof litellmParamsSchema>;
+
+/** A `model_list` item that has a `model_name` (items without one are YAML anchor bases and are skipped). */
+export const modelEntrySchema = z.looseObject({
+  model_name: z.string(),
+  litellm_params: litellmParamsSchema,
+  model_info: z.unknown().optional(),
+});
+
+/** One `rate_limit.default` or `rate_limit.custom_limits` item. */
+export const rateLimitEntrySchema = z.looseObject({
+  model_name: z.string(),
+  rpm: optionalPositive,
+  tpm: optionalPositive,
+  rpm_upper_bound: optionalPositive,
+  tpm_upper_bound: optionalPositive,
+});
+
+/** Validated rate-limit item. */
+export type RateLimitEntry = z.infer<typeof rateLimitEntrySchema>;
+
+/** The whole file. `model_list` items are validated one by one (see {@link modelEntrySchema}). */
+export const configFileSchema = z.looseObject({
+  model_list: z.array(z.unknown()).optional(),
+  rate_limit: z
+    .looseObject({
+      default: z.array(rateLimitEntrySchema).nullish(),
+      custom_limits: z.array(rateLimitEntrySchema).nullish(),
+      redis_url: z.string().nullish(),
+    })
+    .nullish(),
+  ledger: z.looseObject({ previews: z.boolean().nullish() }).nullish(),
+});
+
+/** Validated file, before `model_list` items are checked. */
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** Keys each mapping may hold; others produce an "unknown key" warning. */
+export const knownKeys = {
+  root: ['model_list', 'rate_limit', 'ledger'],
+  modelEntry: Object.keys(modelEntrySchema.shape),
+  litellmParams: Object.keys(litellmParamsSchema.shape),
+  rateLimit: ['default', 'custom_limits', 'redis_url'],
+  rateLimitEntry: Object.keys(rateLimitEntrySchema.shape),
+  ledger: ['previews'],
+} as const;
