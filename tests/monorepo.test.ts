@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const packageDirs = [
+  ...readdirSync(path.join(root, 'packages')).map((name) => `packages/${name}`),
+  'apps/cli',
+];
+interface Manifest {
+  name: string;
+  private?: boolean;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  exports?: Record<string, unknown>;
+  files?: string[];
+  type?: string;
+}
+const manifests = new Map(
+  packageDirs.map((dir) => [
+    dir,
+    JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as Manifest,
+  ]),
+);
+
+describe('every package is a real package', () => {
+  it.each(packageDirs)('%s has a README, sources, tests and an ESM manifest', (dir) => {
+    const manifest = manifests.get(dir)!;
+    const readme = readFileSync(path.join(root, dir, 'README.md'), 'utf8');
+    expect(readme).toContain('#');
+    expect(readme).not.toMatch(/placeholder/i);
+    expect(existsSync(path.join(root, dir, 'src/index.ts'))).toBe(true);
+    const tests = readdirSync(path.join(root, dir, 'src'), { recursive: true }).filter((file) =>
+      String(file).endsWith('.test.ts'),
+    );
+    expect(tests.length).toBeGreaterThan(0);
+    expect(manifest.type).toBe('module');
+    if (!manifest.private) {
+      expect(manifest.exports?.['./package.json']).toBe('./package.json');
+      expect(manifest.files).toContain('dist');
+    }
+  });
+
+  it('keeps @maxllm/ratelimit free of openai, yaml and cacache', () => {
+    const deps = Object.keys({
+      ...manifests.get('packages/ratelimit')!.dependencies,
+      ...manifests.get('packages/ratelimit')!.peerDependencies,
+    });
+    expect(deps).not.toContain('openai');
+    expect(deps).not.toContain('yaml');
+    expect(deps).not.toContain('cacache');
+  });
+});
+
+describe('changesets', () => {
+  it('a changeset on @maxllm/ratelimit bumps only it and the packages that depend on it', () => {
+    const changeset = path.join(root, '.changeset', `repo-test-${process.pid}.md`);
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'maxllm-changeset-')), 'status.json');
+    writeFileSync(changeset, '---\n"@maxllm/ratelimit": minor\n---\n\nRepository test.\n');
+    try {
+      execFileSync(
+        process.execPath,
+        [createRequire(import.meta.url).resolve('@changesets/cli/bin.js'), 'status', `--output=${out}`],
+        {
+          cwd: root,
+          stdio: 'pipe',
+        },
+      );
+    } finally {
+      rmSync(changeset, { force: true });
+    }
+    const status = JSON.parse(readFileSync(out, 'utf8')) as {
+      releases: Array<{ name: string; type: string }>;
+    };
+    // Private packages (apps/cli, bench) are listed with type "none": they are never versioned.
+    const bumped = Object.fromEntries(
+      status.releases
+        .filter((release) => release.type !== 'none')
+        .map((release) => [release.name, release.type]),
+    );
+    expect(bumped['@maxllm/ratelimit']).toBe('minor');
+
+    const dependents = new Set<string>();
+    let grew = true;
+    const queue = new Set(['@maxllm/ratelimit']);
+    while (grew) {
+      grew = false;
+      for (const manifest of manifests.values()) {
+        if (manifest.private || dependents.has(manifest.name)) continue;
+        const deps = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+        if (deps.some((dep) => queue.has(dep) || dependents.has(dep))) {
+          dependents.add(manifest.name);
+          grew = true;
+        }
+      }
+    }
+    expect(new Set(Object.keys(bumped))).toEqual(new Set(['@maxllm/ratelimit', ...dependents]));
+    for (const name of dependents) expect(bumped[name]).toBe('patch');
+    expect(bumped['@maxllm/cache']).toBeUndefined();
+    expect(bumped['@maxllm/cli']).toBeUndefined();
+  });
+});
