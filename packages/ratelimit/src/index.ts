@@ -1,2 +1,34 @@
-/** @maxllm/ratelimit: placeholder until the package lands. */
-export const packageName = '@maxllm/ratelimit';
+export { classifyRateLimit } from './classify-rate-limit.js';
+export type { ClassifyOptions, RateLimitErrorLike, RateLimitVerdict } from './classify-rate-limit.js';
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { createRateLimiter } from './create-rate-limiter.js';
+export { encodingForModel } from './encoding.js';
+export type { EncodingName } from './encoding.js';
+export { InvalidLimitError, LimiterClosedError, RateLimiterError } from './errors.js';
+export {
+  IMAGE_TOKENS,
+  LOW_DETAIL_IMAGE_TOKENS,
+  TOKENS_PER_MESSAGE,
+  TOKENS_PER_REPLY,
+  estimateChatTokens,
+  estimateTextTokens,
+} from './estimate-tokens.js';
+export type { ChatMessageLike, TextInput } from './estimate-tokens.js';
+export { createManualClock } from './manual-clock.js';
+export type { ManualClock } from './manual-clock.js';
+export { createOutputEstimator } from './output-estimator.js';
+export type { OutputEstimator, OutputEstimatorOptions } from './output-estimator.js';
+export { parseDuration } from './parse-duration.js';
+export { readRateLimitHeaders } from './rate-limit-headers.js';
+export type { RateLimitHeaders } from './rate-limit-headers.js';
+export type {
+  AcquireRequest,
+  HeadersLike,
+  Permit,
+  RateLimiter,
+  RateLimiterOptions,
+  RateLimiterStats,
+  RedisClientLike,
+  Usage,
+} from './types.js';

@@ -1,0 +1,15 @@
+import { resolveLimits } from './limits.js';
+import { createLocalLimiter } from './local-limiter.js';
+import { createRedisLimiter } from './redis-limiter.js';
+import type { RateLimiter, RateLimiterOptions } from './types.js';
+
+/**
+ * Creates an RPM + TPM + concurrency limiter: in-process by default, shared through Redis with `redis`.
+ * @throws InvalidLimitError when a limit is not a positive number.
+ */
+export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
+  const limits = resolveLimits(options);
+  return options.redis
+    ? createRedisLimiter(limits, options.redis)
+    : createLocalLimiter(limits, options.clock);
+}

@@ -1,0 +1,41 @@
+import { InvalidLimitError } from './errors.js';
+import type { RateLimiterOptions } from './types.js';
+
+/** Validated limits, `Infinity` where unbounded. */
+export interface Limits {
+  rpm: number;
+  tpm: number;
+  concurrency: number;
+  intervalMs: number;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new InvalidLimitError(
+      `createRateLimiter: ${name} must be a positive number or Infinity, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Reads and checks the numeric options of {@link createRateLimiter}. */
+export function resolveLimits(options: RateLimiterOptions): Limits {
+  const intervalMs = positive('intervalMs', options.intervalMs, 60_000);
+  if (!Number.isFinite(intervalMs))
+    throw new InvalidLimitError('createRateLimiter: intervalMs must be finite');
+  return {
+    rpm: positive('rpm', options.rpm, Infinity),
+    tpm: positive('tpm', options.tpm, Infinity),
+    concurrency: positive('concurrency', options.concurrency, Infinity),
+    intervalMs,
+  };
+}
+
+/** Checks the `tokens` of one `acquire()` / `settle()` call. */
+export function checkTokens(where: string, tokens: number): number {
+  if (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens < 0) {
+    throw new InvalidLimitError(`${where}: tokens must be a finite number >= 0, got ${String(tokens)}`);
+  }
+  return tokens;
+}

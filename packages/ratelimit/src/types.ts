@@ -1,0 +1,87 @@
+import type { Clock } from './clock.js';
+
+/** The slice of an ioredis client the distributed mode needs (an ioredis `Redis` or `Cluster` instance). */
+export interface RedisClientLike {
+  duplicate(): unknown;
+  options?: unknown;
+}
+
+/** Options of {@link createRateLimiter}. Omit a limit (or pass `Infinity`) to leave it unbounded. */
+export interface RateLimiterOptions {
+  /** Requests admitted per `intervalMs`. @default Infinity @unit requests per interval */
+  rpm?: number;
+  /** Tokens (estimates, reconciled on settle) admitted per `intervalMs`. @default Infinity @unit tokens per interval */
+  tpm?: number;
+  /** Permits held at once (acquired and not yet settled or released). @default Infinity */
+  concurrency?: number;
+  /** Length of the rate window the `rpm` / `tpm` limits apply to. @default 60000 @unit milliseconds */
+  intervalMs?: number;
+  /** Time source; tests pass `createManualClock()`. Local mode only. @default systemClock */
+  clock?: Clock;
+  /**
+   * Share the limits between processes and hosts through Redis (bottleneck's ioredis datastore).
+   * `client` is your ioredis connection (it is duplicated, never closed by the limiter); `id` names the shared limit:
+   * every limiter created with the same `id` on the same Redis draws from one budget.
+   */
+  redis?: { client: RedisClientLike; id: string };
+}
+
+/** What a caller asks for. */
+export interface AcquireRequest {
+  /** Tokens to reserve now (input estimate + expected output). Reconciled by {@link Permit.settle}. @unit tokens */
+  tokens: number;
+  /** Aborting it while waiting rejects `acquire()` with the signal's reason and takes nothing. */
+  signal?: AbortSignal;
+}
+
+/** Actual usage reported when a request finishes. */
+export interface Usage {
+  /** Tokens the provider counted (prompt + completion). @unit tokens */
+  tokens: number;
+}
+
+/** Admission to send one request. Call exactly one of `settle` or `release` when it finishes. */
+export interface Permit {
+  /** Tokens reserved at admission. @unit tokens */
+  readonly tokens: number;
+  /** Reconciles the reservation with real usage (refunds or charges the difference) and frees the concurrency slot. */
+  settle(usage: Usage): void;
+  /** Frees the concurrency slot and keeps the reservation as charged. Idempotent. */
+  release(): void;
+}
+
+/** Header bag accepted by {@link RateLimiter.observe}. */
+export type HeadersLike =
+  { get(name: string): string | null } | Record<string, string | readonly string[] | null | undefined>;
+
+/** A snapshot of the limiter's state. */
+export interface RateLimiterStats {
+  /** `'local'` (in-process engine) or `'redis'` (shared through Redis). */
+  mode: 'local' | 'redis';
+  /** Permits granted since creation (this process). */
+  admitted: number;
+  /** `acquire()` calls waiting (this process). */
+  waiting: number;
+  /** Permits not yet settled or released (this process). */
+  inFlight: number;
+  /** Requests counted in the current window (local mode; includes holds from `observe`). */
+  requestsInWindow: number;
+  /** Tokens counted in the current window (local mode; includes holds from `observe`). @unit tokens */
+  tokensInWindow: number;
+  /** Time left of a `penalize()` pause. @unit milliseconds */
+  pausedMs: number;
+}
+
+/** RPM + TPM + concurrency admission. */
+export interface RateLimiter {
+  /** Waits until a request of `tokens` may go (requests, tokens and a concurrency slot are taken together). */
+  acquire(request: AcquireRequest): Promise<Permit>;
+  /** Resyncs from `x-ratelimit-remaining-*` / `x-ratelimit-reset-*` response headers; never raises capacity. */
+  observe(headers: HeadersLike): void;
+  /** Pauses all admission for `retryAfterMs` (after a 429). @unit milliseconds */
+  penalize(retryAfterMs: number): void;
+  /** Current state. */
+  stats(): RateLimiterStats;
+  /** Rejects waiting `acquire()` calls with `LimiterClosedError` and stops timers / Redis connections. */
+  close(): Promise<void>;
+}
