@@ -194,7 +194,8 @@ export function createLedger(options: LedgerOptions): Ledger {
       warnUnknownPrice(call, cost);
       const row = toRow(call, cost);
       pending.push(row);
-      pendingBytes += 200;
+      pendingBytes +=
+        200 + row.system_prompt_preview.length + row.prompt_preview.length + row.completion_preview.length;
       if (pendingBytes >= maxAppendBytes) writeInBackground();
       else if (timer === undefined) {
         timer = clock.setTimeout(writeInBackground, flushIntervalMs);
