@@ -17,7 +17,7 @@ function files(root: string): string[] {
 
 async function stored(dir: string, entry = chatEntry('answer')) {
   await createResponseCache({ dir }).set('m', 'k', entry);
-  const info = await cacache.get.info(dir, 'm\u0000k');
+  const info = (await cacache.get.info(dir, 'm\u0000k'))!;
   const [bucket] = files(join(dir, 'index-v5'));
   return { contentFile: info.path, bucket: bucket! };
 }
@@ -59,7 +59,7 @@ describe('corrupt entries are detected, removed and reported as a miss', () => {
   it('a missing content file', async () => {
     const dir = tempDir();
     const { contentFile } = await stored(dir);
-    await cacache.rm.content(dir, (await cacache.get.info(dir, 'm\u0000k')).integrity);
+    await cacache.rm.content(dir, (await cacache.get.info(dir, 'm\u0000k'))!.integrity);
     expect(existsSync(contentFile)).toBe(false);
     const { cache, logger } = reader(dir);
     expect(await cache.get('m', 'k')).toBeUndefined();

@@ -107,7 +107,7 @@ describe('maintenance', () => {
     const cache = createResponseCache({ dir });
     await cache.set('m', 'good', chatEntry('good'));
     await cache.set('m', 'bad', chatEntry('bad'));
-    const { path } = await cacache.get.info(dir, 'm\u0000bad');
+    const { path } = (await cacache.get.info(dir, 'm\u0000bad'))!;
     writeFileSync(path, readFileSync(path, 'utf8').replace('bad', 'BAD'));
     const report = await cache.verify();
     expect(report).toMatchObject({
