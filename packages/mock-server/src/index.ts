@@ -1,2 +1,17 @@
-/** @maxllm/mock-server: placeholder until the package lands. */
-export const packageName = '@maxllm/mock-server';
+export { createMockServer } from './server';
+export type {
+  FaultOptions,
+  LatencyOptions,
+  MockModelStats,
+  MockServer,
+  MockServerOptions,
+  MockStats,
+  ModelOptions,
+  OutputOptions,
+} from './options';
+export { FAULT_KINDS, isFaultKind, type FaultKind } from './fault-kinds';
+export type { Clock } from './clock';
+export { MockServerError, MockServerOptionsError, MockRequestError } from './errors';
+export { formatDuration } from './duration';
+export { runMockServerCli } from './run-cli';
+export { createManualClock, type ManualClock } from './manual-clock';

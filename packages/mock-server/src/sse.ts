@@ -1,0 +1,37 @@
+import type { ServerResponse } from 'node:http';
+
+/** Writes SSE headers and 200. */
+export function startStream(response: ServerResponse): void {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+}
+
+/** Writes one `data: <json>` event. */
+export function writeEvent(response: ServerResponse, data: unknown): void {
+  response.write(`data: ${JSON.stringify(data)}\n\n`);
+}
+
+/**
+ * Streams `chunks` as SSE and ends with `data: [DONE]`. With `malformed`, the second half is replaced by one
+ * event whose JSON is cut off, and the stream ends without `[DONE]`.
+ */
+export function writeStream(
+  response: ServerResponse,
+  chunks: ReadonlyArray<Record<string, unknown>>,
+  malformed = false,
+): void {
+  if (response.destroyed) return;
+  startStream(response);
+  if (malformed) {
+    const half = Math.floor(chunks.length / 2);
+    for (const chunk of chunks.slice(0, half)) writeEvent(response, chunk);
+    const broken = JSON.stringify(chunks[half] ?? { id: 'x' });
+    response.end(`data: ${broken.slice(0, Math.max(1, Math.floor(broken.length / 2)))}\n\n`);
+    return;
+  }
+  for (const chunk of chunks) writeEvent(response, chunk);
+  response.end('data: [DONE]\n\n');
+}

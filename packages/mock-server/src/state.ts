@@ -1,0 +1,46 @@
+import type { ServerResponse } from 'node:http';
+import type { BatchStore } from './batch-store';
+import type { Clock } from './clock';
+import type { FaultPlanner } from './faults';
+import type { FileStore } from './file-store';
+import type { LatencyOptions, MockServerOptions, ModelOptions } from './options';
+import type { Random } from './random';
+import type { RateLimitWindow } from './rate-limit-window';
+import type { StatsRecorder } from './stats';
+
+/** Everything the routes share inside one server. */
+export interface ServerState {
+  options: MockServerOptions;
+  seed: number;
+  clock: Clock;
+  windowMs: number;
+  windows: Map<string, RateLimitWindow>;
+  faults: FaultPlanner;
+  latencyRandom: Random;
+  stats: StatsRecorder;
+  files: FileStore;
+  batches: BatchStore;
+  cachedPrompts: Set<string>;
+  /** Responses held open by a `timeout` fault or a pending latency. */
+  pending: Set<ServerResponse>;
+}
+
+/** The options of `model`, merged over the server defaults. */
+export function modelOptions(
+  state: ServerState,
+  model: string,
+): Required<Pick<ModelOptions, 'output'>> & {
+  rpm?: number;
+  tpm?: number;
+  latency?: LatencyOptions;
+  faults?: MockServerOptions['faults'];
+} {
+  const own = state.options.models?.[model] ?? {};
+  return {
+    rpm: own.rpm ?? state.options.limits?.rpm,
+    tpm: own.tpm ?? state.options.limits?.tpm,
+    output: { ...state.options.output, ...own.output },
+    latency: own.latency ?? state.options.latency,
+    faults: own.faults ?? state.options.faults,
+  };
+}
