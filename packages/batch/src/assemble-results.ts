@@ -29,6 +29,9 @@ export interface LineSource {
 
 const MAX_PENDING_WRITES = 32;
 
+/** Error-file codes of requests that never ran because their job expired or was cancelled. */
+const ENDED_CODES: ReadonlySet<string> = new Set(['batch_expired', 'batch_cancelled']);
+
 /**
  * Streams the tasks and turns each into its result, in enqueue order. Answers of jobs listed in `recordJobs` (and the
  * cache hits when `recordCached`) are written to the cache and the ledger on the way.
@@ -67,8 +70,16 @@ export async function assembleResults(input: {
     } else if (answer) {
       const read = readOutputLine(answer.line);
       const record = input.recordJobs.has(answer.job.file);
-      if (read instanceof BatchItemError) {
-        if (record) recordFailure(input.recorder, task, read.code ?? `http_${String(read.status)}`, true);
+      if (read instanceof BatchItemError && ENDED_CODES.has(read.code ?? '')) {
+        // Never run: the job ended first (OpenAI lists such requests in the error file).
+        const status = read.code === 'batch_cancelled' ? 'cancelled' : 'expired';
+        results.push({
+          customId: task.customId,
+          ok: false,
+          error: new BatchItemMissingError(answer.job.jobId, status, task.customId),
+        });
+      } else if (read instanceof BatchItemError) {
+        if (record) recordFailure(input.recorder, task, 'BatchItemError', true);
         results.push({ customId: task.customId, ok: false, error: read });
       } else {
         const result = settle(task, prepared, read.body, 'batch');

@@ -1,0 +1,324 @@
+import { extractResult, prepareRequest } from '@maxllm/request';
+import type { CompleteRequest } from '@maxllm/request';
+import { createManualClock } from '@maxllm/mock-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  BatchItemError,
+  BatchItemMissingError,
+  BatchJobFailedError,
+  BatchStateError,
+  BatchWorkspaceError,
+} from './errors';
+import { createHarness, testPrices } from './test-harness';
+import type { Harness } from './test-harness';
+import type { BatchProgress } from './types';
+
+const Answer = z.object({ answer: z.number(), reason: z.string() });
+
+const chatRequests: CompleteRequest[] = [
+  { prompt: 'What is 2+2?' },
+  { prompt: 'Name a colour.', systemPrompt: 'Be brief.', temperature: 0 },
+  { messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 20 },
+  { prompt: 'Give me JSON', jsonMode: true },
+  { prompt: 'Structured please', jsonFormat: Answer },
+];
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await createHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+/** What `complete()` returns for the same request: the SDK against the same (deterministic) mock, no batch. */
+async function online(request: CompleteRequest, alias = 'chat'): Promise<unknown> {
+  const model = harness.config.resolveModel(alias);
+  const prepared = prepareRequest(request, model);
+  const openai = harness.createOpenAI(model);
+  const response = await openai.post(prepared.endpoint.replace(/^\/v1/, ''), { body: prepared.body });
+  return extractResult(prepared, response);
+}
+
+describe('batch lifecycle', () => {
+  it('enqueues, uploads, waits and returns what complete() would, cached under the same key', async () => {
+    const batch = await harness.open({ workspace: 'life' });
+    expect(batch.state).toBe('enqueuing');
+    const ids = [];
+    for (const request of chatRequests) ids.push(await batch.enqueue(request));
+    expect(ids).toEqual(['0', '1', '2', '3', '4']);
+
+    expect(await batch.upload()).toBe('in_progress');
+    await expect(batch.enqueue({ prompt: 'late' })).rejects.toThrow(BatchStateError);
+    await expect(batch.results()).rejects.toThrow(/results\(\) is not allowed in state 'in_progress'/);
+
+    const progress: BatchProgress[] = [];
+    const state = await batch.waitUntilDone({ pollIntervalMs: 5, onProgress: (p) => progress.push(p) });
+    expect(state).toBe('completed');
+    expect(progress.at(-1)).toMatchObject({ state: 'completed', total: 5, completed: 5, failed: 0 });
+
+    const results = await batch.results();
+    expect(results.map((result) => result.customId)).toEqual(ids);
+    for (const [index, result] of results.entries()) {
+      expect(result.ok).toBe(true);
+      if (!result.ok) continue;
+      expect(result.source).toBe('batch');
+      expect(result.value).toEqual(await online(chatRequests[index]!));
+    }
+    const structured = results[4];
+    expect(structured?.ok && Answer.safeParse(structured.value).success).toBe(true);
+
+    const model = harness.config.resolveModel('chat');
+    for (const request of chatRequests) {
+      const prepared = prepareRequest(request, model);
+      const entry = await harness.cache.get(prepared.namespace, prepared.cacheKey);
+      expect(entry?.response).toBeDefined();
+    }
+
+    const rows = await harness.ledgerRows();
+    expect(rows).toHaveLength(5);
+    for (const row of rows) {
+      expect(row).toMatchObject({ batch: 'yes', status: 'ok', cache_hit: 'no', unique_name: 'gpt-4o-mini' });
+      const full =
+        (Number(row.input_tokens) * testPrices.inputPerMillion +
+          Number(row.output_tokens) * testPrices.outputPerMillion) /
+        1e6;
+      expect(Number(row.cost_total_usd)).toBeCloseTo(full / 2, 6);
+    }
+
+    // Idempotent: reading again records nothing more.
+    expect((await batch.results()).map((result) => result.ok)).toEqual([true, true, true, true, true]);
+    expect(await harness.ledgerRows()).toHaveLength(5);
+  });
+
+  it('answers cache hits at enqueue time: a second batch of the same requests makes no request at all', async () => {
+    const first = await harness.open({ workspace: 'first' });
+    for (const request of chatRequests) await first.enqueue(request);
+    await first.upload();
+    await first.waitUntilDone({ pollIntervalMs: 5 });
+    const expected = await first.results();
+
+    const before = harness.httpRequests();
+    const second = await harness.open({ workspace: 'second' });
+    for (const request of chatRequests) await second.enqueue(request);
+    expect(await second.upload()).toBe('cached');
+    expect(await second.waitUntilDone()).toBe('cached');
+    const results = await second.results();
+    expect(harness.httpRequests()).toBe(before);
+    expect(results.map((result) => result.ok && result.source)).toEqual(Array(5).fill('cache'));
+    expect(results.map((result) => result.ok && result.value)).toEqual(
+      expected.map((result) => result.ok && result.value),
+    );
+    const hits = (await harness.ledgerRows()).filter((row) => row.cache_hit === 'yes');
+    expect(hits).toHaveLength(5);
+    expect(hits.every((row) => row.batch === 'yes' && row.status === 'ok')).toBe(true);
+    expect(harness.ledger.status('gpt-4o-mini')['gpt-4o-mini']).toMatchObject({
+      cacheHits: 5,
+      cacheMisses: 5,
+    });
+    await second.results();
+    expect(await harness.ledgerRows()).toHaveLength(10);
+  });
+
+  it('mixes cached and uploaded requests and keeps enqueue order', async () => {
+    const warm = await harness.open({ workspace: 'warm' });
+    await warm.enqueue(chatRequests[1]!);
+    await warm.upload();
+    await warm.waitUntilDone({ pollIntervalMs: 5 });
+    await warm.results();
+
+    const batch = await harness.open({ workspace: 'mixed' });
+    for (const request of chatRequests) await batch.enqueue(request);
+    await batch.upload();
+    expect(batch.jobs.reduce((sum, job) => sum + job.requests, 0)).toBe(4);
+    await batch.waitUntilDone({ pollIntervalMs: 5 });
+    const results = await batch.results();
+    expect(results.map((result) => result.ok && result.source)).toEqual([
+      'batch',
+      'cache',
+      'batch',
+      'batch',
+      'batch',
+    ]);
+  });
+
+  it('splits into several jobs by request count', async () => {
+    const batch = await harness.open({ workspace: 'split', limits: { maxRequestsPerFile: 2 } });
+    for (const request of chatRequests) await batch.enqueue(request);
+    await batch.upload();
+    expect(batch.jobs).toHaveLength(3);
+    expect(new Set(batch.jobs.map((job) => job.jobId)).size).toBe(3);
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+    const results = await batch.results();
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(results.map((result) => result.customId)).toEqual(['0', '1', '2', '3', '4']);
+  });
+
+  it('runs embeddings and returns the vectors an online call returns', async () => {
+    const batch = await harness.open({ model: 'embed', workspace: 'embed' });
+    const requests: CompleteRequest[] = [
+      { input: 'hello' },
+      { input: ['a', 'b'] },
+      { prompt: 'x', dimensions: 8 },
+    ];
+    for (const request of requests) await batch.enqueue(request);
+    await batch.upload();
+    expect(batch.jobs[0]?.endpoint).toBe('/v1/embeddings');
+    await batch.waitUntilDone({ pollIntervalMs: 5 });
+    const results = await batch.results();
+    for (const [index, result] of results.entries()) {
+      expect(result.ok && result.value).toEqual(await online(requests[index]!, 'embed'));
+    }
+  });
+});
+
+describe('batch failures', () => {
+  it('reports a failed job as a per-item BatchJobFailedError', async () => {
+    const batch = await harness.open({ workspace: 'failed' });
+    for (const request of chatRequests.slice(0, 2)) await batch.enqueue(request);
+    await batch.upload({ metadata: { mock_outcome: 'failed' } });
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('failed');
+    const results = await batch.results();
+    expect(results.every((result) => !result.ok && BatchJobFailedError.isInstance(result.error))).toBe(true);
+    expect(await harness.ledgerRows()).toHaveLength(0);
+  });
+
+  it('maps per-line errors to their request and keeps the other answers', async () => {
+    const batch = await harness.open({ workspace: 'lines' });
+    await batch.enqueue({ prompt: 'fine' });
+    await batch.enqueue({ prompt: 'broken', mock_fault: 'error500' });
+    await batch.enqueue({ prompt: 'also fine' });
+    await batch.upload();
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+    const results = await batch.results();
+    expect(results.map((result) => result.ok)).toEqual([true, false, true]);
+    const failure = results[1];
+    expect(failure && !failure.ok && BatchItemError.isInstance(failure.error)).toBe(true);
+    expect(failure && !failure.ok && (failure.error as BatchItemError).status).toBe(500);
+    const rows = await harness.ledgerRows();
+    expect(rows.filter((row) => row.status === 'ok')).toHaveLength(2);
+  });
+
+  it('ends expired jobs (no endless polling) and retries the unanswered requests in a new batch round', async () => {
+    const batch = await harness.open({ workspace: 'expired' });
+    for (const request of chatRequests.slice(0, 3)) await batch.enqueue(request);
+    await batch.upload({ metadata: { mock_outcome: 'expired' } });
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('expired');
+    const first = await batch.results();
+    // The mock answers the first half before the window "expires", as OpenAI may.
+    expect(first.map((result) => result.ok)).toEqual([true, false, false]);
+    for (const result of first.slice(1)) {
+      expect(!result.ok && BatchItemMissingError.isInstance(result.error)).toBe(true);
+      expect(!result.ok && (result.error as BatchItemMissingError).jobStatus).toBe('expired');
+    }
+
+    const { retried } = await batch.retryFailed({ via: 'batch' });
+    expect(retried).toEqual(['1', '2']);
+    expect(batch.state).toBe('in_progress');
+    expect(batch.jobs.map((job) => job.round)).toEqual([0, 1]);
+    expect(batch.jobs[1]?.requests).toBe(2);
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+    const second = await batch.results();
+    expect(second.every((result) => result.ok && result.source === 'batch')).toBe(true);
+    for (const [index, result] of second.entries()) {
+      expect(result.ok && result.value).toEqual(await online(chatRequests[index]!));
+    }
+    expect((await harness.ledgerRows()).filter((row) => row.batch === 'yes')).toHaveLength(3);
+  });
+
+  it('retries failed requests online with the SDK, caching and recording them at the normal price', async () => {
+    const batch = await harness.open({ workspace: 'online' });
+    for (const request of chatRequests.slice(0, 2)) await batch.enqueue(request);
+    await batch.upload({ metadata: { mock_outcome: 'expired' } });
+    await batch.waitUntilDone({ pollIntervalMs: 5 });
+    expect(await batch.retryFailed({ via: 'online' })).toEqual({ retried: ['1'] });
+    const results = await batch.results();
+    expect(results.map((result) => result.ok && result.source)).toEqual(['batch', 'online']);
+    expect(results[1]?.ok && results[1].value).toEqual(await online(chatRequests[1]!));
+    const rows = await harness.ledgerRows();
+    expect(rows.map((row) => row.batch)).toEqual(['yes', 'no']);
+    const prepared = prepareRequest(chatRequests[1]!, harness.config.resolveModel('chat'));
+    expect(await harness.cache.get(prepared.namespace, prepared.cacheKey)).toBeDefined();
+  });
+
+  it('retries online through a caller-supplied complete()', async () => {
+    const batch = await harness.open({ workspace: 'online-complete' });
+    await batch.enqueue({ prompt: 'one', jsonFormat: Answer });
+    await batch.enqueue({ prompt: 'two', jsonFormat: Answer });
+    await batch.upload({ metadata: { mock_outcome: 'expired' } });
+    await batch.waitUntilDone({ pollIntervalMs: 5 });
+    const seen: CompleteRequest[] = [];
+    await batch.retryFailed({
+      via: 'online',
+      complete: (request) => {
+        seen.push(request);
+        return Promise.resolve({ answer: 1, reason: 'r' });
+      },
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ prompt: 'two', model: 'chat', jsonFormat: Answer });
+    const [, result] = await batch.results();
+    expect(result).toMatchObject({ ok: true, value: { answer: 1, reason: 'r' }, source: 'online' });
+  });
+
+  it('cancels running jobs; unanswered requests get BatchItemMissingError', async () => {
+    await harness.close();
+    const clock = createManualClock();
+    harness = await createHarness({ clock });
+    const batch = await harness.open({ workspace: 'cancel' });
+    for (const request of chatRequests.slice(0, 2)) await batch.enqueue(request);
+    await batch.upload();
+    expect(batch.jobs[0]?.status).toBe('validating');
+    await batch.cancel();
+    expect(batch.jobs[0]?.status).toBe('cancelling');
+    expect(batch.state).toBe('in_progress');
+    clock.advance(60_000);
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('cancelled');
+    const results = await batch.results();
+    for (const result of results) {
+      expect(!result.ok && BatchItemMissingError.isInstance(result.error)).toBe(true);
+      expect(!result.ok && (result.error as BatchItemMissingError).jobStatus).toBe('cancelled');
+    }
+    expect(await batch.upload().catch((error: unknown) => error)).toBeInstanceOf(BatchStateError);
+  });
+});
+
+describe('batch workspace', () => {
+  it('reopens with state, ids and custom ids; a schema option validates on reopen', async () => {
+    const batch = await harness.open({ workspace: 'reopen' });
+    await batch.enqueue({ prompt: 'a' });
+    await batch.enqueue({ prompt: 'b', jsonFormat: Answer });
+    await batch.close();
+
+    const again = await harness.open({ workspace: 'reopen' });
+    expect(again.size).toBe(2);
+    expect(await again.enqueue({ prompt: 'c' })).toBe('2');
+    await again.upload();
+    const jobIds = again.jobs.map((job) => job.jobId);
+
+    const third = await harness.open({ workspace: 'reopen' });
+    expect(third.state).toBe('in_progress');
+    expect(third.jobs.map((job) => job.jobId)).toEqual(jobIds);
+    await third.waitUntilDone({ pollIntervalMs: 5 });
+    const unvalidated = await third.results();
+    expect(unvalidated[1]?.ok).toBe(true);
+    const strict = await third.results({ schemas: { '1': z.object({ nothing: z.literal('here') }) } });
+    expect(strict[1]?.ok).toBe(false);
+  });
+
+  it('refuses a workspace of another model and names that escape the batch folder', async () => {
+    const batch = await harness.open({ workspace: 'owned' });
+    await batch.close();
+    await expect(harness.open({ model: 'embed', workspace: 'owned' })).rejects.toThrow(BatchWorkspaceError);
+    await expect(harness.open({ workspace: '../escape' })).rejects.toThrow(BatchWorkspaceError);
+  });
+
+  it('refuses calls in the wrong state, naming the state and the call', async () => {
+    const batch = await harness.open({ workspace: 'states' });
+    await expect(batch.waitUntilDone()).rejects.toThrow(
+      /waitUntilDone\(\) is not allowed in state 'enqueuing'/,
+    );
+    await expect(batch.retryFailed({ via: 'batch' })).rejects.toThrow(BatchStateError);
+  });
+});
