@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ledgerColumns } from './columns.js';
 import { LedgerClosedError, LedgerError } from './errors.js';
 import { createLedger } from './ledger.js';
@@ -55,6 +55,20 @@ describe('createLedger', () => {
       price_source: 'config',
     });
     expect(rows[1]).toMatchObject({ cache_hit: 'yes', batch: 'yes', cost_total_usd: '0.00285' });
+  });
+
+  it('arms one timer for many rows and writes early once the buffer is large, without the timer', async () => {
+    const clock = manualClock();
+    const path = join(dir, 'ledger.csv');
+    const ledger = createLedger({ path, clock });
+    for (let index = 0; index < 10; index += 1) ledger.record(sampleCall());
+    expect(clock.pending()).toBe(1);
+    const prompt = 'p'.repeat(80);
+    for (let index = 0; index < 1000; index += 1)
+      ledger.record(sampleCall({ prompt, completion: prompt, systemPrompt: prompt }));
+    await vi.waitFor(() => stat(path), { timeout: 10_000 });
+    await ledger.close();
+    expect((await readCsv(path)).rows).toHaveLength(1010);
   });
 
   it('writes the header once across ledgers and flushes', async () => {
