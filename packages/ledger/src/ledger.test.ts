@@ -126,6 +126,15 @@ describe('createLedger', () => {
     expect(ledger.status('mystery').mystery).toMatchObject({ totalCalls: 2, unpricedCalls: 2, costUsd: 0 });
   });
 
+  it('applies changed overrides for the same model, compared by value', async () => {
+    const ledger = createLedger({ path: join(dir, 'ledger.csv') });
+    const usage = { inputTokens: 1_000_000, outputTokens: 0 };
+    expect(ledger.record(sampleCall({ usage, prices: { inputPerMillion: 2 } })).totalUsd).toBeCloseTo(2, 12);
+    expect(ledger.record(sampleCall({ usage, prices: { inputPerMillion: 2 } })).totalUsd).toBeCloseTo(2, 12);
+    expect(ledger.record(sampleCall({ usage, prices: { inputPerMillion: 4 } })).totalUsd).toBeCloseTo(4, 12);
+    await ledger.close();
+  });
+
   it('uses the price data package when no override is given', async () => {
     const path = join(dir, 'ledger.csv');
     const ledger = createLedger({ path });

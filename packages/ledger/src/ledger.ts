@@ -64,7 +64,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   function pricesFor(call: CallRecord): ResolvedPrices {
     const key = `${call.uniqueName}\0${call.model}`;
     const known = prices.get(key);
-    if (known !== undefined && known.overrides === call.prices) return known.resolved;
+    if (known !== undefined && sameOverrides(known.overrides, call.prices)) return known.resolved;
     const resolved = resolvePrices(call.model, call.prices);
     prices.set(key, { overrides: call.prices, resolved });
     return resolved;
@@ -218,6 +218,16 @@ export function createLedger(options: LedgerOptions): Ledger {
       await writeNow();
     },
   };
+}
+
+/** Overrides compared by value: callers may pass a fresh object per call. */
+function sameOverrides(a: CallRecord['prices'], b: CallRecord['prices']): boolean {
+  if (a === b) return true;
+  return (
+    a?.inputPerMillion === b?.inputPerMillion &&
+    a?.outputPerMillion === b?.outputPerMillion &&
+    a?.cachedInputPerMillion === b?.cachedInputPerMillion
+  );
 }
 
 /** Error types look like identifiers (`APIConnectionError`, `rate_limit`, `validation.json`); anything else is hidden. */
