@@ -7,6 +7,7 @@ import { homePaths } from './home.js';
 import type { Logger } from './logger.js';
 import { countStars } from './match.js';
 import { builtInDefaultLimits } from './rate-limit.js';
+import { redactKey } from './redact-key.js';
 import type { RateLimitSection } from './rate-limit.js';
 import { resolveModelEntry } from './resolve-model.js';
 import type { ModelEntry } from './resolve-model.js';
@@ -19,7 +20,7 @@ import { formatKeyPath } from './yaml-source.js';
 export interface CreateConfigContext {
   /** File path or source name; `undefined` for the built-in default. */
   file: string | undefined;
-  locate: (path: KeyPath) => { line: number; column: number };
+  locate: (path: KeyPath, at?: 'key' | 'value') => { line: number; column: number };
   env: Env;
   home: string;
   logger: Logger;
@@ -49,6 +50,11 @@ function valueAt(data: unknown, path: KeyPath): unknown {
   return value;
 }
 
+/** A key name as shown in warnings: one that looks like a pasted API key is redacted. */
+function displayKey(key: string): string {
+  return /^[a-z]{2,8}-\S{8,}$/i.test(key) || /[A-Za-z0-9_-]{32,}/.test(key) ? redactKey(key) : key;
+}
+
 /** The built-in default used when no file exists: one `"*"` model using `$OPENAI_API_KEY` / `$OPENAI_API_BASE`. */
 export const builtInDefaultConfig = {
   model_list: [{ model_name: '*', litellm_params: { model: '*', api_key: 'os.environ/OPENAI_API_KEY' } }],
@@ -67,6 +73,7 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
       const path = [...root, ...(zodIssue.path as (string | number)[])];
       const value = valueAt(rootData, zodIssue.path as (string | number)[]);
       if (zodIssue.code !== 'invalid_type') issue(path, zodIssue.message);
+      else if (zodIssue.expected === 'int') issue(path, 'must be a whole number');
       else if (value === undefined && path.at(-1) === 'model')
         issue(path, 'is required (write `model: ~` to send the requested name as the model)');
       else if (value === undefined) issue(path, 'is required');
@@ -81,10 +88,12 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
-      const { line, column } = context.locate([...path, key]);
+      const { line, column } = context.locate([...path, key], 'key');
       if (warned.has(`${line}:${column}:${key}`)) continue;
       warned.add(`${line}:${column}:${key}`);
-      warnings.push(`${file}:${line}:${column}: unknown key ${formatKeyPath([...path, key])} ignored`);
+      warnings.push(
+        `${file}:${line}:${column}: unknown key ${formatKeyPath([...path, displayKey(key)])} ignored`,
+      );
     }
   };
 

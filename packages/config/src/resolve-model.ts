@@ -27,7 +27,7 @@ export interface ResolveContext {
   limits: RateLimitSection;
   env: Env;
   file: string | undefined;
-  locate: (path: KeyPath) => { line: number; column: number };
+  locate: (path: KeyPath, at?: 'key' | 'value') => { line: number; column: number };
   logger: Logger;
 }
 

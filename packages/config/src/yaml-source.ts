@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { ConfigParseError } from './errors.js';
 
@@ -9,8 +9,10 @@ export type KeyPath = readonly (string | number)[];
 export interface YamlSource {
   /** The document as plain data (`null` for an empty file), merge keys applied. */
   data: unknown;
-  /** 1-based line and column of the value at `path` (or of its nearest existing parent). */
-  locate: (path: KeyPath) => { line: number; column: number };
+  /**
+   * 1-based line and column of the value at `path` (of its key with `at: 'key'`), or of its nearest existing parent.
+   */
+  locate: (path: KeyPath, at?: 'key' | 'value') => { line: number; column: number };
   /** Warnings from the YAML parser, with positions. */
   warnings: string[];
 }
@@ -26,19 +28,26 @@ function isMergeKey(key: unknown): boolean {
   return isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<');
 }
 
-function child(document: Document, node: unknown, part: string | number, depth = 0): Node | undefined {
+function child(
+  document: Document,
+  node: unknown,
+  part: string | number,
+  at: 'key' | 'value',
+  depth = 0,
+): Node | undefined {
   const target = isAlias(node) ? node.resolve(document) : node;
   if (isSeq(target) && typeof part === 'number') return target.items[part] as Node | undefined;
   if (!isMap(target) || depth > 10) return undefined;
   for (const pair of target.items) {
-    if (isScalar(pair.key) && String(pair.key.value) === String(part))
-      return (pair.value ?? pair.key) as Node;
+    if (isScalar(pair.key) && String(pair.key.value) === String(part)) {
+      return (at === 'key' ? pair.key : (pair.value ?? pair.key)) as Node;
+    }
   }
   for (const pair of target.items) {
     if (!isMergeKey(pair.key)) continue;
     const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
     for (const source of sources) {
-      const found = child(document, source, part, depth + 1);
+      const found = child(document, source, part, at, depth + 1);
       if (found) return found;
     }
   }
@@ -55,6 +64,18 @@ export function readYaml(text: string, file: string): YamlSource {
   };
   const [error] = document.errors;
   if (error) throw new ConfigParseError({ file, ...position(error.pos[0]) }, error.message, { cause: error });
+  let unresolved: { source: string; offset: number } | undefined;
+  visit(document, {
+    Alias(_key, alias) {
+      if (alias.resolve(document) !== undefined) return undefined;
+      unresolved = { source: alias.source, offset: alias.range?.[0] ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  if (unresolved) {
+    const detail = `alias *${unresolved.source} refers to no anchor (define &${unresolved.source} before using it)`;
+    throw new ConfigParseError({ file, ...position(unresolved.offset) }, detail);
+  }
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: 10_000 });
@@ -67,11 +88,11 @@ export function readYaml(text: string, file: string): YamlSource {
       const { line, column } = position(warning.pos[0]);
       return `${file}:${line}:${column}: ${warning.message}`;
     }),
-    locate(path) {
+    locate(path, at = 'value') {
       let node: unknown = document.contents;
       let found = node as Node | null;
-      for (const part of path) {
-        node = child(document, node, part);
+      for (const [index, part] of path.entries()) {
+        node = child(document, node, part, index === path.length - 1 ? at : 'value');
         if (!node) break;
         found = node as Node;
       }
