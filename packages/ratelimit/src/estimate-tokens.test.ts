@@ -33,16 +33,17 @@ describe('encodingForModel', () => {
 describe('estimateChatTokens', () => {
   const model = 'gpt-4o-mini';
   const hello = countTokens('Hello there', model);
+  const role = (name: string) => countTokens(name, model);
 
   it('counts string content plus per-message and reply overhead', () => {
     expect(estimateChatTokens([{ role: 'user', content: 'Hello there' }], model)).toBe(
-      TOKENS_PER_REPLY + TOKENS_PER_MESSAGE + hello,
+      TOKENS_PER_REPLY + TOKENS_PER_MESSAGE + role('user') + hello,
     );
   });
 
   it('matches the known count for a short conversation (OpenAI cookbook rule)', () => {
-    // "Hello there" is 2 tokens in o200k: 3 (reply) + 3 (message) + 2.
-    expect(estimateChatTokens([{ role: 'user', content: 'Hello there' }], model)).toBe(8);
+    // "user" is 1 token and "Hello there" 2 in o200k: 3 (reply) + 3 (message) + 1 + 2.
+    expect(estimateChatTokens([{ role: 'user', content: 'Hello there' }], model)).toBe(9);
   });
 
   it('counts text parts, a fixed cost per image and nothing for null content', () => {
@@ -58,7 +59,13 @@ describe('estimateChatTokens', () => {
       { role: 'assistant', content: null },
     ];
     expect(estimateChatTokens(messages, model)).toBe(
-      TOKENS_PER_REPLY + 2 * TOKENS_PER_MESSAGE + hello + IMAGE_TOKENS + LOW_DETAIL_IMAGE_TOKENS,
+      TOKENS_PER_REPLY +
+        2 * TOKENS_PER_MESSAGE +
+        role('user') +
+        role('assistant') +
+        hello +
+        IMAGE_TOKENS +
+        LOW_DETAIL_IMAGE_TOKENS,
     );
   });
 
@@ -86,7 +93,19 @@ describe('estimateChatTokens', () => {
     expect(withCall - base).toBe(expected);
     const tool = estimateChatTokens([{ role: 'tool', tool_call_id: 'c1', content: 'sunny' }], model);
     expect(tool).toBe(
-      TOKENS_PER_REPLY + TOKENS_PER_MESSAGE + countTokens('c1', model) + countTokens('sunny', model),
+      TOKENS_PER_REPLY +
+        TOKENS_PER_MESSAGE +
+        role('tool') +
+        countTokens('c1', model) +
+        countTokens('sunny', model),
+    );
+  });
+
+  it('counts tool definitions as their JSON', () => {
+    const messages = [{ role: 'user', content: 'hi' }];
+    const tools = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }];
+    expect(estimateChatTokens(messages, model, { tools }) - estimateChatTokens(messages, model)).toBe(
+      countTokens(JSON.stringify(tools), model),
     );
   });
 

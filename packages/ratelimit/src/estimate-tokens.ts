@@ -51,16 +51,27 @@ function callTokens(call: unknown, model: string): number {
   return TOKENS_PER_MESSAGE + text(fn.name, model) + text(fn.arguments ?? fn.input, model);
 }
 
+/** Options of {@link estimateChatTokens}. */
+export interface ChatEstimateOptions {
+  /** The request's `tools` definitions, counted as their JSON text. @default undefined */
+  tools?: unknown;
+}
+
 /**
- * Estimates the prompt tokens of a chat request: each message's content (strings, or part arrays where text parts
+ * Estimates the prompt tokens of a chat request: each message's role and content (strings, or part arrays where text parts
  * are counted and images cost a fixed {@link IMAGE_TOKENS}), names, tool calls and tool-call ids, plus
  * {@link TOKENS_PER_MESSAGE} per message and {@link TOKENS_PER_REPLY}. The encoding follows {@link encodingForModel}.
  * @returns estimated prompt tokens. @unit tokens
  */
-export function estimateChatTokens(messages: readonly ChatMessageLike[], model: string): number {
+export function estimateChatTokens(
+  messages: readonly ChatMessageLike[],
+  model: string,
+  options: ChatEstimateOptions = {},
+): number {
   let total = TOKENS_PER_REPLY;
+  if (Array.isArray(options.tools) && options.tools.length > 0) total += text(options.tools, model);
   for (const message of messages) {
-    total += TOKENS_PER_MESSAGE + contentTokens(message.content, model);
+    total += TOKENS_PER_MESSAGE + text(message.role, model) + contentTokens(message.content, model);
     if (typeof message.name === 'string') total += 1 + countTokens(message.name, model);
     if (typeof message.tool_call_id === 'string') total += countTokens(message.tool_call_id, model);
     if (Array.isArray(message.tool_calls)) {

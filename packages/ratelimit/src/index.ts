@@ -14,7 +14,7 @@ export {
   estimateChatTokens,
   estimateTextTokens,
 } from './estimate-tokens.js';
-export type { ChatMessageLike, TextInput } from './estimate-tokens.js';
+export type { ChatEstimateOptions, ChatMessageLike, TextInput } from './estimate-tokens.js';
 export { createManualClock } from './manual-clock.js';
 export type { ManualClock } from './manual-clock.js';
 export { createOutputEstimator } from './output-estimator.js';

@@ -7,6 +7,7 @@ export interface Limits {
   tpm: number;
   concurrency: number;
   intervalMs: number;
+  safetyMarginMs: number;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -14,6 +15,16 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
     throw new InvalidLimitError(
       `createRateLimiter: ${name} must be a positive number or Infinity, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function margin(value: number | undefined, intervalMs: number): number {
+  if (value === undefined) return intervalMs / 100;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidLimitError(
+      `createRateLimiter: safetyMarginMs must be a finite number >= 0, got ${String(value)}`,
     );
   }
   return value;
@@ -29,6 +40,7 @@ export function resolveLimits(options: RateLimiterOptions): Limits {
     tpm: positive('tpm', options.tpm, Infinity),
     concurrency: positive('concurrency', options.concurrency, Infinity),
     intervalMs,
+    safetyMarginMs: margin(options.safetyMarginMs, intervalMs),
   };
 }
 

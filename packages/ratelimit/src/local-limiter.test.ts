@@ -17,7 +17,7 @@ const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function setup(options: Parameters<typeof createRateLimiter>[0] = {}) {
   const clock = createManualClock(1_000_000);
-  const limiter = createRateLimiter({ intervalMs: 1000, ...options, clock });
+  const limiter = createRateLimiter({ intervalMs: 1000, safetyMarginMs: 0, ...options, clock });
   return { clock, limiter };
 }
 
@@ -39,6 +39,21 @@ describe('local limiter: requests window', () => {
     expect(third.done).toBe(true);
     expect(limiter.stats()).toMatchObject({ admitted: 3, waiting: 0, inFlight: 3, requestsInWindow: 2 });
     expect(clock.pendingTimers()).toBe(0);
+  });
+});
+
+describe('local limiter: safety margin', () => {
+  it('keeps an admission counted for intervalMs / 100 longer by default', async () => {
+    const clock = createManualClock(0);
+    const limiter = createRateLimiter({ rpm: 1, intervalMs: 1000, clock });
+    await limiter.acquire({ tokens: 0 });
+    const next = track(limiter.acquire({ tokens: 0 }));
+    clock.advance(1009);
+    await flush();
+    expect(next.done).toBe(false);
+    clock.advance(1);
+    await flush();
+    expect(next.done).toBe(true);
   });
 });
 
@@ -237,6 +252,7 @@ describe('local limiter: lifecycle and validation', () => {
     expect(() => createRateLimiter({ rpm: 0 })).toThrow(InvalidLimitError);
     expect(() => createRateLimiter({ tpm: Number.NaN })).toThrow(/tpm/);
     expect(() => createRateLimiter({ intervalMs: Infinity })).toThrow(InvalidLimitError);
+    expect(() => createRateLimiter({ safetyMarginMs: -1 })).toThrow(/safetyMarginMs/);
     const { limiter } = setup();
     expect(() => limiter.acquire({ tokens: -1 })).toThrow(InvalidLimitError);
     const permit = await limiter.acquire({ tokens: 1 });

@@ -36,8 +36,8 @@ export function abortReason(signal: AbortSignal): Error {
  * together for the waiter at the head of a FIFO queue. One timer, set from the clock to the moment the head can go.
  */
 export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): RateLimiter {
-  const { rpm, tpm, concurrency, intervalMs } = limits;
-  const log = new WindowLog(intervalMs);
+  const { rpm, tpm, concurrency, intervalMs, safetyMarginMs } = limits;
+  const log = new WindowLog(intervalMs + safetyMarginMs);
   const holdRequests: Hold = { amount: 0, until: 0 };
   const holdTokens: Hold = { amount: 0, until: 0 };
   let queue: Waiter[] = [];

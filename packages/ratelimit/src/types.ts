@@ -16,6 +16,12 @@ export interface RateLimiterOptions {
   concurrency?: number;
   /** Length of the rate window the `rpm` / `tpm` limits apply to. @default 60000 @unit milliseconds */
   intervalMs?: number;
+  /**
+   * How much longer than `intervalMs` an admission stays counted (local mode), so that a provider enforcing a
+   * sliding window, which sees the request a little after we admit it, never counts more than the limit.
+   * @default intervalMs / 100 @unit milliseconds
+   */
+  safetyMarginMs?: number;
   /** Time source; tests pass `createManualClock()`. Local mode only. @default systemClock */
   clock?: Clock;
   /**
