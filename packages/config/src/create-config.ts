@@ -134,9 +134,12 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
     unknownKeys(entry.data.litellm_params, [...path, 'litellm_params'], knownKeys.litellmParams);
     const { model_name: pattern, litellm_params: params } = entry.data;
     if (params.kvcache_tokens != null) {
-      warnings.push(
-        `${file}: ${formatKeyPath([...path, 'litellm_params', 'kvcache_tokens'])} is not supported; ignored`,
-      );
+      const { line, column } = context.locate([...path, 'litellm_params', 'kvcache_tokens'], 'key');
+      if (!warned.has(`${line}:${column}:kvcache_tokens`)) {
+        warned.add(`${line}:${column}:kvcache_tokens`);
+        const keyPath = formatKeyPath([...path, 'litellm_params', 'kvcache_tokens']);
+        warnings.push(`${file}:${line}:${column}: ${keyPath} is not supported yet; ignored`);
+      }
     }
     for (const key of ['model', 'model_unique_name'] as const) {
       const value = params[key];

@@ -188,3 +188,8 @@ describe('shared limits through Redis', () => {
     expect(box.load().redisUrl).toBe('redis://file:6379');
   });
 });
+
+test('a config path that is a folder is a ConfigError naming it', () => {
+  const box = sandbox();
+  expect(() => box.load({ path: box.root })).toThrow(`Cannot read config file ${box.root}: EISDIR`);
+});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { builtInDefaultConfig, createConfig } from './create-config.js';
 import { discoverConfig } from './discover.js';
+import { ConfigError } from './errors.js';
 import { withDotenv } from './dotenv.js';
 import { resolveHome } from './home.js';
 import { defaultLogger } from './logger.js';
@@ -46,5 +47,11 @@ export function loadConfig(options: LoadConfigOptions = {}): MaxllmConfig {
     });
   }
   logger.info(`Loading MaxLLM config from ${found.path} (${found.origin})`);
-  return parseConfig(readFileSync(found.path, 'utf8'), found.path, { env, cwd, homeDir, logger });
+  let text: string;
+  try {
+    text = readFileSync(found.path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`Cannot read config file ${found.path}: ${(cause as Error).message}`, { cause });
+  }
+  return parseConfig(text, found.path, { env, cwd, homeDir, logger });
 }

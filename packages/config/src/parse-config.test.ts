@@ -202,3 +202,12 @@ describe('valid files', () => {
     expect(config.redisUrl).toBeUndefined();
   });
 });
+
+test('kvcache_tokens (original only) warns once per place, even when inherited by several aliases', () => {
+  const config = parse(
+    'model_list:\n  - &b\n    litellm_params: { model: m, kvcache_tokens: 1.0e8 }\n  - model_name: a\n    <<: *b\n  - model_name: c\n    <<: *b\n',
+  );
+  expect(config.warnings).toEqual([
+    'cfg.yaml:3:33: model_list[1].litellm_params.kvcache_tokens is not supported yet; ignored',
+  ]);
+});

@@ -97,7 +97,7 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
       ? context.env.OPENAI_API_BASE || undefined
       : params.api_base === null
         ? undefined
-        : resolveEnvRef(params.api_base, refContext('api_base'));
+        : resolveEnvRef(params.api_base, refContext('api_base')) || undefined;
   const mode: ModelMode = params.mode ?? (model.toLowerCase().includes('embedding') ? 'embedding' : 'chat');
   const local = params.local ?? false;
   const limits = resolveLimits(
