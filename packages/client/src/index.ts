@@ -1,2 +1,39 @@
-/** @maxllm/client: placeholder until the package lands. */
-export const packageName = '@maxllm/client';
+export { createClient } from './client';
+export {
+  batchComplete,
+  closeDefaultClient,
+  complete,
+  diffCallStatus,
+  getBatch,
+  getCallStatus,
+  getDefaultClient,
+  setRequestFlag,
+  stream,
+} from './default-client';
+export type { ClientOptions, CompleteResult, MaxllmClient, RawResponse, ResultOf, TextStream } from './types';
+export type { BatchCompleteOptions, BatchItem } from './batch-complete';
+export {
+  createLineProgress,
+  formatProgress,
+  silentProgress,
+  type LineProgressOptions,
+  type ProgressReporter,
+  type ProgressSnapshot,
+} from './progress';
+export {
+  BatchStoppedError,
+  CompletionError,
+  InvalidClientRequestError,
+  InvalidOutputError,
+  MaxllmClientError,
+  MissingDependencyError,
+  NotImplementedError,
+  QuotaExceededError,
+  type ErrorDetails,
+} from './errors';
+export { parseModelSpec, type ModelSpecMember } from './model-spec';
+export { createWeightedSelector, type WeightedSelector } from './weighted-selector';
+export { backoffDelay, type BackoffOptions } from './backoff';
+export { systemClock, type Clock } from './clock';
+export { stderrLogger, type Logger } from './logger';
+export type { CompleteRequest, ChatMessage } from '@maxllm/request';

@@ -1,0 +1,187 @@
+import type { CompleteRequest } from '@maxllm/request';
+import { abortReason, type Clock } from './clock';
+import { BatchStoppedError, QuotaExceededError } from './errors';
+import type { Logger } from './logger';
+import type { CompleteOutcome } from './outcome';
+import { createLineProgress, type ProgressReporter, type ProgressSnapshot } from './progress';
+
+/** One input of `batchComplete`: a prompt, or a whole request (its fields win over the options). */
+export type BatchItem = string | CompleteRequest;
+
+/** Options of `batchComplete`. Fields not named here are SDK parameters applied to every item. */
+export interface BatchCompleteOptions<T = unknown> {
+  /** Model (or balancing spec) of items that name none. @default 'gpt-4o-mini' */
+  model?: string;
+  /** Items in flight at once (the model's limiter may admit fewer). @default 60 */
+  concurrency?: number;
+  /** Label of the progress line. @default 'Completing texts' */
+  desc?: string;
+  /** Result of a failed item. @default null */
+  placeholder?: T;
+  /** Put a failed item's error in its slot instead of the placeholder. @default false */
+  returnErrors?: boolean;
+  /** Called as each item finishes (completion order) with its result and input index. */
+  onResult?: (result: unknown, index: number) => void;
+  /** Stops pulling items and aborts those in flight. */
+  signal?: AbortSignal;
+  /** How progress is shown; `false` for nothing. @default a status line on stderr every 10 s */
+  progress?: ProgressReporter | false;
+  [param: string]: unknown;
+}
+
+const OWN_OPTIONS = new Set([
+  'model',
+  'concurrency',
+  'desc',
+  'placeholder',
+  'returnErrors',
+  'onResult',
+  'signal',
+  'progress',
+]);
+
+/** What the batch runner needs from the client. */
+export interface BatchDependencies {
+  complete(request: CompleteRequest): Promise<CompleteOutcome>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Runs `items` through `complete` with a bounded pool of workers that pull from the input as they go (memory stays
+ * bounded for long or endless iterables: no promise per item is made up front). Results are in input order; a
+ * failed item gets `placeholder` (or its error). A {@link QuotaExceededError} stops everything: in-flight items are
+ * aborted and a {@link BatchStoppedError} carrying the finished results is thrown.
+ */
+export async function runBatchComplete<T>(
+  dependencies: BatchDependencies,
+  items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+  options: BatchCompleteOptions<T> = {},
+): Promise<unknown[]> {
+  const { clock, logger } = dependencies;
+  const params = Object.fromEntries(Object.entries(options).filter(([name]) => !OWN_OPTIONS.has(name)));
+  const placeholder = options.placeholder === undefined ? null : options.placeholder;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 60));
+  const progress =
+    options.progress === false ? undefined : (options.progress ?? createLineProgress({ clock }));
+  const stopper = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  const iterator = toAsyncIterator(items);
+  const results: unknown[] = [];
+  const snapshot: ProgressSnapshot = {
+    done: 0,
+    total: lengthOf(items),
+    cacheHits: 0,
+    errors: 0,
+    tokens: 0,
+    costUsd: 0,
+    startedAt: clock.now(),
+  };
+  let count = 0;
+  let exhausted = false;
+  let stopError: unknown;
+  let pulling: Promise<unknown> = Promise.resolve();
+
+  const stop = (error: unknown): void => {
+    stopError ??= error;
+    stopper.abort(error);
+  };
+  // Pulls are serialised: a plain async iterator need not support concurrent next() calls.
+  const pull = (): Promise<{ index: number; item: BatchItem } | undefined> => {
+    const next = pulling.then(async () => {
+      if (exhausted || signal.aborted) return undefined;
+      const step = await iterator.next();
+      if (step.done) {
+        exhausted = true;
+        return undefined;
+      }
+      return { index: count++, item: step.value };
+    });
+    pulling = next.catch(() => undefined);
+    return next;
+  };
+  const finish = (index: number, result: unknown): void => {
+    results[index] = result;
+    snapshot.done++;
+    progress?.update(snapshot);
+  };
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      let next;
+      try {
+        next = await pull();
+      } catch (error) {
+        stop(error);
+        return;
+      }
+      if (!next) return;
+      const { index, item } = next;
+      const request: CompleteRequest =
+        typeof item === 'string'
+          ? { ...params, model: options.model, prompt: item }
+          : { ...params, model: options.model, ...item };
+      request.model ??= options.model;
+      request.signal = request.signal ? AbortSignal.any([request.signal, signal]) : signal;
+      try {
+        const outcome = await dependencies.complete(request);
+        if (outcome.cacheHit) snapshot.cacheHits++;
+        snapshot.tokens += (outcome.usage?.inputTokens ?? 0) + (outcome.usage?.outputTokens ?? 0);
+        snapshot.costUsd += outcome.costUsd;
+        finish(index, outcome.result);
+        options.onResult?.(outcome.result, index);
+      } catch (error) {
+        if (signal.aborted) {
+          results[index] = placeholder;
+          return;
+        }
+        if (error instanceof QuotaExceededError) {
+          results[index] = placeholder;
+          stop(error);
+          return;
+        }
+        snapshot.errors++;
+        logger.error(
+          `Completion failed at index ${index}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        finish(index, options.returnErrors ? error : placeholder);
+      }
+    }
+  };
+
+  progress?.start(snapshot, options.desc ?? 'Completing texts');
+  try {
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  } finally {
+    progress?.stop(snapshot);
+    if (signal.aborted) await iterator.return?.();
+  }
+  for (let index = 0; index < count; index++) if (!(index in results)) results[index] = placeholder;
+  if (options.signal?.aborted) throw abortReason(options.signal);
+  if (stopError !== undefined) {
+    const stopped = new BatchStoppedError(
+      `batchComplete stopped after ${snapshot.done} of ${snapshot.total ?? count} items: ${
+        stopError instanceof Error ? stopError.message : 'stopped'
+      }`,
+      { cause: stopError, model: options.model },
+    );
+    stopped.results = results;
+    stopped.finished = snapshot.done;
+    throw stopped;
+  }
+  return results;
+}
+
+function toAsyncIterator<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> {
+  if (Symbol.asyncIterator in items) return items[Symbol.asyncIterator]();
+  const iterator = items[Symbol.iterator]();
+  return {
+    next: () => Promise.resolve(iterator.next()),
+    return: () => Promise.resolve(iterator.return?.() ?? { done: true, value: undefined }),
+  };
+}
+
+function lengthOf(items: unknown): number | undefined {
+  if (Array.isArray(items)) return items.length;
+  const length = (items as { length?: unknown }).length ?? (items as { size?: unknown }).size;
+  return typeof length === 'number' ? length : undefined;
+}

@@ -1,0 +1,154 @@
+import { APIError } from 'openai';
+import type { CallCost } from '@maxllm/ledger';
+import type { Permit } from '@maxllm/ratelimit';
+import { completionText, extractResult, readUsage, type PreparedRequest, type Usage } from '@maxllm/request';
+import type { ClientContext } from './client-context';
+import { InvalidOutputError } from './errors';
+import { estimateInputTokens, outputKey } from './estimate';
+import type { ModelRuntime } from './model-runtime';
+import { withRetries } from './retry';
+import { sendRequest } from './send-request';
+
+/** The result of one successful (possibly retried) call to the API. */
+export interface CallOutcome {
+  /** The response JSON. */
+  response: unknown;
+  /** `extractResult(prepared, response)`, or `undefined` when extraction was not asked. */
+  result: unknown;
+  /** Real usage, or `undefined` when the provider sent none. */
+  usage: Usage | undefined;
+  requestId: string | undefined;
+  /** Cost of the last (successful) attempt as the ledger priced it. */
+  cost: CallCost;
+  /** HTTP requests made. */
+  attempts: number;
+}
+
+/** Options of {@link callModel}. */
+export interface CallOptions {
+  /** The alias or spec the caller asked for (for error messages). */
+  alias: string;
+  signal?: AbortSignal | undefined;
+  /** Extract (and validate) the result inside the retry loop, so invalid output is re-asked. @default true */
+  extract?: boolean;
+  /** Recorded as a batch call in the ledger. @default false */
+  batch?: boolean;
+}
+
+/**
+ * Calls the API for `prepared` through the one retry loop: each attempt reserves the estimated input + output
+ * tokens on the model's limiter, sends once, settles the limiter with the real usage (the estimate when the
+ * provider sent none) and resyncs it from the `x-ratelimit-*` headers, records a ledger row and extracts the result.
+ * Invalid structured output is recorded (it was paid for) and asked again.
+ */
+export async function callModel(
+  context: ClientContext,
+  runtime: ModelRuntime,
+  prepared: PreparedRequest,
+  options: CallOptions,
+): Promise<CallOutcome> {
+  const { resolved, limiter, estimator, openai } = runtime;
+  const inputEstimate = estimateInputTokens(prepared);
+  const key = outputKey(prepared);
+  const timeout = prepared.requestOptions.timeout ?? resolved.timeoutMs;
+  const record = (fields: {
+    response?: unknown;
+    usage?: Usage | undefined;
+    outputEstimate: number;
+    latencyMs?: number;
+    status: string;
+    requestId?: string | undefined;
+  }): CallCost =>
+    context.ledger.record({
+      model: resolved.model,
+      uniqueName: resolved.uniqueName,
+      systemPrompt: prepared.systemPreview,
+      prompt: prepared.promptPreview,
+      completion: fields.response === undefined ? undefined : completionText(prepared, fields.response),
+      usage: fields.usage,
+      estimatedInputTokens: inputEstimate,
+      estimatedOutputTokens: fields.outputEstimate,
+      latencyMs: fields.latencyMs,
+      cacheHit: false,
+      batch: options.batch ?? false,
+      status: fields.status,
+      requestId: fields.requestId,
+      prices: resolved.prices,
+    });
+
+  try {
+    return await withRetries(
+      async (attempts) => {
+        const outputEstimate =
+          prepared.kind === 'embedding' ? 0 : estimator.estimate(key, prepared.maxTokens);
+        const permit = await limiter.acquire({
+          tokens: inputEstimate + outputEstimate,
+          signal: options.signal,
+        });
+        const started = context.clock.now();
+        let sent;
+        try {
+          sent = await sendRequest(openai, prepared, { signal: options.signal, timeout });
+        } catch (error) {
+          giveBack(permit, error);
+          throw error;
+        }
+        const latencyMs = context.clock.now() - started;
+        limiter.observe(sent.headers);
+        const usage = readUsage(sent.data);
+        permit.settle({
+          tokens: usage ? usage.inputTokens + usage.outputTokens : inputEstimate + outputEstimate,
+        });
+        if (usage && prepared.kind !== 'embedding') estimator.learn(key, usage.outputTokens);
+        const common = { response: sent.data, usage, outputEstimate, latencyMs, requestId: sent.requestId };
+        let result: unknown;
+        try {
+          result = options.extract === false ? undefined : extractResult(prepared, sent.data);
+        } catch (error) {
+          record({ ...common, status: 'invalid_output' });
+          throw error;
+        }
+        const cost = record({ ...common, status: 'ok' });
+        return { response: sent.data, result, usage, requestId: sent.requestId, cost, attempts };
+      },
+      {
+        maxRetries: resolved.maxRetries,
+        maxRateLimitRetries: context.maxRateLimitRetries,
+        maxOutputRetries: context.maxOutputRetries,
+        penalize: (waitMs) => limiter.penalize(waitMs),
+        clock: context.clock,
+        logger: context.logger,
+        random: context.random,
+        backoff: context.retryBackoff,
+        signal: options.signal,
+        details: { model: options.alias, uniqueName: resolved.uniqueName },
+        secrets: [resolved.apiKey],
+      },
+    );
+  } catch (error) {
+    // Invalid output was recorded per try; an abort is the caller's choice, not a failed call.
+    if (!options.signal?.aborted && !(error instanceof InvalidOutputError)) {
+      record({
+        outputEstimate: 0,
+        status: failureType(error),
+        requestId: (error as { requestId?: string }).requestId,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Ends a failed attempt's permit: a 429 charged no tokens at the provider, so they are refunded; any other failure
+ * (5xx, timeout, reset, abort) may have been counted, so the reservation stays charged.
+ */
+function giveBack(permit: Permit, error: unknown): void {
+  if (error instanceof APIError && error.status === 429) permit.settle({ tokens: 0 });
+  else permit.release();
+}
+
+/** The ledger's status for a failed call: the type of what went wrong (`InternalServerError`, ...). */
+function failureType(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.constructor.name || cause.name : 'error';
+}

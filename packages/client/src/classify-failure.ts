@@ -1,0 +1,46 @@
+import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { classifyRateLimit } from '@maxllm/ratelimit';
+import { OutputValidationError } from '@maxllm/request';
+
+/** What the retry loop does about one failed attempt. */
+export type Failure =
+  | { action: 'rate-limited'; waitMs: number; kind: string }
+  | { action: 'quota'; reason: string }
+  | { action: 'transient'; headers: Headers | undefined }
+  | { action: 'invalid-output' }
+  | { action: 'abort' }
+  | { action: 'fatal' };
+
+/**
+ * Sorts an attempt's error: 429 → wait (or stop on quota/billing) by `classifyRateLimit`; 5xx, 408, 409, connection
+ * errors and timeouts → transient; output that does not parse or validate → re-ask; a caller's abort → abort;
+ * anything else (400, 401, 404, 422, our own bugs) → fatal.
+ */
+export function classifyFailure(error: unknown, now: number): Failure {
+  if (error instanceof OutputValidationError || nameOf(error) === 'OutputValidationError') {
+    return { action: 'invalid-output' };
+  }
+  if (error instanceof APIUserAbortError || nameOf(error) === 'AbortError') return { action: 'abort' };
+  if (error instanceof APIConnectionError) return { action: 'transient', headers: undefined };
+  if (!(error instanceof APIError)) return { action: 'fatal' };
+  // `instanceof` narrows to APIError<any, ...>: restate the declared types.
+  const { status, headers, error: body } = error as APIError<number | undefined, Headers | undefined>;
+  if (status === undefined) return { action: 'fatal' };
+  if (status === 429) {
+    const verdict = classifyRateLimit(
+      { status, headers: headers ?? null, error: body, message: error.message },
+      { now },
+    );
+    return verdict.action === 'stop'
+      ? { action: 'quota', reason: verdict.reason }
+      : { action: 'rate-limited', waitMs: verdict.waitMs, kind: verdict.kind };
+  }
+  if (status >= 500 || status === 408 || status === 409) {
+    return { action: 'transient', headers };
+  }
+  return { action: 'fatal' };
+}
+
+function nameOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+}

@@ -1,0 +1,35 @@
+import type { ResponseCache } from '@maxllm/cache';
+import type { MaxllmConfig } from '@maxllm/config';
+import type { Ledger } from '@maxllm/ledger';
+import type { Balancer } from './balancer';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+import type { RuntimeRegistry } from './model-runtime';
+
+/** The shared state every operation of one client works with (internal). */
+export interface ClientContext {
+  readonly config: MaxllmConfig;
+  readonly cache: ResponseCache;
+  readonly ledger: Ledger;
+  readonly singleFlight: { run<T>(key: string, fn: () => Promise<T>): Promise<T> };
+  readonly runtimes: RuntimeRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: () => number;
+  /** Skip cache reads, still write (`RECACHE_FLAG`). */
+  readonly recache: boolean;
+  /** Re-asks after invalid structured output. */
+  readonly maxOutputRetries: number;
+  /** Backoff of transient failures. */
+  readonly retryBackoff: { initialMs?: number; maxMs?: number };
+  /** Retries after 429s that say "wait". */
+  readonly maxRateLimitRetries: number;
+  /** Embedding inputs per HTTP request. */
+  readonly embeddingBatchSize: number;
+  /** Estimated input tokens per embeddings HTTP request. @unit tokens */
+  readonly embeddingTokensPerRequest: number;
+  /** The balancer of a model spec, built once per exact spec string. */
+  balancer(spec: string): Balancer;
+  /** The global request flag (`setRequestFlag`); a per-call `requestFlag` wins. */
+  requestFlag: unknown;
+}

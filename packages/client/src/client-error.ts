@@ -1,0 +1,36 @@
+import { CompletionError, InvalidClientRequestError, MaxllmClientError } from './errors';
+
+/**
+ * The error `complete()` throws for `error`: client errors as they are; other MaxLLM errors (invalid request,
+ * unknown model) as {@link InvalidClientRequestError} and unexpected ones as {@link CompletionError}, with their message, so every failure is a {@link MaxllmClientError} with the
+ * model and the caller's `meta`. A caller's abort is passed through unchanged.
+ */
+export function toClientError(
+  error: unknown,
+  request: { model?: string; meta?: unknown; signal?: AbortSignal },
+): unknown {
+  if (request.signal?.aborted && error === request.signal.reason) return error;
+  if (isAbort(error)) return error;
+  let clientError: MaxllmClientError;
+  if (error instanceof MaxllmClientError) clientError = error;
+  else {
+    const message = error instanceof Error ? error.message : String(error);
+    // Another package's MaxLLM error (unknown model, bad request, unkeyable parameter) means the request was wrong.
+    const Class = isMaxllmError(error) ? InvalidClientRequestError : CompletionError;
+    clientError = new Class(message, { model: request.model, cause: error });
+  }
+  return request.meta === undefined ? clientError : clientError.withMeta(request.meta);
+}
+
+function isMaxllmError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && Symbol.for('maxllm.error') in error;
+}
+
+function isAbort(error: unknown): boolean {
+  const name = nameOf(error);
+  return name === 'AbortError' || name === 'APIUserAbortError';
+}
+
+function nameOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+}

@@ -1,0 +1,141 @@
+import { createResponseCache, createSingleFlight, recacheFromEnv } from '@maxllm/cache';
+import { loadConfig, type MaxllmConfig } from '@maxllm/config';
+import { createLedger, diffCallStatus } from '@maxllm/ledger';
+import type { CompleteRequest } from '@maxllm/request';
+import { createBalancer, type Balancer } from './balancer';
+import { runBatchComplete } from './batch-complete';
+import type { ClientContext } from './client-context';
+import { systemClock } from './clock';
+import { runComplete } from './complete';
+import { toClientError } from './client-error';
+import { NotImplementedError } from './errors';
+import { stderrLogger } from './logger';
+import { createRuntimeRegistry } from './model-runtime';
+import { createOpenAIPool } from './openai-pool';
+import { connectRedis, type RedisClientLike } from './redis-connection';
+import { runStream } from './stream';
+import type { ClientOptions, CompleteResult, MaxllmClient } from './types';
+
+/**
+ * Creates a client: models resolved through the config, one rate limiter and output estimator per model (shared
+ * through Redis when the config names a Redis URL), one `openai` instance per (base URL, key) with SDK retries off,
+ * the response cache under `config.paths.cache` and the CSV ledger at `config.paths.ledger`.
+ * @throws ConfigError subclasses from `@maxllm/config` when the config cannot be loaded.
+ */
+export function createClient(options: ClientOptions = {}): MaxllmClient {
+  const config = configOf(options);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? stderrLogger;
+  let redisConnection: Promise<RedisClientLike | undefined> | undefined;
+  let ownsRedis = false;
+  const redis = (): Promise<unknown> => {
+    if (options.redis === false) return Promise.resolve(undefined);
+    if (options.redis !== undefined) return Promise.resolve(options.redis);
+    if (!config.redisUrl) return Promise.resolve(undefined);
+    ownsRedis = true;
+    redisConnection ??= connectRedis(config.redisUrl);
+    redisConnection.catch(() => (redisConnection = undefined));
+    return redisConnection;
+  };
+  const cache = createResponseCache({ dir: config.paths.cache, clock, logger });
+  const ledger = createLedger({ path: config.paths.ledger, previews: config.ledger.previews, logger, clock });
+  const runtimes = createRuntimeRegistry({
+    pool: createOpenAIPool({ fetch: options.fetch, defaultHeaders: options.defaultHeaders }),
+    clock,
+    redis,
+  });
+  const balancers = new Map<string, Balancer>();
+  const context: ClientContext = {
+    config,
+    cache,
+    ledger,
+    singleFlight: createSingleFlight(),
+    runtimes,
+    clock,
+    logger,
+    random: options.random ?? Math.random,
+    recache: options.recache ?? recacheFromEnv({ RECACHE_FLAG: config.getEnv('RECACHE_FLAG') }),
+    maxOutputRetries: options.maxOutputRetries ?? 2,
+    maxRateLimitRetries: options.maxRateLimitRetries ?? 10,
+    retryBackoff: options.retryBackoff ?? {},
+    embeddingBatchSize: options.embeddingBatchSize ?? 2048,
+    embeddingTokensPerRequest: options.embeddingTokensPerRequest ?? 300_000,
+    requestFlag: options.requestFlag,
+    balancer(spec) {
+      let balancer = balancers.get(spec);
+      if (!balancer) {
+        balancer = createBalancer(spec, config);
+        balancers.set(spec, balancer);
+      }
+      return balancer;
+    },
+  };
+  const run = async (request: CompleteRequest, batch: boolean) => {
+    try {
+      return await runComplete(context, request, { batch });
+    } catch (error) {
+      throw toClientError(error, request);
+    }
+  };
+
+  return {
+    config,
+    async complete<const R extends CompleteRequest>(request: R): Promise<CompleteResult<R>> {
+      const { result } = await run(request, false);
+      return (
+        'meta' in request && request.meta !== undefined ? [result, request.meta] : result
+      ) as CompleteResult<R>;
+    },
+    stream(request) {
+      return {
+        async *[Symbol.asyncIterator]() {
+          try {
+            yield* runStream(context, request);
+          } catch (error) {
+            throw toClientError(error, request);
+          }
+        },
+      };
+    },
+    batchComplete(items, batchOptions) {
+      return runBatchComplete(
+        { complete: (request) => run(request, false), clock, logger },
+        items,
+        batchOptions,
+      );
+    },
+    getBatch() {
+      return Promise.reject(
+        new NotImplementedError(
+          'getBatch() is not available yet: the Batch API workflow (@maxllm/batch) is not wired in.',
+        ),
+      );
+    },
+    getCallStatus: (model) => ledger.status(model),
+    diffCallStatus: (after, before) => diffCallStatus(after, before),
+    setRequestFlag(flag) {
+      context.requestFlag = flag;
+    },
+    async close() {
+      await Promise.allSettled([ledger.flush()]);
+      await runtimes.close();
+      await ledger.close();
+      await cache.close?.();
+      if (ownsRedis && redisConnection) {
+        const connection = await redisConnection.catch(() => undefined);
+        await connection?.quit().catch(() => undefined);
+      }
+    },
+  };
+}
+
+function configOf(options: ClientOptions): MaxllmConfig {
+  if (typeof options.config === 'object') return options.config;
+  const env =
+    options.home === undefined ? options.env : { ...(options.env ?? process.env), MAXLLM_HOME: options.home };
+  return loadConfig({
+    ...(typeof options.config === 'string' ? { path: options.config } : {}),
+    ...(env ? { env } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+}

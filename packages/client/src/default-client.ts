@@ -1,0 +1,56 @@
+import type { CallStatus } from '@maxllm/ledger';
+import type { CompleteRequest } from '@maxllm/request';
+import type { BatchCompleteOptions, BatchItem } from './batch-complete';
+import { createClient } from './client';
+import type { CompleteResult, MaxllmClient, TextStream } from './types';
+
+let defaultClient: MaxllmClient | undefined;
+
+/** The process-wide client behind the module-level functions, created on first use with `createClient()`. */
+export function getDefaultClient(): MaxllmClient {
+  defaultClient ??= createClient();
+  return defaultClient;
+}
+
+/** Closes the default client (flushes its ledger); the next module-level call creates a new one. */
+export async function closeDefaultClient(): Promise<void> {
+  const client = defaultClient;
+  defaultClient = undefined;
+  await client?.close();
+}
+
+/** `complete()` on the default client. See {@link MaxllmClient.complete}. */
+export function complete<const R extends CompleteRequest>(request: R): Promise<CompleteResult<R>> {
+  return getDefaultClient().complete(request);
+}
+
+/** `stream()` on the default client. See {@link MaxllmClient.stream}. */
+export function stream(request: CompleteRequest): TextStream {
+  return getDefaultClient().stream(request);
+}
+
+/** `batchComplete()` on the default client. See {@link MaxllmClient.batchComplete}. */
+export function batchComplete<T = unknown>(
+  items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+  options?: BatchCompleteOptions<T>,
+): Promise<unknown[]> {
+  return getDefaultClient().batchComplete(items, options);
+}
+
+/** `getBatch()` on the default client (not available yet). */
+export function getBatch(...args: unknown[]): Promise<never> {
+  return getDefaultClient().getBatch(...args);
+}
+
+/** Call status of the default client. See {@link MaxllmClient.getCallStatus}. */
+export function getCallStatus(model?: string): CallStatus {
+  return getDefaultClient().getCallStatus(model);
+}
+
+/** `after - before` per model and counter (no client needed). */
+export { diffCallStatus } from '@maxllm/ledger';
+
+/** Sets the default client's global request flag. See {@link MaxllmClient.setRequestFlag}. */
+export function setRequestFlag(flag: unknown): void {
+  getDefaultClient().setRequestFlag(flag);
+}

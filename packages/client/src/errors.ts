@@ -1,0 +1,93 @@
+const marker = Symbol.for('maxllm.error');
+
+/** Facts every client error carries (all optional: an error before model resolution has no model). */
+export interface ErrorDetails {
+  /** The model alias or balancing spec the caller asked for. */
+  model?: string | undefined;
+  /** The unique name of the model that was called (cache namespace, call-status key). */
+  uniqueName?: string | undefined;
+  /** The provider's request id (`x-request-id`) of the last attempt, when it answered. */
+  requestId?: string | undefined;
+  /** HTTP requests made for this call, including the failed one. */
+  attempts?: number | undefined;
+  /** HTTP status of the last answer, when there was one. */
+  status?: number | undefined;
+  /** The `meta` the caller passed to `complete()`, returned with the error as the original does. */
+  meta?: unknown;
+  /** The underlying error (SDK error, output validation error, ...). */
+  cause?: unknown;
+}
+
+/** Base class of every error thrown by `@maxllm/client`, branded with `Symbol.for('maxllm.error')`. */
+export class MaxllmClientError extends Error {
+  readonly [marker] = true;
+  readonly model: string | undefined;
+  readonly uniqueName: string | undefined;
+  readonly requestId: string | undefined;
+  readonly attempts: number | undefined;
+  readonly status: number | undefined;
+  readonly meta: unknown;
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.model = details.model;
+    this.uniqueName = details.uniqueName;
+    this.requestId = details.requestId;
+    this.attempts = details.attempts;
+    this.status = details.status;
+    this.meta = details.meta;
+  }
+
+  /** True for any MaxLLM error (from any package, any copy of it), not only this package's. */
+  static isInstance(value: unknown): value is MaxllmClientError {
+    return typeof value === 'object' && value !== null && marker in value;
+  }
+
+  /** The same error (same class, message and facts) carrying `meta`; errors can be shared between callers. */
+  withMeta(meta: unknown): this {
+    const Class = this.constructor as new (message: string, details: ErrorDetails) => this;
+    const copy = new Class(this.message, { ...this.details(), meta });
+    copy.stack = this.stack;
+    return copy;
+  }
+
+  /** The facts this error was built with. */
+  details(): ErrorDetails {
+    return {
+      model: this.model,
+      uniqueName: this.uniqueName,
+      requestId: this.requestId,
+      attempts: this.attempts,
+      status: this.status,
+      meta: this.meta,
+      cause: this.cause,
+    };
+  }
+}
+
+/** A call failed: the API answered an error that is not retried, or retries ran out. `cause` is the SDK error. */
+export class CompletionError extends MaxllmClientError {}
+
+/** The provider refused for quota or billing (429 `insufficient_quota`): retrying cannot help, so runs stop. */
+export class QuotaExceededError extends CompletionError {}
+
+/** The model's output did not parse or validate against the schema, after every re-ask. */
+export class InvalidOutputError extends CompletionError {}
+
+/** The request cannot be sent as given (no prompt, bad model spec, streaming an embedding model...). */
+export class InvalidClientRequestError extends MaxllmClientError {}
+
+/** A feature that is not available yet in this version (for example `getBatch` before `@maxllm/batch` lands). */
+export class NotImplementedError extends MaxllmClientError {}
+
+/** An optional peer dependency (such as `ioredis`) is needed by the configuration but is not installed. */
+export class MissingDependencyError extends MaxllmClientError {}
+
+/** `batchComplete` stopped early (quota, abort); `results` holds what finished, the rest is `placeholder`. */
+export class BatchStoppedError extends MaxllmClientError {
+  /** Results in input order; unfinished items hold the placeholder. Set by `batchComplete`. */
+  results: unknown[] = [];
+  /** How many items finished (successfully or not) before the stop. */
+  finished = 0;
+}

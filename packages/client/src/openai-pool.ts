@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import OpenAI from 'openai';
+
+/** How every SDK instance of a client is built. */
+export interface OpenAIPoolOptions {
+  /** A `fetch` for the SDK (tests, proxies). @default the global fetch */
+  fetch?: typeof fetch | undefined;
+  /** Headers sent with every request. */
+  defaultHeaders?: Record<string, string> | undefined;
+}
+
+/** One `OpenAI` instance per (base URL, API key), built with `maxRetries: 0`: the client retries in its own loop. */
+export interface OpenAIPool {
+  get(baseURL: string | undefined, apiKey: string | undefined): OpenAI;
+}
+
+/** Creates an empty pool. */
+export function createOpenAIPool(options: OpenAIPoolOptions): OpenAIPool {
+  const instances = new Map<string, OpenAI>();
+  return {
+    get(baseURL, apiKey) {
+      // The key is hashed so that no map key, heap snapshot or debug print shows it.
+      const id = createHash('sha256')
+        .update(`${baseURL ?? ''}\0${apiKey ?? ''}`)
+        .digest('hex');
+      let instance = instances.get(id);
+      if (!instance) {
+        instance = new OpenAI({
+          apiKey: apiKey ?? process.env.OPENAI_API_KEY ?? 'missing-api-key',
+          baseURL: baseURL ?? null,
+          maxRetries: 0,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+          ...(options.defaultHeaders ? { defaultHeaders: options.defaultHeaders } : {}),
+        });
+        instances.set(id, instance);
+      }
+      return instance;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { ResolvedModel } from '@maxllm/config';
+import { completionText, readUsage, type PreparedRequest } from '@maxllm/request';
+import type { ClientContext } from './client-context';
+
+/** Records a call answered without an HTTP request (cache hit or joined identical call) in the ledger. */
+export function recordHit(
+  context: ClientContext,
+  resolved: ResolvedModel,
+  prepared: PreparedRequest,
+  response: unknown,
+  batch: boolean,
+): void {
+  context.ledger.record({
+    model: resolved.model,
+    uniqueName: resolved.uniqueName,
+    systemPrompt: prepared.systemPreview,
+    prompt: prepared.promptPreview,
+    completion: completionText(prepared, response),
+    usage: readUsage(response),
+    cacheHit: true,
+    batch,
+    status: 'ok',
+    prices: resolved.prices,
+  });
+}

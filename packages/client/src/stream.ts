@@ -1,0 +1,204 @@
+import { cachePolicy } from '@maxllm/cache';
+import {
+  completionText,
+  isCacheable,
+  prepareRequest,
+  readUsage,
+  type CompleteRequest,
+  type PreparedRequest,
+  type Usage,
+} from '@maxllm/request';
+import { APIError } from 'openai';
+import type { BalancedMember } from './balancer';
+import { readCached, writeCached } from './cache-io';
+import type { ClientContext } from './client-context';
+import { CompletionError, InvalidClientRequestError } from './errors';
+import { estimateInputTokens, outputKey } from './estimate';
+import { recordHit } from './record-hit';
+import { redactSecrets } from './redact';
+import { withRetries } from './retry';
+import { DEFAULT_MODEL, targetOf } from './target';
+
+interface StreamChunk {
+  id?: string;
+  model?: string;
+  created?: number;
+  choices?: Array<{ delta?: { content?: string | null }; text?: string; finish_reason?: string | null }>;
+  usage?: unknown;
+}
+
+/**
+ * Streams the text deltas of one chat or completions request (`stream: true` with
+ * `stream_options.include_usage`). A cached answer is replayed as one delta. Retries happen only before the first
+ * delta; the usage chunk settles the limiter and the ledger, and the whole text is cached once the stream completed.
+ */
+export async function* runStream(context: ClientContext, request: CompleteRequest): AsyncGenerator<string> {
+  const spec = request.model ?? DEFAULT_MODEL;
+  const balancer = context.balancer(spec);
+  const policy = cachePolicy({ force: request.force === true, recache: context.recache });
+  const prepare = (member: BalancedMember): PreparedRequest =>
+    prepareRequest(request, targetOf(member.resolved), { requestFlag: context.requestFlag });
+
+  if (policy.read) {
+    for (const member of balancer.active()) {
+      const prepared = prepare(member);
+      const response = await readCached(context, prepared.namespace, prepared.cacheKey);
+      if (response === undefined) continue;
+      recordHit(context, member.resolved, prepared, response, false);
+      const text = completionText(prepared, response);
+      if (text) yield text;
+      return;
+    }
+  }
+  const member = balancer.pick();
+  if (!member)
+    throw new InvalidClientRequestError(`Every model of '${spec}' ran out of quota.`, { model: spec });
+  const prepared = prepare(member);
+  if (prepared.kind === 'embedding') {
+    throw new InvalidClientRequestError(
+      `Model '${spec}' is an embedding model: use complete(), not stream().`,
+      {
+        model: spec,
+      },
+    );
+  }
+  const { resolved } = member;
+  const { limiter, estimator, openai } = await context.runtimes.get(resolved);
+  const controller = new AbortController();
+  const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
+  const inputEstimate = estimateInputTokens(prepared);
+  const key = outputKey(prepared);
+  const details = { model: spec, uniqueName: resolved.uniqueName };
+  let outputEstimate = 0;
+  const started = context.clock.now();
+
+  const opened = await withRetries(
+    async () => {
+      outputEstimate = estimator.estimate(key, prepared.maxTokens);
+      const permit = await limiter.acquire({ tokens: inputEstimate + outputEstimate, signal });
+      try {
+        const body = { ...prepared.body, stream: true, stream_options: { include_usage: true } } as never;
+        const options = {
+          signal,
+          maxRetries: 0,
+          timeout: prepared.requestOptions.timeout ?? resolved.timeoutMs,
+        };
+        const promise =
+          prepared.kind === 'completion'
+            ? openai.completions.create(body, options)
+            : openai.chat.completions.create(body, options);
+        const { data, response, request_id } = await promise.withResponse();
+        return {
+          permit,
+          chunks: data as unknown as AsyncIterable<StreamChunk>,
+          headers: response.headers,
+          request_id,
+        };
+      } catch (error) {
+        if (error instanceof APIError && error.status === 429) permit.settle({ tokens: 0 });
+        else permit.release();
+        throw error;
+      }
+    },
+    {
+      maxRetries: resolved.maxRetries,
+      maxRateLimitRetries: context.maxRateLimitRetries,
+      penalize: (waitMs) => limiter.penalize(waitMs),
+      clock: context.clock,
+      logger: context.logger,
+      random: context.random,
+      backoff: context.retryBackoff,
+      signal: request.signal,
+      details,
+      secrets: [resolved.apiKey],
+    },
+  );
+  limiter.observe(opened.headers);
+
+  let text = '';
+  let usage: Usage | undefined;
+  let finishReason: string | null = null;
+  let first: StreamChunk | undefined;
+  let completed = false;
+  let failure: unknown;
+  try {
+    for await (const chunk of opened.chunks) {
+      first ??= chunk;
+      if (chunk.usage) usage = readUsage(chunk);
+      const choice = chunk.choices?.[0];
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      const delta = prepared.kind === 'completion' ? choice?.text : choice?.delta?.content;
+      if (delta) {
+        text += delta;
+        yield delta;
+      }
+    }
+    completed = true;
+  } catch (error) {
+    failure = error;
+    if (signal.aborted) throw error;
+    throw new CompletionError(
+      `Stream from model '${spec}' broke: ${redactSecrets(error instanceof Error ? error.message : String(error), [resolved.apiKey])}`,
+      { ...details, attempts: 1, requestId: opened.request_id ?? undefined, cause: error },
+    );
+  } finally {
+    if (!completed) controller.abort();
+    opened.permit.settle({
+      tokens: usage ? usage.inputTokens + usage.outputTokens : inputEstimate + outputEstimate,
+    });
+    if (usage) estimator.learn(key, usage.outputTokens);
+    const response = answerOf(prepared, first, text, finishReason, usage, resolved.model);
+    context.ledger.record({
+      model: resolved.model,
+      uniqueName: resolved.uniqueName,
+      systemPrompt: prepared.systemPreview,
+      prompt: prepared.promptPreview,
+      completion: text,
+      usage,
+      estimatedInputTokens: inputEstimate,
+      estimatedOutputTokens: outputEstimate,
+      latencyMs: context.clock.now() - started,
+      cacheHit: false,
+      batch: false,
+      status: completed ? 'ok' : failure === undefined ? 'cancelled' : 'stream_error',
+      requestId: opened.request_id ?? undefined,
+      prices: resolved.prices,
+    });
+    if (completed && policy.write && isCacheable(prepared, response)) {
+      await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);
+    }
+  }
+}
+
+/** The non-streamed response the stream amounts to, for the cache (so `complete()` hits it too). */
+function answerOf(
+  prepared: PreparedRequest,
+  first: StreamChunk | undefined,
+  text: string,
+  finishReason: string | null,
+  usage: Usage | undefined,
+  model: string,
+): Record<string, unknown> {
+  const usageJson = usage && {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
+  const choice =
+    prepared.kind === 'completion'
+      ? { index: 0, text, finish_reason: finishReason, logprobs: null }
+      : {
+          index: 0,
+          message: { role: 'assistant', content: text, refusal: null },
+          finish_reason: finishReason,
+          logprobs: null,
+        };
+  return {
+    id: first?.id ?? 'stream',
+    object: prepared.kind === 'completion' ? 'text_completion' : 'chat.completion',
+    created: first?.created ?? 0,
+    model: first?.model ?? model,
+    choices: [choice],
+    ...(usageJson ? { usage: usageJson } : {}),
+  };
+}

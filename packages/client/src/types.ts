@@ -1,0 +1,108 @@
+import type { MaxllmConfig } from '@maxllm/config';
+import type { CallStatus } from '@maxllm/ledger';
+import type { CompleteRequest } from '@maxllm/request';
+import type OpenAI from 'openai';
+import type { z } from 'zod';
+import type { BatchCompleteOptions, BatchItem } from './batch-complete';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+
+/** Options of `createClient()`. */
+export interface ClientOptions {
+  /** A loaded config, or the path of a `maxllm.yaml`. @default `loadConfig()` discovery (see `@maxllm/config`) */
+  config?: MaxllmConfig | string;
+  /** MaxLLM home (cache, ledger, batch folders) when `config` is loaded here: sets `MAXLLM_HOME`. @default `$MAXLLM_HOME` or `~/.maxllm` */
+  home?: string;
+  /** Environment the config is resolved with (API keys, `RECACHE_FLAG`). @default process.env */
+  env?: Record<string, string | undefined>;
+  /** A `fetch` for the `openai` SDK (proxies, tests). @default the global fetch */
+  fetch?: typeof fetch;
+  /** Where warnings go. Never receives an API key. @default warnings and errors to stderr */
+  logger?: Logger;
+  /** Headers sent with every API request. */
+  defaultHeaders?: Record<string, string>;
+  /** Time source for limiters, retries and the ledger. @default the system clock */
+  clock?: Clock;
+  /**
+   * An ioredis connection for limits shared between processes (not closed by the client), or `false` to keep limits
+   * in-process even when the config names a Redis URL.
+   * @default a connection to `config.redisUrl` when set (ioredis must be installed), else in-process limits
+   */
+  redis?: unknown;
+  /** Re-asks after structured output that does not parse or validate. @default 2 */
+  maxOutputRetries?: number;
+  /** Retries after a 429 that says "wait" (each one pauses the model's limiter first). @default 10 */
+  maxRateLimitRetries?: number;
+  /** Skip cache reads but still write answers. @default `RECACHE_FLAG` is `1`, `true` or `True` */
+  recache?: boolean;
+  /** Global request flag, as `setRequestFlag()`. @default undefined (no flag) */
+  requestFlag?: unknown;
+  /** Embedding inputs per HTTP request. @default 2048 */
+  embeddingBatchSize?: number;
+  /** Estimated input tokens per embeddings HTTP request. @default 300000 @unit tokens */
+  embeddingTokensPerRequest?: number;
+  /** Backoff after 5xx / connection errors / timeouts when the server names no `retry-after`. @default { initialMs: 500, maxMs: 8000 } */
+  retryBackoff?: { initialMs?: number; maxMs?: number };
+  /** Randomness for retry jitter, in [0, 1). @default Math.random */
+  random?: () => number;
+}
+
+/** The SDK response `raw: true` returns. */
+export type RawResponse<R> = R extends { input: unknown }
+  ? OpenAI.CreateEmbeddingResponse
+  : OpenAI.ChatCompletion | OpenAI.Completion | OpenAI.CreateEmbeddingResponse;
+
+/**
+ * What `complete(request)` resolves to, without `meta`: the SDK response for `raw: true`; the parsed value for a zod
+ * `jsonFormat`; `number[][]` / `number[]` for embeddings asked through `input`; `string | null` when tools may answer
+ * instead of text; otherwise the text. (An embedding model asked through `prompt` returns vectors too, but the type
+ * cannot know the model's mode: use `input` for embeddings.)
+ */
+export type ResultOf<R> = R extends { raw: true }
+  ? RawResponse<R>
+  : R extends { jsonMode: true }
+    ? string
+    : R extends { jsonFormat: infer S extends z.ZodType }
+      ? z.infer<S>
+      : R extends { input: readonly string[] }
+        ? number[][]
+        : R extends { input: string }
+          ? number[]
+          : R extends { tools: unknown }
+            ? string | null
+            : string;
+
+/** What `complete(request)` resolves to: `[result, meta]` when `meta` is given (as the original), else the result. */
+export type CompleteResult<R> = R extends { meta: infer M } ? [ResultOf<R>, M] : ResultOf<R>;
+
+/** The text deltas of a streamed answer. */
+export type TextStream = AsyncIterable<string>;
+
+/** A MaxLLM client: config, limiters, cache and ledger around the official `openai` SDK. */
+export interface MaxllmClient {
+  /** The config the client resolves models with. */
+  readonly config: MaxllmConfig;
+  /**
+   * Completes one request: chat text, structured output, embeddings or legacy completions, cached, rate limited,
+   * retried and accounted.
+   * @throws CompletionError (and subclasses QuotaExceededError, InvalidOutputError), InvalidClientRequestError.
+   */
+  complete<const R extends CompleteRequest>(request: R): Promise<CompleteResult<R>>;
+  /** Streams the answer's text deltas; a cached answer is replayed as a stream. */
+  stream(request: CompleteRequest): TextStream;
+  /** Completes many requests with bounded concurrency; results in input order. */
+  batchComplete<T = unknown>(
+    items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+    options?: BatchCompleteOptions<T>,
+  ): Promise<unknown[]>;
+  /** The OpenAI Batch API workflow (not available yet: throws `NotImplementedError`). */
+  getBatch(...args: unknown[]): Promise<never>;
+  /** Call status per unique name (or of one), as counted by this client's ledger. */
+  getCallStatus(model?: string): CallStatus;
+  /** `after - before`, per model and counter. */
+  diffCallStatus(after: CallStatus, before: CallStatus): CallStatus;
+  /** Gives every later call its own cache entries while `flag` is truthy (a per-call `requestFlag` wins). */
+  setRequestFlag(flag: unknown): void;
+  /** Flushes the ledger and closes limiters, cache and the Redis connection the client opened. */
+  close(): Promise<void>;
+}
