@@ -2,20 +2,18 @@ import { MockRequestError } from './errors';
 import { newId } from './ids';
 
 /** OpenAI's purposes for uploads. */
-export const FILE_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const;
+export const FILE_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data'] as const;
 
-/** A stored file: the `OpenAIFile` object plus its bytes (kept in memory). */
+/** A stored file: the `OpenAIFile` object (no expiry) plus its bytes (kept in memory). */
 export interface StoredFile {
   object: {
     id: string;
     object: 'file';
     bytes: number;
     created_at: number;
-    expires_at: number | null;
     filename: string;
     purpose: string;
     status: 'processed';
-    status_details: null;
   };
   content: Buffer;
 }
@@ -31,11 +29,9 @@ export class FileStore {
       object: 'file' as const,
       bytes: content.length,
       created_at: Math.floor(nowMs / 1000),
-      expires_at: null,
       filename,
       purpose,
       status: 'processed' as const,
-      status_details: null,
     };
     this.files.set(object.id, { object, content });
     return object;

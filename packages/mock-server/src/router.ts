@@ -53,13 +53,11 @@ const ROUTES: Route[] = [
     const content = Buffer.from(await file.arrayBuffer());
     sendJson(response, 200, state.files.add(file.name || 'upload', purpose, content, state.clock.now()));
   }),
-  route('GET', '/v1/files', ({ response, state, query }) =>
-    sendJson(response, 200, {
-      object: 'list',
-      data: state.files.list(query.get('purpose') ?? undefined),
-      has_more: false,
-    }),
-  ),
+  route('GET', '/v1/files', ({ response, state, query }) => {
+    const data = state.files.list(query.get('purpose') ?? undefined);
+    const ids = data.length > 0 ? { first_id: data[0]!.id, last_id: data[data.length - 1]!.id } : {};
+    sendJson(response, 200, { object: 'list', data, ...ids, has_more: false });
+  }),
   route('GET', '/v1/files/{id}', ({ response, state, params }) =>
     sendJson(response, 200, state.files.get(params[0]!).object),
   ),
