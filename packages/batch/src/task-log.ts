@@ -46,6 +46,8 @@ export class TaskLog {
   #bufferedBytes = 0;
   #chain: Promise<void> = Promise.resolve();
   #handle: FileHandle | undefined;
+  #flushQueued = false;
+  #failure: unknown;
 
   constructor(path: string, lines: number) {
     this.path = path;
@@ -73,12 +75,22 @@ export class TaskLog {
     const line = `${JSON.stringify(task)}\n`;
     this.#pending.set(index, line);
     this.#bufferedBytes += line.length;
-    if (this.#bufferedBytes >= FLUSH_BYTES) void this.flush().catch(() => {});
+    if (this.#bufferedBytes >= FLUSH_BYTES && !this.#flushQueued) {
+      this.#flushQueued = true;
+      void this.flush()
+        .catch((error: unknown) => {
+          this.#failure ??= error;
+        })
+        .finally(() => {
+          this.#flushQueued = false;
+        });
+    }
   }
 
-  /** Writes every contiguous filled line to the file (no fsync). */
+  /** Writes every contiguous filled line to the file (no fsync). Rejects if a background write failed. */
   flush(): Promise<void> {
     this.#chain = this.#chain.then(async () => {
+      if (this.#failure !== undefined) throw this.#failure;
       const chunks: string[] = [];
       let bytes = 0;
       let count = this.#written;

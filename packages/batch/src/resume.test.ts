@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness } from './test-harness';
+import type { Harness } from './test-harness';
+
+const child = fileURLToPath(new URL('../test/resume-child.mjs', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
+
+/** Runs the child until it prints "uploaded" (then SIGKILLs it) or dies by itself. */
+function runChild(harness: Harness, workspace: string, mode: 'after-upload' | 'mid-upload'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const process_ = spawn(process.execPath, [child, harness.server.url, harness.home, workspace, mode], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    process_.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('uploaded')) process_.kill('SIGKILL');
+    });
+    process_.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    process_.on('error', reject);
+    process_.on('exit', (_code, signal) => {
+      if (signal === 'SIGKILL') resolve(output);
+      else reject(new Error(`child exited without being killed: ${output}`));
+    });
+  });
+}
+
+function fileUploads(harness: Harness): number {
+  return harness.server.stats().byEndpoint['POST /v1/files'] ?? 0;
+}
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await createHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+describe.skipIf(!built && !process.env.CI)('resume after SIGKILL (runs dist/: build first)', () => {
+  it('a new process reopens a fully uploaded workspace, uploads nothing again, waits and gets every result', async () => {
+    const output = await runChild(harness, 'resume-full', 'after-upload');
+    expect(output).toContain('uploaded in_progress');
+    expect(fileUploads(harness)).toBe(3);
+
+    const batch = await harness.open({ workspace: 'resume-full' });
+    expect(batch.state).toBe('in_progress');
+    expect(batch.size).toBe(5);
+    await expect(batch.upload()).rejects.toThrow(/upload\(\) is not allowed in state 'in_progress'/);
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+    const results = await batch.results();
+    expect(results.map((result) => result.ok && result.customId)).toEqual(['0', '1', '2', '3', '4']);
+    expect(fileUploads(harness)).toBe(3);
+    expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(3);
+  });
+
+  it('a process killed mid-upload is resumed without uploading a recorded file twice', async () => {
+    await runChild(harness, 'resume-mid', 'mid-upload');
+    expect(fileUploads(harness)).toBe(2);
+
+    const batch = await harness.open({ workspace: 'resume-mid' });
+    expect(batch.state).toBe('uploading');
+    expect(batch.jobs.map((job) => job.jobId !== undefined)).toEqual([true, true, false]);
+    expect(await batch.upload()).toBe('in_progress');
+    expect(fileUploads(harness)).toBe(3);
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+    const results = await batch.results();
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(results).toHaveLength(5);
+  });
+});
+
+if (!built && !process.env.CI)
+  console.warn('[batch] resume tests skipped: packages/batch/dist is missing (run the build first)');
