@@ -1,7 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli } from './test-support.js';
-
-beforeAll(() => ensureBuilt(), 300_000);
+import { describe, expect, it } from 'vitest';
+import { runCli } from './test-support.js';
 
 describe('maxllm (global behaviour)', () => {
   it('prints help with examples and exits 0', async () => {

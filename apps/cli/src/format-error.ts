@@ -10,6 +10,8 @@ export interface FormattedError {
   details: string;
   /** The process exit code. */
   exitCode: number;
+  /** False for a failure nobody planned for (a bug or an unexpected SDK error): the stack may help. */
+  expected: boolean;
 }
 
 /** Class names (from the MaxLLM packages) whose errors mean "fix your configuration": exit code 3. */
@@ -52,12 +54,18 @@ function chain(error: unknown): string {
 /** Turns anything thrown by a command into a one-line message, verbose details and an exit code. */
 export function formatError(error: unknown): FormattedError {
   if (!(error instanceof Error)) {
-    return { message: redactSecrets(inspect(error)), details: '', exitCode: ExitCode.failure };
+    return {
+      message: redactSecrets(inspect(error)),
+      details: '',
+      exitCode: ExitCode.failure,
+      expected: false,
+    };
   }
   const firstLine = error.message.trim().split('\n')[0] ?? '';
   const rest = error.message.trim().split('\n').slice(1).join('\n');
   let exitCode: number = ExitCode.failure;
   let prefix = '';
+  let expected = true;
   if (CliError.isInstance(error)) {
     exitCode = error.exitCode;
   } else if (isConfigError(error)) {
@@ -65,11 +73,14 @@ export function formatError(error: unknown): FormattedError {
   } else if (error.name === 'AbortError') {
     exitCode = ExitCode.interrupted;
   } else {
+    expected =
+      (error as unknown as Record<symbol, unknown>)[Symbol.for('maxllm.error')] === true ||
+      httpStatus(error) !== undefined;
     const status = httpStatus(error);
     prefix = status === undefined ? `${errorName(error)}: ` : `${errorName(error)} (HTTP ${status}): `;
   }
   const message = redactSecrets(
     `${prefix}${firstLine}${rest ? ` (${rest.replace(/\s*\n\s*/g, '; ')})` : ''}`,
   );
-  return { message, details: redactSecrets(chain(error)), exitCode };
+  return { message, details: redactSecrets(chain(error)), exitCode, expected };
 }

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from './errors.js';
 
 /** Options accepted by every command. */
 export interface GlobalOptions {
@@ -31,7 +33,11 @@ export function addGlobalOptions(program: Command, env: NodeJS.ProcessEnv): Comm
     )
     .hook('preAction', (_program, action) => {
       const options = globalOptions(action);
-      if (options.config !== undefined) env.MAXLLM_CONFIG_PATH = resolve(options.config);
+      if (options.config !== undefined) {
+        const path = resolve(options.config);
+        if (!existsSync(path)) throw new UsageError(`--config: ${path} does not exist`);
+        env.MAXLLM_CONFIG_PATH = path;
+      }
       if (options.home !== undefined) env.MAXLLM_HOME = resolve(options.home);
     });
 }

@@ -22,8 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const formatted = formatError(error);
     process.stderr.write(`maxllm: error: ${formatted.message}\n`);
     if (verbose) process.stderr.write(`${formatted.details}\n`);
-    else if (formatted.exitCode !== ExitCode.usage)
-      process.stderr.write('(run with --verbose for details)\n');
+    else if (!formatted.expected) process.stderr.write('(run with --verbose for the stack trace)\n');
     return formatted.exitCode;
   }
 }

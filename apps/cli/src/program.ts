@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { registerCacheCommand } from './commands/cache.js';
+import { registerConfigCommand } from './commands/config.js';
+import { registerUsageCommands } from './commands/usage.js';
 import { addGlobalOptions } from './global-options.js';
 import { withExamples } from './help.js';
 
@@ -24,5 +27,8 @@ export function createProgram(env: NodeJS.ProcessEnv = process.env): Command {
     'maxllm run prompts.jsonl -o out.jsonl',
     'maxllm usage --since 7d --by day',
   ]);
+  registerConfigCommand(program);
+  registerCacheCommand(program);
+  registerUsageCommands(program);
   return program;
 }
