@@ -20,9 +20,13 @@ import { formatKeyPath } from './yaml-source.js';
 export interface CreateConfigContext {
   /** File path or source name; `undefined` for the built-in default. */
   file: string | undefined;
+  /** Position of a key path in the text (see `YamlSource.locate`). */
   locate: (path: KeyPath, at?: 'key' | 'value') => { line: number; column: number };
+  /** Environment for `os.environ/` references and fallbacks. */
   env: Env;
+  /** MaxLLM home folder. */
   home: string;
+  /** Receives the warnings and debug lines. */
   logger: Logger;
   /** Warnings found before (YAML parser warnings). */
   warnings: readonly string[];

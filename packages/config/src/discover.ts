@@ -4,39 +4,59 @@ import { ConfigNotFoundError } from './errors.js';
 import type { Env } from './home.js';
 import { expandPath } from './home.js';
 
-/** Where a config file was found. */
-export interface DiscoveredConfig {
-  /** Absolute path of the file, or `undefined` when none exists (use the built-in default). */
+/** Where the config file is, or would be, found without reading it (so a broken file can still be edited). */
+export interface ConfigLocation {
+  /** Absolute path of the file MaxLLM reads; when none exists, `<home>/maxllm.yaml` (where one would be created). */
+  path: string;
+  /** Whether `path` exists. When `false` and `origin` is `home`, `loadConfig` uses the built-in default. */
+  exists: boolean;
+  /** How it was chosen. */
+  origin: 'option' | 'MAXLLM_CONFIG_PATH' | 'cwd' | 'home';
+}
+
+/** Inputs of {@link locateConfigFile}. */
+export interface LocateContext {
+  /** Explicit path (the `path` option); skips discovery. */
   path: string | undefined;
-  /** How it was found, for logs. */
-  origin: 'option' | 'MAXLLM_CONFIG_PATH' | 'cwd' | 'home' | 'default';
+  /** Environment (with `.env` applied). */
+  env: Env;
+  /** Base of relative paths and where `./maxllm.yaml` is looked for. */
+  cwd: string;
+  /** The user's home folder, for `~`. */
+  homeDir: string;
+  /** MaxLLM home (`$MAXLLM_HOME` or `~/.maxllm`). */
+  home: string;
 }
 
 /**
- * Finds the config file: the `path` option, `$MAXLLM_CONFIG_PATH` (both must exist), `<cwd>/maxllm.yaml`,
- * `<home>/maxllm.yaml` (home = `$MAXLLM_HOME` or `~/.maxllm`), else none.
+ * Discovery order: the `path` option, `$MAXLLM_CONFIG_PATH`, `<cwd>/maxllm.yaml`, `<home>/maxllm.yaml`
+ * (home = `$MAXLLM_HOME` or `~/.maxllm`). Never throws.
  */
-export function discoverConfig(context: {
-  path: string | undefined;
-  env: Env;
-  cwd: string;
-  homeDir: string;
-  home: string;
-}): DiscoveredConfig {
-  if (context.path !== undefined) {
-    const path = expandPath(context.path, context.homeDir, context.cwd);
-    if (!existsSync(path)) throw new ConfigNotFoundError(path, 'The path option');
-    return { path, origin: 'option' };
-  }
-  const fromEnv = context.env.MAXLLM_CONFIG_PATH;
-  if (fromEnv) {
-    const path = expandPath(fromEnv, context.homeDir, context.cwd);
-    if (!existsSync(path)) throw new ConfigNotFoundError(path, 'MAXLLM_CONFIG_PATH');
-    return { path, origin: 'MAXLLM_CONFIG_PATH' };
+export function locateConfigFile(context: LocateContext): ConfigLocation {
+  const explicit =
+    context.path !== undefined
+      ? { value: context.path, origin: 'option' as const }
+      : context.env.MAXLLM_CONFIG_PATH
+        ? { value: context.env.MAXLLM_CONFIG_PATH, origin: 'MAXLLM_CONFIG_PATH' as const }
+        : undefined;
+  if (explicit) {
+    const path = expandPath(explicit.value, context.homeDir, context.cwd);
+    return { path, exists: existsSync(path), origin: explicit.origin };
   }
   const inCwd = join(context.cwd, 'maxllm.yaml');
-  if (existsSync(inCwd)) return { path: inCwd, origin: 'cwd' };
+  if (existsSync(inCwd)) return { path: inCwd, exists: true, origin: 'cwd' };
   const inHome = join(context.home, 'maxllm.yaml');
-  if (existsSync(inHome)) return { path: inHome, origin: 'home' };
-  return { path: undefined, origin: 'default' };
+  return { path: inHome, exists: existsSync(inHome), origin: 'home' };
+}
+
+/** {@link locateConfigFile}, but an explicit path that does not exist throws {@link ConfigNotFoundError}. */
+export function discoverConfig(context: LocateContext): ConfigLocation {
+  const location = locateConfigFile(context);
+  if (!location.exists && location.origin !== 'home') {
+    throw new ConfigNotFoundError(
+      location.path,
+      location.origin === 'option' ? 'The path option' : location.origin,
+    );
+  }
+  return location;
 }

@@ -5,9 +5,13 @@ const prefix = 'os.environ/';
 
 /** Where a reference sits, for the error message. */
 export interface EnvRefContext {
+  /** Environment to read. */
   env: Env;
+  /** Config file, for the message. */
   file: string | undefined;
+  /** Key path of the value, e.g. `model_list[3].litellm_params.api_key`. */
   keyPath: string;
+  /** Model being resolved, for the message. */
   model?: string;
 }
 

@@ -1,5 +1,7 @@
 export { loadConfig } from './load-config.js';
 export type { LoadConfigOptions } from './load-config.js';
+export { findConfig } from './find-config.js';
+export type { ConfigLocation } from './discover.js';
 export { parseConfig } from './parse-config.js';
 export type { ParseConfigOptions } from './parse-config.js';
 export type { MaxllmConfig, ModelMode, ResolvedModel } from './types.js';

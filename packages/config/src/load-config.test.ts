@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfigNotFoundError, loadConfig, MissingEnvVarError, resolveHome } from './index.js';
+import { ConfigNotFoundError, findConfig, loadConfig, MissingEnvVarError, resolveHome } from './index.js';
 import type { Logger, LoadConfigOptions } from './index.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -192,4 +192,20 @@ describe('shared limits through Redis', () => {
 test('a config path that is a folder is a ConfigError naming it', () => {
   const box = sandbox();
   expect(() => box.load({ path: box.root })).toThrow(`Cannot read config file ${box.root}: EISDIR`);
+});
+
+test('findConfig reports where loadConfig would read, with .env applied and without throwing', () => {
+  const box = sandbox();
+  const options = { homeDir: box.homeDir, cwd: box.cwd, env: {}, logger: silent };
+  const home = join(box.homeDir, '.maxllm', 'maxllm.yaml');
+  expect(findConfig(options)).toEqual({ path: home, exists: false, origin: 'home' });
+  writeFileSync(join(box.cwd, 'maxllm.yaml'), box.model('m'));
+  expect(findConfig(options)).toEqual({ path: join(box.cwd, 'maxllm.yaml'), exists: true, origin: 'cwd' });
+  writeFileSync(join(box.cwd, '.env'), 'MAXLLM_CONFIG_PATH=broken.yaml\n');
+  expect(findConfig(options)).toEqual({
+    path: join(box.cwd, 'broken.yaml'),
+    exists: false,
+    origin: 'MAXLLM_CONFIG_PATH',
+  });
+  expect(() => box.load()).toThrow(ConfigNotFoundError);
 });

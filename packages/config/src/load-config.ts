@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { builtInDefaultConfig, createConfig } from './create-config.js';
 import { discoverConfig } from './discover.js';
 import { ConfigError } from './errors.js';
-import { withDotenv } from './dotenv.js';
+import { effectiveEnv } from './find-config.js';
 import { resolveHome } from './home.js';
 import { defaultLogger } from './logger.js';
 import { parseConfig } from './parse-config.js';
@@ -29,11 +29,10 @@ export function loadConfig(options: LoadConfigOptions = {}): MaxllmConfig {
   const cwd = options.cwd ?? process.cwd();
   const homeDir = options.homeDir ?? homedir();
   const logger = options.logger ?? defaultLogger;
-  const baseEnv = options.env ?? process.env;
-  const env = options.dotenv === false ? baseEnv : withDotenv(baseEnv, { cwd, homeDir, logger });
+  const env = effectiveEnv({ ...options, logger }, cwd, homeDir);
   const home = resolveHome(env, { homeDir, cwd });
   const found = discoverConfig({ path: options.path, env, cwd, homeDir, home });
-  if (found.path === undefined) {
+  if (!found.exists) {
     logger.info(
       'No maxllm.yaml found; using the built-in default (every model via OPENAI_API_KEY / OPENAI_API_BASE)',
     );

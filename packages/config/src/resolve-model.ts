@@ -23,11 +23,17 @@ export interface ModelEntry {
 
 /** What {@link resolveModelEntry} needs from the loaded config. */
 export interface ResolveContext {
+  /** `model_list` items with a `model_name`, in file order. */
   entries: readonly ModelEntry[];
+  /** The validated `rate_limit` section. */
   limits: RateLimitSection;
+  /** Environment for `os.environ/` references and fallbacks. */
   env: Env;
+  /** Config file, `undefined` for the built-in default. */
   file: string | undefined;
+  /** Position of a key path in the text. */
   locate: (path: KeyPath, at?: 'key' | 'value') => { line: number; column: number };
+  /** Receives a debug line per resolved model. */
   logger: Logger;
 }
 

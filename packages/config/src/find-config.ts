@@ -1,0 +1,32 @@
+import { homedir } from 'node:os';
+import type { ConfigLocation } from './discover.js';
+import { locateConfigFile } from './discover.js';
+import { withDotenv } from './dotenv.js';
+import type { Env } from './home.js';
+import { resolveHome } from './home.js';
+import type { LoadConfigOptions } from './load-config.js';
+import { defaultLogger } from './logger.js';
+
+/** The environment `loadConfig` works with: `env` (default `process.env`) plus `.env` unless `dotenv: false`. */
+export function effectiveEnv(options: LoadConfigOptions, cwd: string, homeDir: string): Env {
+  const baseEnv = options.env ?? process.env;
+  if (options.dotenv === false) return baseEnv;
+  return withDotenv(baseEnv, { cwd, homeDir, logger: options.logger ?? defaultLogger });
+}
+
+/**
+ * Where `loadConfig(options)` would read its file, without reading or validating it (for `maxllm config path|edit`).
+ * Applies `.env` the same way. Never throws for a missing file: check `exists`.
+ */
+export function findConfig(options: LoadConfigOptions = {}): ConfigLocation {
+  const cwd = options.cwd ?? process.cwd();
+  const homeDir = options.homeDir ?? homedir();
+  const env = effectiveEnv(options, cwd, homeDir);
+  return locateConfigFile({
+    path: options.path,
+    env,
+    cwd,
+    homeDir,
+    home: resolveHome(env, { homeDir, cwd }),
+  });
+}
