@@ -1,4 +1,4 @@
-import { MockRequestError } from './errors';
+import { MockRequestError, MockServerOptionsError } from './errors';
 import { isFaultKind, type FaultKind } from './fault-kinds';
 import type { FaultOptions } from './options';
 import type { Random } from './random';
@@ -12,7 +12,10 @@ export class FaultPlanner {
   /** Appends faults for the next matching requests. */
   enqueue(faults: ReadonlyArray<{ fault: FaultKind; model?: string }>): void {
     for (const item of faults) {
-      if (!isFaultKind(item.fault)) throw new TypeError(`Unknown fault kind '${String(item.fault)}'`);
+      if (!isFaultKind(item.fault))
+        throw new MockServerOptionsError(
+          `Unknown fault kind ${JSON.stringify(item.fault)} in enqueueFaults().`,
+        );
       this.queue.push({ ...item });
     }
   }

@@ -31,6 +31,7 @@ export interface WindowState {
  */
 export class RateLimitWindow {
   private entries: Array<{ at: number; tokens: number }> = [];
+  private tokens = 0;
 
   constructor(
     private readonly limits: WindowLimits,
@@ -40,12 +41,15 @@ export class RateLimitWindow {
 
   private prune(now: number): void {
     let drop = 0;
-    while (drop < this.entries.length && this.entries[drop]!.at + this.windowMs <= now) drop++;
+    while (drop < this.entries.length && this.entries[drop]!.at + this.windowMs <= now) {
+      this.tokens -= this.entries[drop]!.tokens;
+      drop++;
+    }
     if (drop > 0) this.entries.splice(0, drop);
   }
 
   private usedTokens(): number {
-    return this.entries.reduce((sum, entry) => sum + entry.tokens, 0);
+    return this.tokens;
   }
 
   /** Would a request charging `tokens` be admitted now? */
@@ -81,12 +85,15 @@ export class RateLimitWindow {
   /** Charges one request of `tokens` now. */
   commit(tokens: number): void {
     this.entries.push({ at: this.clock.now(), tokens });
+    this.tokens += tokens;
   }
 
   /** Adds `tokens` to the most recent charge (for accounting that learns the output later). */
   addToLast(tokens: number): void {
     const last = this.entries[this.entries.length - 1];
-    if (last) last.tokens += tokens;
+    if (!last) return;
+    last.tokens += tokens;
+    this.tokens += tokens;
   }
 
   /** The header values now. */
@@ -110,5 +117,6 @@ export class RateLimitWindow {
   /** Forgets every charge. */
   clear(): void {
     this.entries = [];
+    this.tokens = 0;
   }
 }
