@@ -1,3 +1,5 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { extractResult, prepareRequest } from '@maxllm/request';
 import type { CompleteRequest } from '@maxllm/request';
 import { createManualClock } from '@maxllm/mock-server';
@@ -10,7 +12,7 @@ import {
   BatchStateError,
   BatchWorkspaceError,
 } from './errors';
-import { createHarness, testPrices } from './test-harness';
+import { createHarness, testApiKey, testPrices } from './test-harness';
 import type { Harness } from './test-harness';
 import type { BatchProgress } from './types';
 
@@ -305,6 +307,28 @@ describe('batch workspace', () => {
     expect(unvalidated[1]?.ok).toBe(true);
     const strict = await third.results({ schemas: { '1': z.object({ nothing: z.literal('here') }) } });
     expect(strict[1]?.ok).toBe(false);
+  });
+
+  it('numbers concurrent enqueues in call order and never writes the API key to disk', async () => {
+    const batch = await harness.open({ workspace: 'concurrent' });
+    const prompts = Array.from({ length: 50 }, (_, index) => `prompt ${index}`);
+    const ids = await Promise.all(prompts.map((prompt) => batch.enqueue({ prompt })));
+    expect(ids).toEqual(prompts.map((_, index) => String(index)));
+    const stored: string[] = [];
+    for await (const task of batch.tasks()) stored.push(String(task.request.prompt));
+    expect(stored).toEqual(prompts);
+    await batch.upload();
+    await batch.waitUntilDone({ pollIntervalMs: 5 });
+    const results = await batch.results();
+    expect(results.map((result) => result.customId)).toEqual(ids);
+
+    const files = await readdir(harness.home, { recursive: true, withFileTypes: true });
+    const texts = await Promise.all(
+      files.filter((file) => file.isFile()).map((file) => readFile(join(file.parentPath, file.name), 'utf8')),
+    );
+    expect(texts.length).toBeGreaterThan(5);
+    expect(texts.some((text) => text.includes(testApiKey))).toBe(false);
+    expect(texts.some((text) => text.includes('prompt 49'))).toBe(true);
   });
 
   it('refuses a workspace of another model and names that escape the batch folder', async () => {

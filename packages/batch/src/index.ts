@@ -12,14 +12,7 @@ export type {
   RequestCounts,
 } from './types';
 export type { TaskRecord } from './task-log';
-export type {
-  BatchCache,
-  BatchCacheEntry,
-  BatchCallRecord,
-  BatchConfig,
-  BatchLedger,
-  BatchModel,
-} from './dependencies';
+export type { BatchCache, BatchConfig, BatchLedger, BatchModel } from './dependencies';
 export { combineJobStates } from './job-state';
 export { formatProgress } from './format-progress';
 export {

@@ -47,7 +47,7 @@ export class TaskLog {
   #chain: Promise<void> = Promise.resolve();
   #handle: FileHandle | undefined;
   #flushQueued = false;
-  #failure: unknown;
+  #failure: Error | undefined;
 
   constructor(path: string, lines: number) {
     this.path = path;
@@ -79,7 +79,7 @@ export class TaskLog {
       this.#flushQueued = true;
       void this.flush()
         .catch((error: unknown) => {
-          this.#failure ??= error;
+          this.#failure ??= error instanceof Error ? error : new Error(String(error));
         })
         .finally(() => {
           this.#flushQueued = false;

@@ -6,13 +6,17 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createResponseCache } from '@maxllm/cache';
+import { parseConfig } from '@maxllm/config';
 import { createLedger, parseCsvLine } from '@maxllm/ledger';
 import { createMockServer } from '@maxllm/mock-server';
 import type { ManualClock } from '@maxllm/mock-server';
 import OpenAI from 'openai';
-import type { BatchConfig, BatchModel } from './dependencies';
+import type { BatchModel } from './dependencies';
 import { openBatch } from './open-batch';
 import type { BatchHandle, OpenBatchOptions } from './open-batch';
+
+/** API key of the test models: it must never appear in a workspace file. */
+export const testApiKey = 'sk-test-secret-key-1234';
 
 /** Prices used by every test model. @unit USD per 1M tokens */
 export const testPrices = { inputPerMillion: 2, outputPerMillion: 8 };
@@ -25,27 +29,26 @@ export async function createHarness(options: { stepMs?: number; clock?: ManualCl
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const home = await mkdtemp(join(tmpdir(), 'maxllm-batch-'));
-  const model = (alias: string, mode: BatchModel['mode'], id: string): BatchModel & { apiKey: string } => ({
-    alias,
-    model: id,
-    uniqueName: id,
-    apiBase: server.url,
-    apiKey: 'sk-test-secret-key-1234',
-    mode,
-    prices: testPrices,
-  });
-  const models: Record<string, BatchModel> = {
-    chat: model('chat', 'chat', 'gpt-4o-mini'),
-    embed: model('embed', 'embedding', 'text-embedding-3-small'),
-  };
-  const config: BatchConfig = {
-    paths: { batch: join(home, 'batch') },
-    resolveModel: (name) => {
-      const found = models[name];
-      if (!found) throw new Error(`unknown model ${name}`);
-      return found;
-    },
-  };
+  const config = parseConfig(
+    [
+      'model_list:',
+      ...[
+        ['chat', 'gpt-4o-mini', 'chat'],
+        ['embed', 'text-embedding-3-small', 'embedding'],
+      ].flatMap(([alias, id, mode]) => [
+        `  - model_name: ${alias}`,
+        '    litellm_params:',
+        `      model: ${id}`,
+        `      mode: ${mode}`,
+        `      api_base: ${server.url}`,
+        `      api_key: ${testApiKey}`,
+        `      input_cost_per_million: ${testPrices.inputPerMillion}`,
+        `      output_cost_per_million: ${testPrices.outputPerMillion}`,
+      ]),
+    ].join('\n'),
+    join(home, 'maxllm.yaml'),
+    { env: { MAXLLM_HOME: home }, homeDir: home, cwd: home },
+  );
   const cache = createResponseCache({ dir: join(home, 'cache') });
   const ledgerPath = join(home, 'logs', 'openai_calls.csv');
   const ledger = createLedger({ path: ledgerPath });
