@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { resolveEnvRef } from './env-ref.js';
 import { ConfigSchemaError, ModelNotFoundError } from './errors.js';
 import type { Env } from './home.js';
@@ -137,7 +138,7 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
     `key ${redactKey(apiKey)}, ${mode}${local ? ', local' : ''}, rpm ${limits.rpm}, tpm ${limits.tpm} ` +
     `(${limits.matched}), concurrency ${concurrency}, weight ${weight}, max retries ${maxRetries}, ` +
     `timeout ${timeoutMs === undefined ? 'SDK default' : `${timeoutMs} ms`}`;
-  const resolved: ResolvedModel = Object.freeze({
+  const fields = {
     alias: name,
     pattern: entry.pattern,
     model,
@@ -154,7 +155,12 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
     local,
     prices: Object.freeze(prices),
     describe,
-  });
+  };
+  // Accidental JSON.stringify / console.log / snapshots show the key redacted (non-enumerable, so spreads are unchanged).
+  const safeView = () => ({ ...fields, apiKey: apiKey === undefined ? undefined : redactKey(apiKey) });
+  Object.defineProperty(fields, 'toJSON', { value: safeView });
+  Object.defineProperty(fields, inspect.custom, { value: safeView });
+  const resolved: ResolvedModel = Object.freeze(fields);
   context.logger.debug(`Resolved model ${describe()}`);
   return resolved;
 }
