@@ -21,7 +21,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 }
 
 function margin(value: number | undefined, intervalMs: number): number {
-  if (value === undefined) return intervalMs / 100;
+  if (value === undefined) return Math.min(3000, intervalMs);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidLimitError(
       `createRateLimiter: safetyMarginMs must be a finite number >= 0, got ${String(value)}`,

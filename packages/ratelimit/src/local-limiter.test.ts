@@ -43,12 +43,35 @@ describe('local limiter: requests window', () => {
 });
 
 describe('local limiter: safety margin', () => {
-  it('keeps an admission counted for intervalMs / 100 longer by default', async () => {
+  it('counts an admission until intervalMs after its request finished, at most safetyMarginMs more', async () => {
     const clock = createManualClock(0);
-    const limiter = createRateLimiter({ rpm: 1, intervalMs: 1000, clock });
+    const limiter = createRateLimiter({ rpm: 1, intervalMs: 1000, clock }); // default margin: 1000 ms
+    const first = await limiter.acquire({ tokens: 0 });
+    clock.advance(30);
+    first.settle({ tokens: 0 });
+    const second = track(limiter.acquire({ tokens: 0 }));
+    clock.advance(999);
+    await flush();
+    expect(second.done).toBe(false);
+    clock.advance(1);
+    await flush();
+    expect(second.done).toBe(true);
+    // `second` (admitted at 1030) never finishes: it stays counted until 1030 + 1000 + 1000.
+    const third = track(limiter.acquire({ tokens: 0 }));
+    clock.advance(3029 - clock.now());
+    await flush();
+    expect(third.done).toBe(false);
+    clock.advance(1);
+    await flush();
+    expect(third.done).toBe(true);
+  });
+
+  it('caps the default margin at 3 s for long windows', async () => {
+    const clock = createManualClock(0);
+    const limiter = createRateLimiter({ rpm: 1, intervalMs: 600_000, clock });
     await limiter.acquire({ tokens: 0 });
     const next = track(limiter.acquire({ tokens: 0 }));
-    clock.advance(1009);
+    clock.advance(602_999);
     await flush();
     expect(next.done).toBe(false);
     clock.advance(1);

@@ -37,7 +37,7 @@ export function abortReason(signal: AbortSignal): Error {
  */
 export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): RateLimiter {
   const { rpm, tpm, concurrency, intervalMs, safetyMarginMs } = limits;
-  const log = new WindowLog(intervalMs + safetyMarginMs);
+  const log = new WindowLog(intervalMs, safetyMarginMs);
   const holdRequests: Hold = { amount: 0, until: 0 };
   const holdTokens: Hold = { amount: 0, until: 0 };
   let queue: Waiter[] = [];
@@ -84,6 +84,7 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
     const finish = (): void => {
       open = false;
       inFlight--;
+      log.finish(entry, clock.now());
       pump();
     };
     return {

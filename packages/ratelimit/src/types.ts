@@ -17,9 +17,10 @@ export interface RateLimiterOptions {
   /** Length of the rate window the `rpm` / `tpm` limits apply to. @default 60000 @unit milliseconds */
   intervalMs?: number;
   /**
-   * How much longer than `intervalMs` an admission stays counted (local mode), so that a provider enforcing a
-   * sliding window, which sees the request a little after we admit it, never counts more than the limit.
-   * @default intervalMs / 100 @unit milliseconds
+   * Local mode: an admission stays counted until `intervalMs` after its request finished (settle/release), but at
+   * most `intervalMs + safetyMarginMs` after admission. The provider sees a request between our admission and its
+   * response, so a provider's sliding window never counts more than we do.
+   * @default min(intervalMs, 3000) @unit milliseconds
    */
   safetyMarginMs?: number;
   /** Time source; tests pass `createManualClock()`. Local mode only. @default systemClock */

@@ -5,11 +5,15 @@ export interface WindowEntry {
   tokens: number;
   /** False once the entry has left the window. */
   live: boolean;
+  /** When its request finished (settle/release), or `Infinity` while in flight. */
+  end: number;
 }
 
 /**
- * Sliding-window log: every admission is kept with its time until it is `windowMs` old, with running totals of
- * requests and tokens. Adding and expiring are O(1) amortised (an array used as a queue).
+ * Sliding-window log: every admission is kept, with running totals of requests and tokens, until `windowMs` after
+ * its request finished, but at most `windowMs + marginMs` after admission (the provider sees a request somewhere
+ * between our admission and its response). Entries leave in admission order, so one can wait behind an older one.
+ * Adding and expiring are O(1) amortised (an array used as a queue).
  */
 export class WindowLog {
   private entries: WindowEntry[] = [];
@@ -19,10 +23,18 @@ export class WindowLog {
   /** Tokens in the window. @unit tokens */
   tokens = 0;
 
-  constructor(readonly windowMs: number) {}
+  constructor(
+    readonly windowMs: number,
+    readonly marginMs: number,
+  ) {}
 
-  add(at: number, requests: number, tokens: number): WindowEntry {
-    const entry: WindowEntry = { at, requests, tokens, live: true };
+  /** When `entry` may leave the window. */
+  private expiry(entry: WindowEntry): number {
+    return entry.at + this.windowMs + Math.min(this.marginMs, entry.end - entry.at);
+  }
+
+  add(at: number, requests: number, tokens: number, end = Infinity): WindowEntry {
+    const entry: WindowEntry = { at, requests, tokens, live: true, end };
     this.entries.push(entry);
     this.requests += requests;
     this.tokens += tokens;
@@ -34,7 +46,7 @@ export class WindowLog {
     const { entries } = this;
     while (this.head < entries.length) {
       const entry = entries[this.head]!;
-      if (entry.at + this.windowMs > now) break;
+      if (this.expiry(entry) > now) break;
       entry.live = false;
       this.requests -= entry.requests;
       this.tokens -= entry.tokens;
@@ -51,6 +63,11 @@ export class WindowLog {
     }
   }
 
+  /** Records that the entry's request finished at `now`. */
+  finish(entry: WindowEntry, now: number): void {
+    entry.end = Math.max(entry.at, now);
+  }
+
   /** Changes an entry's tokens by `delta` (refund < 0, charge > 0); a charge on an expired entry is counted now. */
   adjust(entry: WindowEntry, delta: number, now: number): void {
     if (entry.live) {
@@ -58,28 +75,28 @@ export class WindowLog {
       this.tokens += next - entry.tokens;
       entry.tokens = next;
     } else if (delta > 0) {
-      this.add(now, 0, delta);
+      this.add(now, 0, delta, now);
     }
   }
 
   /** When at least `count` requests will have left the window, or `undefined` if the log holds fewer. */
   requestsFreedAt(count: number): number | undefined {
-    let freed = 0;
-    for (let index = this.head; index < this.entries.length; index++) {
-      const entry = this.entries[index]!;
-      freed += entry.requests;
-      if (freed >= count) return entry.at + this.windowMs;
-    }
-    return undefined;
+    return this.freedAt(count, (entry) => entry.requests);
   }
 
   /** When at least `count` tokens will have left the window, or `undefined` if the log holds fewer. */
   tokensFreedAt(count: number): number | undefined {
+    return this.freedAt(count, (entry) => entry.tokens);
+  }
+
+  private freedAt(count: number, amount: (entry: WindowEntry) => number): number | undefined {
     let freed = 0;
+    let at = -Infinity;
     for (let index = this.head; index < this.entries.length; index++) {
       const entry = this.entries[index]!;
-      freed += entry.tokens;
-      if (freed >= count) return entry.at + this.windowMs;
+      at = Math.max(at, this.expiry(entry));
+      freed += amount(entry);
+      if (freed >= count) return at;
     }
     return undefined;
   }
