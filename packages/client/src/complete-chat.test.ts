@@ -1,39 +1,191 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-harness';
+import { z } from 'zod';
+import { CompletionError, InvalidOutputError, QuotaExceededError } from './errors';
+import { recordingFetch, startHarness, withContent, type Harness } from './test-harness';
 
 let harness: Harness;
 afterEach(async () => harness?.close());
 
+const model = 'gpt-4o-mini';
+
 describe('complete() for chat against the mock server', () => {
   it('returns the message text and records one ledger row', async () => {
     harness = await startHarness();
-    const text = await harness.client.complete({ model: 'gpt-4o-mini', prompt: 'Say hello' });
+    const text = await harness.client.complete({ model, prompt: 'Say hello' });
     expect(typeof text).toBe('string');
     expect(text.length).toBeGreaterThan(0);
-    expect(harness.server.stats().byModel['gpt-4o-mini']?.requests).toBe(1);
-    const status = harness.client.getCallStatus('gpt-4o-mini')['gpt-4o-mini'];
-    expect(status).toMatchObject({ totalCalls: 1, cacheMisses: 1, cacheHits: 0 });
+    expect(harness.server.stats().byModel[model]?.requests).toBe(1);
+    expect(harness.client.getCallStatus(model)[model]).toMatchObject({ totalCalls: 1, cacheMisses: 1 });
     await harness.client.close();
     const csv = await readFile(harness.client.config.paths.ledger, 'utf8');
     expect(csv.trim().split('\n')).toHaveLength(2);
   });
 
-  it('serves the second identical call from the cache without an HTTP request', async () => {
-    harness = await startHarness();
-    const first = await harness.client.complete({ model: 'gpt-4o-mini', prompt: 'Cache me', temperature: 0 });
-    const requests = harness.requests();
-    const second = await harness.client.complete({
-      model: 'gpt-4o-mini',
-      prompt: 'Cache me',
-      temperature: 0,
+  it('builds system + history + user messages, or sends `messages` as given', async () => {
+    const recorder = recordingFetch();
+    harness = await startHarness({ client: { fetch: recorder.fetch } });
+    const history = [
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+    ];
+    await harness.client.complete({
+      model,
+      prompt: 'And now?',
+      systemPrompt: 'Be brief.',
+      historyMessages: history,
     });
-    expect(second).toBe(first);
-    expect(harness.requests()).toBe(requests);
-    // A new client on the same home reads the same disk cache.
-    const other = harness.newClient();
-    expect(await other.complete({ model: 'gpt-4o-mini', prompt: 'Cache me', temperature: 0 })).toBe(first);
-    expect(harness.requests()).toBe(requests);
-    expect(harness.client.getCallStatus()['gpt-4o-mini']).toMatchObject({ cacheHits: 1, cacheMisses: 1 });
+    expect(recorder.bodies[0]).toMatchObject({
+      model,
+      messages: [{ role: 'system', content: 'Be brief.' }, ...history, { role: 'user', content: 'And now?' }],
+    });
+    const messages = [{ role: 'user', content: 'Only this' }];
+    await harness.client.complete({ model, messages, temperature: 0.3, max_tokens: 12 });
+    expect(recorder.bodies[1]).toMatchObject({ messages, temperature: 0.3, max_completion_tokens: 12 });
+    expect(recorder.bodies[1]).not.toHaveProperty('max_tokens');
+  });
+
+  it('jsonMode sends response_format json_object and returns the text', async () => {
+    const recorder = recordingFetch();
+    harness = await startHarness({ client: { fetch: recorder.fetch } });
+    const text = await harness.client.complete({ model, prompt: 'JSON please', jsonMode: true });
+    expect(recorder.bodies[0]?.response_format).toEqual({ type: 'json_object' });
+    expect(typeof text).toBe('string');
+    expect(() => JSON.parse(text) as unknown).not.toThrow();
+  });
+
+  it('jsonFormat with a nested zod schema sends a strict json_schema and returns the parsed value', async () => {
+    const recorder = recordingFetch();
+    harness = await startHarness({ client: { fetch: recorder.fetch } });
+    const schema = z.object({
+      title: z.string(),
+      tags: z.array(z.string()),
+      author: z.object({ name: z.string(), age: z.number() }),
+    });
+    const value = await harness.client.complete({ model, prompt: 'A book', jsonFormat: schema });
+    expect(schema.parse(value)).toEqual(value);
+    expect(value.author.name).toEqual(expect.any(String));
+    expect(recorder.bodies[0]?.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { strict: true },
+    });
+  });
+
+  it('parses structured output wrapped in a ```json fence with leading prose', async () => {
+    const recorder = recordingFetch((json) =>
+      withContent(json, 'Sure! Here it is:\n```json\n{"answer": 42, "unit": "none"}\n```'),
+    );
+    harness = await startHarness({ client: { fetch: recorder.fetch } });
+    const schema = z.object({ answer: z.number(), unit: z.string() });
+    expect(await harness.client.complete({ model, prompt: 'Answer', jsonFormat: schema })).toEqual({
+      answer: 42,
+      unit: 'none',
+    });
+  });
+
+  it('re-asks on invalid structured output and records every try', async () => {
+    const recorder = recordingFetch((json, call) =>
+      call === 1 ? withContent(json, 'not json at all') : json,
+    );
+    harness = await startHarness({ client: { fetch: recorder.fetch } });
+    const schema = z.object({ answer: z.number() });
+    const value = await harness.client.complete({ model, prompt: 'Number?', jsonFormat: schema });
+    expect(schema.parse(value)).toEqual(value);
+    expect(recorder.bodies).toHaveLength(2);
+    expect(harness.client.getCallStatus(model)[model]).toMatchObject({
+      totalCalls: 2,
+      errors: 1,
+      cacheMisses: 1,
+    });
+  });
+
+  it('gives up with InvalidOutputError after maxOutputRetries re-asks and caches nothing', async () => {
+    const recorder = recordingFetch((json) => withContent(json, '{"answer": "forty-two"}'));
+    harness = await startHarness({ client: { fetch: recorder.fetch, maxOutputRetries: 1 } });
+    const request = { model, prompt: 'Number?', jsonFormat: z.object({ answer: z.number() }) };
+    const error = await harness.client.complete(request).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidOutputError);
+    expect((error as InvalidOutputError).attempts).toBe(2);
+    expect(recorder.bodies).toHaveLength(2);
+    await harness.client.complete(request).catch(() => undefined);
+    expect(recorder.bodies).toHaveLength(4); // nothing was cached
+  });
+
+  it('raw returns the SDK response', async () => {
+    harness = await startHarness();
+    const response = await harness.client.complete({ model, prompt: 'Raw', raw: true });
+    expect(response).toMatchObject({
+      object: 'chat.completion',
+      choices: [{ message: { role: 'assistant' } }],
+    });
+  });
+
+  it('meta travels with the result and with errors', async () => {
+    harness = await startHarness();
+    const [text, meta] = await harness.client.complete({ model, prompt: 'Meta', meta: { row: 7 } });
+    expect(typeof text).toBe('string');
+    expect(meta).toEqual({ row: 7 });
+    harness.server.enqueueFaults([{ fault: 'insufficient_quota' }]);
+    const error = await harness.client
+      .complete({ model, prompt: 'Meta 2', meta: { row: 8 } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect(error).toBeInstanceOf(CompletionError);
+    expect((error as QuotaExceededError).meta).toEqual({ row: 8 });
+    expect((error as QuotaExceededError).model).toBe(model);
+  });
+
+  it('force neither reads nor writes the cache; recache writes without reading', async () => {
+    harness = await startHarness();
+    const request = { model, prompt: 'Policy' };
+    await harness.client.complete({ ...request, force: true });
+    await harness.client.complete({ ...request, force: true });
+    expect(harness.requests()).toBe(2);
+    await harness.client.complete(request); // nothing was written by the forced calls: a miss
+    expect(harness.requests()).toBe(3);
+    await harness.client.complete(request); // hit
+    expect(harness.requests()).toBe(3);
+    const recaching = harness.newClient({ recache: true });
+    await recaching.complete(request);
+    expect(harness.requests()).toBe(4);
+    const fromEnv = harness.newClient({ env: { RECACHE_FLAG: '1' } });
+    await fromEnv.complete(request);
+    expect(harness.requests()).toBe(5);
+  });
+
+  it('a request flag gives calls their own cache entries; falsy flags mean none', async () => {
+    harness = await startHarness();
+    const request = { model, prompt: 'Flagged' };
+    await harness.client.complete(request);
+    await harness.client.complete({ ...request, requestFlag: 0 });
+    expect(harness.requests()).toBe(1);
+    await harness.client.complete({ ...request, requestFlag: 'run-2' });
+    expect(harness.requests()).toBe(2);
+    harness.client.setRequestFlag('run-2');
+    await harness.client.complete(request);
+    expect(harness.requests()).toBe(2);
+    harness.client.setRequestFlag('run-3');
+    await harness.client.complete(request);
+    expect(harness.requests()).toBe(3);
+  });
+
+  it('identical concurrent calls make one HTTP request (single-flight)', async () => {
+    harness = await startHarness({ mock: { latency: { meanMs: 50 } } });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => harness.client.complete({ model, prompt: 'Together' })),
+    );
+    expect(new Set(results).size).toBe(1);
+    expect(harness.requests()).toBe(1);
+    expect(harness.client.getCallStatus(model)[model]).toMatchObject({ cacheMisses: 1, cacheHits: 4 });
+  });
+
+  it('a 400 is not retried and is a CompletionError with status and attempts', async () => {
+    harness = await startHarness();
+    const error = await harness.client
+      .complete({ model, prompt: 'Bad', n: 0 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CompletionError);
+    expect(error).toMatchObject({ status: 400, attempts: 1, uniqueName: model });
+    expect(harness.requests()).toBe(1);
   });
 });

@@ -78,11 +78,8 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       const permit = await limiter.acquire({ tokens: inputEstimate + outputEstimate, signal });
       try {
         const body = { ...prepared.body, stream: true, stream_options: { include_usage: true } } as never;
-        const options = {
-          signal,
-          maxRetries: 0,
-          timeout: prepared.requestOptions.timeout ?? resolved.timeoutMs,
-        };
+        const timeout = prepared.requestOptions.timeout ?? resolved.timeoutMs;
+        const options = { signal, maxRetries: 0, ...(timeout === undefined ? {} : { timeout }) };
         const promise =
           prepared.kind === 'completion'
             ? openai.completions.create(body, options)

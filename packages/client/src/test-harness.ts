@@ -92,3 +92,36 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
 }
+
+/** A `fetch` that records every JSON request body and may rewrite JSON response bodies (not a module mock). */
+export interface RecordingFetch {
+  fetch: typeof fetch;
+  /** JSON bodies sent, in order. */
+  bodies: Array<Record<string, unknown>>;
+}
+
+/** Wraps the global fetch; `rewrite(json, callNumber)` may return a replacement response JSON. */
+export function recordingFetch(rewrite?: (json: unknown, call: number) => unknown): RecordingFetch {
+  const bodies: Array<Record<string, unknown>> = [];
+  const wrapped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    if (typeof init?.body === 'string') bodies.push(JSON.parse(init.body) as Record<string, unknown>);
+    const call = bodies.length;
+    const response = await fetch(input, init);
+    const type = response.headers.get('content-type') ?? '';
+    if (!rewrite || !response.ok || !type.includes('application/json')) return response;
+    const json: unknown = await response.json();
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    const replaced = rewrite(json, call) ?? json;
+    return new Response(JSON.stringify(replaced), { status: response.status, headers });
+  };
+  return { fetch: wrapped, bodies };
+}
+
+/** Sets the first choice's message content of a chat completion JSON. */
+export function withContent(json: unknown, content: string): unknown {
+  const copy = structuredClone(json) as { choices: Array<{ message: { content: string } }> };
+  copy.choices[0]!.message.content = content;
+  return copy;
+}

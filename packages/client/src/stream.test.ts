@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './test-harness';
+
+let harness: Harness;
+afterEach(async () => harness?.close());
+
+const model = 'gpt-4o-mini';
+
+async function collect(stream: AsyncIterable<string>): Promise<string[]> {
+  const deltas: string[] = [];
+  for await (const delta of stream) deltas.push(delta);
+  return deltas;
+}
+
+describe('stream()', () => {
+  it('yields text deltas, settles the ledger with usage and replays the cached answer', async () => {
+    harness = await startHarness({ mock: { output: { meanTokens: 30, spread: 0 } } });
+    const deltas = await collect(harness.client.stream({ model, prompt: 'Stream it' }));
+    expect(deltas.length).toBeGreaterThan(1);
+    const text = deltas.join('');
+    expect(harness.requests()).toBe(1);
+    const status = harness.client.getCallStatus(model)[model];
+    expect(status).toMatchObject({ cacheMisses: 1 });
+    expect(status?.missOutputTokens).toBeGreaterThan(0);
+
+    const replay = await collect(harness.client.stream({ model, prompt: 'Stream it' }));
+    expect(replay.join('')).toBe(text);
+    expect(await harness.client.complete({ model, prompt: 'Stream it' })).toBe(text);
+    expect(harness.requests()).toBe(1);
+  });
+
+  it('does not cache a stream the consumer left early', async () => {
+    harness = await startHarness({ mock: { output: { meanTokens: 60, spread: 0 } } });
+    for await (const _delta of harness.client.stream({ model, prompt: 'Leave early' })) break;
+    await harness.client.complete({ model, prompt: 'Leave early' });
+    expect(harness.requests()).toBe(2);
+  });
+});
