@@ -15,6 +15,7 @@ import { combineJobStates, isFinalState, isFinalStatus } from './job-state';
 import { MANIFEST_VERSION, readManifest, writeManifest } from './manifest';
 import type { Manifest } from './manifest';
 import { runOnline } from './online-retry';
+import { findCreatedBatch, findUploadedFile } from './resume-lookup';
 import type { OutputLine } from './output-line';
 import type { Recorder } from './recorder';
 import { TaskLog, readJsonLines, recoverTaskLog } from './task-log';
@@ -303,10 +304,13 @@ class Batch implements BatchHandle {
     this.#expect('upload', ['enqueuing', 'uploading'], 'the batch was already uploaded');
     if (this.#manifest.cancelRequested)
       throw new BatchStateError('upload', 'cancelled', 'the batch was cancelled');
+    // A previous upload stopped half-way (crash, network error): its last file or job may exist without its id.
+    const resuming = this.#manifest.state === 'uploading';
     if (this.#manifest.state === 'enqueuing') {
       await this.close();
       const jobs = await writeUploadFiles({
         workspace: this.workspace,
+        prefix: basename(this.workspace),
         round: 0,
         tasks: this.#log.read(),
         include: (task) => !task.cached,
@@ -321,7 +325,7 @@ class Batch implements BatchHandle {
       this.#manifest.state = 'uploading';
       await this.#save();
     }
-    await this.#submit(options.metadata ?? {}, options.signal);
+    await this.#submit(options.metadata ?? {}, options.signal, resuming);
     return this.#manifest.state;
   }
 
@@ -454,6 +458,7 @@ class Batch implements BatchHandle {
     const round = Math.max(0, ...this.#manifest.jobs.map((job) => job.round)) + 1;
     const jobs = await writeUploadFiles({
       workspace: this.workspace,
+      prefix: basename(this.workspace),
       round,
       tasks: this.#log.read(),
       include: (task) => wanted.has(task.customId),
@@ -463,7 +468,7 @@ class Batch implements BatchHandle {
     this.#manifest.cancelRequested = false;
     this.#manifest.state = 'uploading';
     await this.#save();
-    await this.#submit(options.metadata ?? {}, options.signal);
+    await this.#submit(options.metadata ?? {}, options.signal, false);
     return { retried: failed };
   }
 
@@ -472,35 +477,47 @@ class Batch implements BatchHandle {
     yield* this.#log.read();
   }
 
-  /** Uploads files and creates jobs that are not recorded yet, saving each id as soon as the API returns it. */
-  async #submit(extraMetadata: Record<string, string>, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Uploads files and creates jobs that are not recorded yet, saving each id as soon as the API returns it. When
+   * `resuming`, first looks for a file or job the interrupted attempt created but could not record.
+   */
+  async #submit(
+    extraMetadata: Record<string, string>,
+    signal: AbortSignal | undefined,
+    resuming: boolean,
+  ): Promise<void> {
     const openai = this.#client();
     const jobs = this.#manifest.jobs;
+    const since = this.#manifest.createdAt;
     for (const [position, job] of jobs.entries()) {
+      if (this.#manifest.cancelRequested) break;
       if (job.jobId !== undefined || isFinalStatus(job.status)) continue;
       let current = job;
+      const path = join(this.workspace, current.file);
       if (current.fileId === undefined) {
-        const file = await openai.files.create(
-          { file: createReadStream(join(this.workspace, current.file)), purpose: 'batch' },
-          { signal },
-        );
-        current = { ...current, fileId: file.id };
+        const fileId =
+          (resuming ? await findUploadedFile(openai, basename(path), current.bytes, since) : undefined) ??
+          (await openai.files.create({ file: createReadStream(path), purpose: 'batch' }, { signal })).id;
+        current = { ...current, fileId };
         jobs[position] = current;
         await this.#save();
       }
-      const batch = await openai.batches.create(
-        {
-          input_file_id: current.fileId!,
-          endpoint: current.endpoint as OpenAI.Batches.BatchCreateParams['endpoint'],
-          completion_window: '24h',
-          metadata: {
-            maxllm_workspace: basename(this.workspace),
-            maxllm_file: current.file,
-            ...extraMetadata,
+      const fileId = current.fileId!;
+      const batch =
+        (resuming ? await findCreatedBatch(openai, fileId, since) : undefined) ??
+        (await openai.batches.create(
+          {
+            input_file_id: fileId,
+            endpoint: current.endpoint as OpenAI.Batches.BatchCreateParams['endpoint'],
+            completion_window: '24h',
+            metadata: {
+              maxllm_workspace: basename(this.workspace),
+              maxllm_file: current.file,
+              ...extraMetadata,
+            },
           },
-        },
-        { signal },
-      );
+          { signal },
+        ));
       jobs[position] = updateJob({ ...current, jobId: batch.id }, batch);
       await this.#save();
     }

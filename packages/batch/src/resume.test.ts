@@ -9,7 +9,11 @@ const child = fileURLToPath(new URL('../test/resume-child.mjs', import.meta.url)
 const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
 
 /** Runs the child until it prints "uploaded" (then SIGKILLs it) or dies by itself. */
-function runChild(harness: Harness, workspace: string, mode: 'after-upload' | 'mid-upload'): Promise<string> {
+function runChild(
+  harness: Harness,
+  workspace: string,
+  mode: 'after-upload' | 'mid-upload' | 'file-created' | 'batch-created',
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const process_ = spawn(process.execPath, [child, harness.server.url, harness.home, workspace, mode], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,6 +76,25 @@ describe.skipIf(!built && !process.env.CI)('resume after SIGKILL (runs dist/: bu
     const results = await batch.results();
     expect(results.every((result) => result.ok)).toBe(true);
     expect(results).toHaveLength(5);
+  });
+
+  it('finds a file or job the killed process created but could not record, instead of creating it twice', async () => {
+    await runChild(harness, 'resume-file', 'file-created');
+    expect(fileUploads(harness)).toBe(3);
+    const afterFile = await harness.open({ workspace: 'resume-file' });
+    expect(afterFile.jobs[2]?.fileId).toBeUndefined();
+    expect(await afterFile.upload()).toBe('in_progress');
+    expect(fileUploads(harness)).toBe(3);
+    expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(3);
+
+    await runChild(harness, 'resume-batch', 'batch-created');
+    expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(6);
+    const afterBatch = await harness.open({ workspace: 'resume-batch' });
+    expect(afterBatch.jobs[2]?.jobId).toBeUndefined();
+    expect(await afterBatch.upload()).toBe('in_progress');
+    expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(6);
+    expect(await afterBatch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+    expect((await afterBatch.results()).every((result) => result.ok)).toBe(true);
   });
 });
 

@@ -47,7 +47,7 @@ export interface RequestCounts {
 
 /** One upload file of the workspace and, once created, the batch job that runs it. */
 export interface JobRecord {
-  /** Upload file, relative to the workspace (`uploads/r0-p0.jsonl`). */
+  /** Upload file, relative to the workspace (`uploads/<workspace name>-r0-p0.jsonl`). */
   readonly file: string;
   /** Retry round: 0 for the first upload, then +1 per `retryFailed({ via: 'batch' })`. */
   readonly round: number;

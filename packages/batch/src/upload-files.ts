@@ -28,6 +28,8 @@ const WRITE_CHUNK = 1 << 20;
  */
 export async function writeUploadFiles(options: {
   workspace: string;
+  /** File name prefix (the workspace name), so uploaded files can be recognised after a crash. */
+  prefix?: string;
   round: number;
   tasks: AsyncIterable<TaskRecord>;
   include(task: TaskRecord): boolean;
@@ -62,7 +64,7 @@ export async function writeUploadFiles(options: {
       part = undefined;
     }
     if (!part) {
-      const file = `uploads/r${round}-p${partNumber++}.jsonl`;
+      const file = `uploads/${options.prefix ? `${options.prefix}-` : ''}r${round}-p${partNumber++}.jsonl`;
       part = {
         file,
         handle: await open(join(workspace, file), 'w'),

@@ -1,5 +1,6 @@
-// Child process of the resume test: enqueues and uploads into a workspace, then is killed (by the parent after a
-// full upload, or by itself just before its third file upload). Runs the built dist/.
+// Child process of the resume test: enqueues and uploads into a workspace, then is killed: by the parent after a
+// full upload, or by itself before its third file upload, or right after the API created its third file or batch
+// (before the id reached the manifest). Runs the built dist/.
 import { join } from 'node:path';
 import { openBatch } from '@maxllm/batch';
 import { createResponseCache } from '@maxllm/cache';
@@ -15,14 +16,20 @@ const model = {
   mode: 'chat',
   prices: { inputPerMillion: 2, outputPerMillion: 8 },
 };
-let fileUploads = 0;
-const fetchThatDies = (input, init) => {
+const counts = { files: 0, batches: 0 };
+const fetchThatDies = async (input, init) => {
   const target = String(input instanceof Request ? input.url : input);
-  if (target.endsWith('/files') && (init?.method ?? 'GET') === 'POST') {
-    fileUploads += 1;
-    if (mode === 'mid-upload' && fileUploads === 3) process.kill(process.pid, 'SIGKILL');
-  }
-  return fetch(input, init);
+  const post = (init?.method ?? 'GET') === 'POST';
+  const kind =
+    post && target.endsWith('/files') ? 'files' : post && target.endsWith('/batches') ? 'batches' : '';
+  if (kind) counts[kind] += 1;
+  if (mode === 'mid-upload' && kind === 'files' && counts.files === 3) process.kill(process.pid, 'SIGKILL');
+  const response = await fetch(input, init);
+  // Killed after the API created the object but before its id could be recorded.
+  if (mode === 'file-created' && kind === 'files' && counts.files === 3) process.kill(process.pid, 'SIGKILL');
+  if (mode === 'batch-created' && kind === 'batches' && counts.batches === 3)
+    process.kill(process.pid, 'SIGKILL');
+  return response;
 };
 const batch = await openBatch({
   model: 'chat',
