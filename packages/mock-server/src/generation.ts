@@ -35,9 +35,16 @@ function windowFor(state: ServerState, model: string): RateLimitWindow {
   return window;
 }
 
+/** Waits `ms` on the server clock; `close()` cancels the timer (the wait then never ends). */
 function sleep(state: ServerState, ms: number): Promise<void> {
   if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => state.clock.setTimeout(resolve, ms));
+  return new Promise((resolve) => {
+    const handle = state.clock.setTimeout(() => {
+      state.timers.delete(handle);
+      resolve();
+    }, ms);
+    state.timers.add(handle);
+  });
 }
 
 function latencyMs(state: ServerState, request: IncomingMessage, model: string): number {
@@ -62,7 +69,8 @@ export async function serveGeneration(
 ): Promise<void> {
   const body = parseJson(buffer);
   const model = bodyModel(body);
-  const result = GENERATORS[endpoint]!(body, handlerContext(state, model));
+  const context = handlerContext(state, model);
+  const result = GENERATORS[endpoint]!(body, context);
   const stream = (body as Record<string, unknown>).stream === true;
   const streamOptions = (body as Record<string, unknown>).stream_options as
     Record<string, unknown> | undefined;
@@ -113,6 +121,7 @@ export async function serveGeneration(
     return;
   }
   window.commit(charge);
+  context.remember();
   counters.admittedTokens += charge;
   setHeaders(response, rateLimitHeaders(window.state()));
 

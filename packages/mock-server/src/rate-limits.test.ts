@@ -77,6 +77,18 @@ describe('rate limits', () => {
     expect(server.stats().byModel['gpt-4o-mini']!.rateLimited).toBe(5);
   });
 
+  it('does not remember the prompt of a rate-limited request for prompt caching', async () => {
+    const clock = createManualClock();
+    const { client } = await start({ limits: { rpm: 1 }, windowMs: 1000, clock });
+    const long = ask('lorem ipsum dolor '.repeat(500));
+    await client.chat.completions.create(ask('first'));
+    await expect(client.chat.completions.create(long)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    clock.advance(1000);
+    const admitted = await client.chat.completions.create(long);
+    expect(admitted.usage!.prompt_tokens).toBeGreaterThan(1024);
+    expect(admitted.usage!.prompt_tokens_details!.cached_tokens).toBe(0);
+  });
+
   it('tells the wait until the oldest request leaves the window', async () => {
     const clock = createManualClock();
     const { client } = await start({ limits: { rpm: 1 }, windowMs: 60_000, clock });

@@ -52,10 +52,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     batches: undefined as unknown as BatchStore,
     cachedPrompts: new Set(),
     pending: new Set(),
+    timers: new Set(),
   };
   state.batches = new BatchStore(files, clock, options.batch?.stepMs ?? 200, (endpoint, body) => {
     state.stats.batchLine();
-    const result = GENERATORS[endpoint]!(body, handlerContext(state, bodyModel(body)));
+    const context = handlerContext(state, bodyModel(body));
+    const result = GENERATORS[endpoint]!(body, context);
+    context.remember();
     return {
       body: result.response,
       promptTokens: result.promptTokens,
@@ -93,6 +96,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     close() {
       closed ??= new Promise<void>((resolve) => {
         state.batches.close();
+        for (const handle of state.timers) clock.clearTimeout(handle);
+        state.timers.clear();
         for (const response of state.pending) response.destroy();
         state.pending.clear();
         server.close(() => resolve());

@@ -23,6 +23,8 @@ export interface ServerState {
   cachedPrompts: Set<string>;
   /** Responses held open by a `timeout` fault or a pending latency. */
   pending: Set<ServerResponse>;
+  /** Latency timers, cancelled by `close()`. */
+  timers: Set<unknown>;
 }
 
 /** The options of `model`, merged over the server defaults. */
