@@ -1,0 +1,60 @@
+// A @maxllm/mock-server in a child process, so the server's CPU does not share the measured process's event loop.
+// `startMock(options)` → { url, stats(), reset(), close() }; options are MockServerOptions (JSON-serialisable only).
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const isChild = process.argv[2] === '--mock-child';
+
+if (isChild) {
+  const { createMockServer } = await import('@maxllm/mock-server');
+  let server;
+  process.on('message', async ({ id, op, options }) => {
+    try {
+      let value;
+      if (op === 'start') value = { url: (server = await createMockServer(options)).url };
+      else if (op === 'stats') value = server.stats();
+      else if (op === 'reset') value = server.reset();
+      else if (op === 'close') value = await server.close();
+      process.send({ id, value });
+      if (op === 'close') process.disconnect();
+    } catch (error) {
+      process.send({ id, error: String(error?.stack ?? error) });
+    }
+  });
+}
+
+/** Starts a mock server in a child process; resolves once it listens. */
+export async function startMock(options = {}) {
+  const child = fork(fileURLToPath(import.meta.url), ['--mock-child'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map();
+  let nextId = 0;
+  child.on('message', ({ id, value, error }) => {
+    const { resolve, reject } = pending.get(id);
+    pending.delete(id);
+    if (error) reject(new Error(`mock server: ${error}`));
+    else resolve(value);
+  });
+  child.on('exit', (code) => {
+    for (const { reject } of pending.values()) reject(new Error(`mock server exited with ${code}`));
+    pending.clear();
+  });
+  const call = (op, payload = {}) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      child.send({ id, op, ...payload });
+    });
+  const { url } = await call('start', { options });
+  return {
+    url,
+    pid: child.pid,
+    stats: () => call('stats'),
+    reset: () => call('reset'),
+    async close() {
+      await call('close');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// Helpers shared by the benchmarks (files starting with `_` are not benchmarks).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A temp MAXLLM_HOME with a maxllm.yaml that sends every model to `url` with the given limits. */
+export function benchHome(url, { rpm = 1e9, tpm = 1e12, concurrency = 1000 } = {}) {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'maxllm-bench-'));
+  const config = path.join(home, 'maxllm.yaml');
+  writeFileSync(
+    config,
+    [
+      'model_list:',
+      '  - model_name: "*"',
+      '    litellm_params:',
+      '      model: "*"',
+      `      api_base: ${url}`,
+      '      api_key: sk-bench-not-a-real-key',
+      `      rpm: ${rpm}`,
+      `      tpm: ${tpm}`,
+      `      concurrency: ${concurrency}`,
+      'rate_limit:',
+      '  default:',
+      `    - { model_name: "*", rpm: ${rpm}, tpm: ${tpm}, rpm_upper_bound: ${rpm}, tpm_upper_bound: ${tpm} }`,
+      '',
+    ].join('\n'),
+  );
+  return { home, config };
+}
+
+/** Runs `task(i)` for i in [0, n) with `concurrency` workers; returns elapsed seconds and per-call latencies (ms). */
+export async function pool(n, concurrency, task) {
+  let next = 0;
+  const latencies = new Float64Array(n);
+  const started = performance.now();
+  async function worker() {
+    while (next < n) {
+      const i = next++;
+      const t0 = performance.now();
+      await task(i);
+      latencies[i] = performance.now() - t0;
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+export function percentile(values, p) {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const fmt = (value, digits = 0) => Number(value).toFixed(digits);
+
+/** Peak RSS of this process so far, in MB (Linux: VmHWM). */
+export function peakRssMb() {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // fall through
+  }
+  return process.memoryUsage().rss / 2 ** 20;
+}

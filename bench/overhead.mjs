@@ -1,0 +1,66 @@
+// Overhead of the full MaxLLM stack against the raw openai SDK (issue 11):
+// 5,000 chat requests at concurrency 64 against the mock server (its own process) with zero latency and limits far
+// above the load. Raw and full-stack rounds alternate, so a change in machine load hits both sides alike.
+import OpenAI from 'openai';
+import { createClient } from '@maxllm/client';
+import { startMock } from './_mock.mjs';
+import { benchHome, fmt, percentile, pool } from './_shared.mjs';
+
+const N = Number(process.env.BENCH_N ?? 5000);
+const ROUNDS = 5;
+const CONCURRENCY = 64;
+const MODEL = 'gpt-4o-mini';
+const server = await startMock({ output: { meanTokens: 20, spread: 0.5 } });
+const prompt = (tag, i) => `${tag} benchmark prompt number ${i}: say something short.`;
+
+const raw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: server.url, maxRetries: 0 });
+const { home, config } = benchHome(server.url);
+const client = createClient({ config, home });
+const sides = {
+  raw: (i) =>
+    raw.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: prompt('raw', i) }] }),
+  miss: (i) => client.complete({ model: MODEL, prompt: prompt('stack', i) }),
+  hit: (i) => client.complete({ model: MODEL, prompt: prompt('stack', i) }),
+};
+
+/** Runs `task` on [offset, offset + n) and adds wall time, CPU time and latencies to `total`. */
+async function measure(total, n, offset, task) {
+  const cpu = process.cpuUsage();
+  const run = await pool(n, CONCURRENCY, (i) => task(offset + i));
+  const used = process.cpuUsage(cpu);
+  total.seconds += run.seconds;
+  total.cpuSeconds += (used.user + used.system) / 1e6;
+  total.latencies.push(...run.latencies);
+}
+const totals = () => ({ seconds: 0, cpuSeconds: 0, latencies: [] });
+
+// Warm-up on both sides (sockets, JIT, cache folders), with prompts the measured rounds do not use.
+await pool(500, CONCURRENCY, (i) => sides.raw(N + i));
+await pool(500, CONCURRENCY, (i) => sides.miss(N + i));
+
+const results = { raw: totals(), miss: totals(), hit: totals() };
+const perRound = Math.ceil(N / ROUNDS);
+for (let offset = 0; offset < N; offset += perRound) {
+  const n = Math.min(perRound, N - offset);
+  await measure(results.raw, n, offset, sides.raw);
+  await measure(results.miss, n, offset, sides.miss);
+}
+const before = (await server.stats()).requests;
+for (let offset = 0; offset < N; offset += perRound) {
+  await measure(results.hit, Math.min(perRound, N - offset), offset, sides.hit);
+}
+const hitRequests = (await server.stats()).requests - before;
+const stats = await server.stats();
+await client.close();
+await server.close();
+
+const rps = (side) => N / results[side].seconds;
+const line = (metric, side, extra = '') =>
+  `${metric} requests=${N} rps=${fmt(rps(side))}${extra} p50_ms=${fmt(percentile(results[side].latencies, 50), 2)} ` +
+  `p99_ms=${fmt(percentile(results[side].latencies, 99), 2)} cpu_ms_per_req=${fmt((1000 * results[side].cpuSeconds) / N, 3)}`;
+console.log(line('overhead.raw_sdk', 'raw', ` concurrency=${CONCURRENCY}`));
+console.log(line('overhead.full_stack_miss', 'miss', ` ratio=${fmt(rps('miss') / rps('raw'), 2)}`));
+console.log(line('overhead.full_stack_hit', 'hit', ` ratio=${fmt(rps('hit') / rps('raw'), 2)}`));
+if (hitRequests !== 0 || stats.rateLimited !== 0) {
+  console.error(`unexpected: ${hitRequests} HTTP requests during the hit rounds, ${stats.rateLimited} 429s`);
+}
