@@ -15,6 +15,7 @@ import { configFileSchema, knownKeys, modelEntrySchema } from './schema.js';
 import type { MaxllmConfig, ResolvedModel } from './types.js';
 import type { KeyPath } from './yaml-source.js';
 import { formatKeyPath } from './yaml-source.js';
+import { issueMessage, valueAt } from './issue-message.js';
 
 /** Inputs of {@link createConfig}. */
 export interface CreateConfigContext {
@@ -30,28 +31,6 @@ export interface CreateConfigContext {
   logger: Logger;
   /** Warnings found before (YAML parser warnings). */
   warnings: readonly string[];
-}
-
-const typeName = (value: unknown): string =>
-  value === undefined
-    ? 'nothing'
-    : value === null
-      ? 'null'
-      : Array.isArray(value)
-        ? 'a list'
-        : typeof value === 'object'
-          ? 'a mapping'
-          : `a ${typeof value}`;
-
-const expectedName: Record<string, string> = { array: 'a list', object: 'a mapping', nonoptional: 'a value' };
-
-function valueAt(data: unknown, path: KeyPath): unknown {
-  let value = data;
-  for (const part of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[part];
-  }
-  return value;
 }
 
 /** A key name as shown in warnings: one that looks like a pasted API key is redacted. */
@@ -75,17 +54,7 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
   const zodIssues = (error: z.ZodError, root: KeyPath, rootData: unknown) => {
     for (const zodIssue of error.issues) {
       const path = [...root, ...(zodIssue.path as (string | number)[])];
-      const value = valueAt(rootData, zodIssue.path as (string | number)[]);
-      if (zodIssue.code !== 'invalid_type') issue(path, zodIssue.message);
-      else if (zodIssue.expected === 'int') issue(path, 'must be a whole number');
-      else if (value === undefined && path.at(-1) === 'model')
-        issue(path, 'is required (write `model: ~` to send the requested name as the model)');
-      else if (value === undefined) issue(path, 'is required');
-      else
-        issue(
-          path,
-          `expected ${expectedName[zodIssue.expected] ?? `a ${zodIssue.expected}`}, got ${typeName(value)}`,
-        );
+      issue(path, issueMessage(zodIssue, valueAt(rootData, zodIssue.path as (string | number)[]), path));
     }
   };
   const unknownKeys = (value: unknown, path: KeyPath, known: readonly string[]) => {
