@@ -161,8 +161,13 @@ export class BatchStore {
         }),
       );
       record.object.request_counts.completed++;
-    } catch (error) {
-      if (!MockRequestError.isInstance(error)) throw error;
+    } catch (caught) {
+      // A bug in a handler must not crash the process from a timer: it becomes a 500 line, like online.
+      const error = MockRequestError.isInstance(caught)
+        ? caught
+        : new MockRequestError(500, `Mock server bug: ${(caught as Error).message}`, {
+            type: 'server_error',
+          });
       const response = { status_code: error.httpStatus, request_id: requestId, body: error.toBody() };
       record.errors.push(JSON.stringify({ id, custom_id: line.customId, response, error: null }));
       record.object.request_counts.failed++;

@@ -92,7 +92,9 @@ describe('faults', () => {
   });
 
   it('malformed breaks a stream', async () => {
-    const { client } = await start();
+    const { server } = await start();
+    // logLevel off: the SDK logs the bad chunk before throwing.
+    const client = new OpenAI({ baseURL: server.url, apiKey: 'sk-test', maxRetries: 0, logLevel: 'off' });
     const stream = await client.chat.completions.create({ ...body, stream: true }, withFault('malformed'));
     const consume = async (): Promise<void> => {
       for await (const _chunk of stream) {
