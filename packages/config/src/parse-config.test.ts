@@ -29,8 +29,10 @@ describe('malformed files', () => {
     const error = errorOf('model_list:\n  - model_name: a\n    litellm_params: { model: [x }\n');
     expect(ConfigParseError.isInstance(error)).toBe(true);
     expect(ConfigError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ name: 'ConfigParseError', file: 'cfg.yaml', line: 3 });
-    expect(error.message).toMatch(/^Invalid YAML in cfg\.yaml:3:\d+: /);
+    expect(error).toMatchObject({ name: 'ConfigParseError', file: 'cfg.yaml', line: 3, column: 33 });
+    expect(error.message).toBe(
+      'Invalid YAML in cfg.yaml:3:33: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
   });
 
   test('an undefined anchor is a parse error', () => {
