@@ -80,7 +80,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
 
   return {
     config,
-    async complete<const R extends CompleteRequest>(request: R): Promise<CompleteResult<R>> {
+    async complete<R extends CompleteRequest>(request: R): Promise<CompleteResult<R>> {
       const { result } = await run(request, false);
       return (
         'meta' in request && request.meta !== undefined ? [result, request.meta] : result

@@ -20,7 +20,7 @@ export async function closeDefaultClient(): Promise<void> {
 }
 
 /** `complete()` on the default client. See {@link MaxllmClient.complete}. */
-export function complete<const R extends CompleteRequest>(request: R): Promise<CompleteResult<R>> {
+export function complete<R extends CompleteRequest>(request: R): Promise<CompleteResult<R>> {
   return getDefaultClient().complete(request);
 }
 

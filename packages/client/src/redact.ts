@@ -1,5 +1,5 @@
 /** Anything that looks like an OpenAI-style secret key, even a partly masked one an API echoes back. */
-const KEY_PATTERN = /\b(sk|rk|pk)-[A-Za-z0-9_*.-]{6,}/g;
+const KEY_PATTERN = /\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g;
 
 /**
  * `text` with every occurrence of the given secrets, and anything shaped like an `sk-...` key, replaced by

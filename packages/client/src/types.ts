@@ -87,7 +87,7 @@ export interface MaxllmClient {
    * retried and accounted.
    * @throws CompletionError (and subclasses QuotaExceededError, InvalidOutputError), InvalidClientRequestError.
    */
-  complete<const R extends CompleteRequest>(request: R): Promise<CompleteResult<R>>;
+  complete<R extends CompleteRequest>(request: R): Promise<CompleteResult<R>>;
   /** Streams the answer's text deltas; a cached answer is replayed as a stream. */
   stream(request: CompleteRequest): TextStream;
   /** Completes many requests with bounded concurrency; results in input order. */
