@@ -1,5 +1,6 @@
 // A @maxllm/mock-server in a child process, so the server's CPU does not share the measured process's event loop.
-// `startMock(options)` → { url, stats(), reset(), close() }; options are MockServerOptions (JSON-serialisable only).
+// `startMock(options)` → { url, stats(), reset(), close() }; options are MockServerOptions (JSON-serialisable only),
+// plus `timeScale: { scale, anchor }` for a clock shared with the parent (see `scaledClock`).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -7,12 +8,17 @@ const isChild = process.argv[2] === '--mock-child';
 
 if (isChild) {
   const { createMockServer } = await import('@maxllm/mock-server');
+  const { scaledClock } = await import('./_shared.mjs');
   let server;
   process.on('message', async ({ id, op, options }) => {
     try {
       let value;
-      if (op === 'start') value = { url: (server = await createMockServer(options)).url };
-      else if (op === 'stats') value = server.stats();
+      if (op === 'start') {
+        const { timeScale, ...rest } = options;
+        const clock = timeScale ? scaledClock(timeScale.scale, timeScale.anchor) : undefined;
+        server = await createMockServer({ ...rest, ...(clock ? { clock } : {}) });
+        value = { url: server.url };
+      } else if (op === 'stats') value = server.stats();
       else if (op === 'reset') value = server.reset();
       else if (op === 'close') value = await server.close();
       process.send({ id, value });

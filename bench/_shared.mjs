@@ -3,29 +3,52 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** A temp MAXLLM_HOME with a maxllm.yaml that sends every model to `url` with the given limits. */
-export function benchHome(url, { rpm = 1e9, tpm = 1e12, concurrency = 1000 } = {}) {
+/**
+ * A temp MAXLLM_HOME with a maxllm.yaml that sends models to `url`: every model ("*") with the given limits, or only
+ * the listed `models` (each `{ name, rpm, tpm, concurrency }`).
+ */
+export function benchHome(url, { rpm = 1e9, tpm = 1e12, concurrency = 1000, models } = {}) {
   const home = mkdtempSync(path.join(os.tmpdir(), 'maxllm-bench-'));
   const config = path.join(home, 'maxllm.yaml');
+  const entries = models ?? [{ name: '*', rpm, tpm, concurrency }];
   writeFileSync(
     config,
     [
       'model_list:',
-      '  - model_name: "*"',
-      '    litellm_params:',
-      '      model: "*"',
-      `      api_base: ${url}`,
-      '      api_key: sk-bench-not-a-real-key',
-      `      rpm: ${rpm}`,
-      `      tpm: ${tpm}`,
-      `      concurrency: ${concurrency}`,
+      ...entries.flatMap((model) => [
+        `  - model_name: "${model.name}"`,
+        '    litellm_params:',
+        `      model: "${model.name}"`,
+        `      api_base: ${url}`,
+        '      api_key: sk-bench-not-a-real-key',
+        `      rpm: ${model.rpm ?? rpm}`,
+        `      tpm: ${model.tpm ?? tpm}`,
+        `      concurrency: ${model.concurrency ?? concurrency}`,
+      ]),
       'rate_limit:',
       '  default:',
-      `    - { model_name: "*", rpm: ${rpm}, tpm: ${tpm}, rpm_upper_bound: ${rpm}, tpm_upper_bound: ${tpm} }`,
+      ...entries.map(
+        (model) =>
+          `    - { model_name: "${model.name}", rpm: ${model.rpm ?? rpm}, tpm: ${model.tpm ?? tpm}, ` +
+          `rpm_upper_bound: ${model.rpm ?? rpm}, tpm_upper_bound: ${model.tpm ?? tpm} }`,
+      ),
       '',
     ].join('\n'),
   );
   return { home, config };
+}
+
+/**
+ * A clock (`now`, `setTimeout`, `clearTimeout`, as `@maxllm/*` take) on which time runs `scale` times faster than
+ * real time from the real instant `anchor` on. Two processes given the same `anchor` and `scale` agree on the time.
+ */
+export function scaledClock(scale, anchor) {
+  const realNow = () => performance.timeOrigin + performance.now();
+  return {
+    now: () => anchor + (realNow() - anchor) * scale,
+    setTimeout: (callback, ms) => setTimeout(callback, Math.max(0, ms) / scale),
+    clearTimeout: (handle) => clearTimeout(handle),
+  };
 }
 
 /** Runs `task(i)` for i in [0, n) with `concurrency` workers; returns elapsed seconds and per-call latencies (ms). */
