@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -33,7 +33,7 @@ export interface BucketLookup {
 }
 
 function hash(text: string, algorithm: string): string {
-  return createHash(algorithm).update(text).digest('hex');
+  return digest(algorithm, text, 'hex');
 }
 
 function bucketPath(dir: string, key: string): string {
@@ -104,7 +104,7 @@ export function contentPath(dir: string, integrity: string): string | undefined 
 export function matchesIntegrity(data: Buffer, integrity: string): boolean {
   const match = singleHash.exec(integrity);
   if (!match?.[1] || !match[2]) return false;
-  return createHash(match[1]).update(data).digest('base64') === match[2];
+  return digest(match[1], data, 'base64') === match[2];
 }
 
 /** `ENOENT` / `ENOTDIR`. */
