@@ -107,6 +107,24 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
     expect(admitted).toBe(true);
   });
 
+  it('spreads penalize() to every limiter with the same id and lowers the shared budget on observe()', async () => {
+    const id = `test-${randomUUID()}`;
+    const a = make({ rpm: 1000, tpm: 100_000, redis: { client, id } });
+    const b = make({ rpm: 1000, tpm: 100_000, redis: { client, id } });
+    (await a.acquire({ tokens: 1 })).release(); // both connected
+    (await b.acquire({ tokens: 1 })).release();
+    a.penalize(2000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(b.stats().pausedMs).toBeGreaterThan(0);
+    const c = make({ rpm: 1000, tpm: 100_000, redis: { client, id: `test-${randomUUID()}` } });
+    (await c.acquire({ tokens: 1 })).release();
+    c.observe({ 'x-ratelimit-remaining-tokens': '0' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(c.acquire({ tokens: 100, signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+  });
+
   it('rejects waiters with LimiterClosedError on close', async () => {
     const limiter = createRateLimiter({ concurrency: 1, redis: { client, id: `test-${randomUUID()}` } });
     const held = await limiter.acquire({ tokens: 1 });
