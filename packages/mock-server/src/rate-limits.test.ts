@@ -62,6 +62,16 @@ describe('rate limits', () => {
     await expect(client.chat.completions.create(ask('x2'))).rejects.toBeInstanceOf(OpenAI.RateLimitError);
   });
 
+  it('admits requests paced under the limit on the real clock (100 ms window, rpm 5, ≥ 30 ms apart)', async () => {
+    // Gaps only grow on a slow machine, so at most 4 requests ever share a 100 ms window: never a 429.
+    const { server, client } = await start({ limits: { rpm: 5 }, windowMs: 100 });
+    for (let index = 0; index < 15; index++) {
+      await client.chat.completions.create(ask(`p${index}`));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(server.stats()).toMatchObject({ requests: 15, rateLimited: 0 });
+  });
+
   it('does not let a 429 consume the window', async () => {
     const clock = createManualClock();
     const { server, client } = await start({ limits: { rpm: 2 }, windowMs: 1000, clock });
