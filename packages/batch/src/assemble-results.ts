@@ -13,6 +13,8 @@ import { inRanges } from './upload-files';
 /** An answer obtained by `retryFailed({ via: 'online' })`, one line of `online.jsonl`. */
 export interface OnlineRecord {
   customId: string;
+  /** The latest batch round when the online retry ran: a later batch round's answer replaces this one. */
+  round: number;
   /** API response body (SDK path). */
   response?: unknown;
   /** Value returned by a caller-supplied `complete` (no response body then). */
@@ -65,7 +67,7 @@ export async function assembleResults(input: {
     if (task.cached) {
       if (input.recordCached) recordCacheHit(input.recorder, task, prepared);
       results.push(settle(task, prepared, task.response, 'cache'));
-    } else if (online) {
+    } else if (online && (!answer || online.round >= answer.job.round)) {
       results.push(onlineResult(task, prepared, online));
     } else if (answer) {
       const read = readOutputLine(answer.line);

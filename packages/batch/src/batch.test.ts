@@ -145,6 +145,43 @@ describe('batch lifecycle', () => {
     ]);
   });
 
+  it('sends force requests even when cached, and does not cache their answers', async () => {
+    const warm = await harness.open({ workspace: 'force-warm' });
+    await warm.enqueue({ prompt: 'cached one' });
+    await warm.upload();
+    await warm.waitUntilDone({ pollIntervalMs: 5 });
+    await warm.results();
+
+    const batch = await harness.open({ workspace: 'force' });
+    await batch.enqueue({ prompt: 'cached one', force: true });
+    await batch.enqueue({ prompt: 'never cached', force: true });
+    await batch.upload();
+    expect(batch.jobs[0]?.requests).toBe(2);
+    await batch.waitUntilDone({ pollIntervalMs: 5 });
+    expect((await batch.results()).map((result) => result.ok && result.source)).toEqual(['batch', 'batch']);
+    const prepared = prepareRequest({ prompt: 'never cached' }, harness.config.resolveModel('chat'));
+    expect(await harness.cache.get(prepared.namespace, prepared.cacheKey)).toBeUndefined();
+  });
+
+  it('stops waiting when aborted and can wait again later', async () => {
+    await harness.close();
+    const clock = createManualClock();
+    harness = await createHarness({ clock });
+    const batch = await harness.open({ workspace: 'abort' });
+    await batch.enqueue({ prompt: 'q' });
+    await batch.upload();
+    const controller = new AbortController();
+    const waiting = batch.waitUntilDone({
+      pollIntervalMs: 60_000,
+      signal: controller.signal,
+      onProgress: () => controller.abort(new Error('stop waiting')),
+    });
+    await expect(waiting).rejects.toThrow('stop waiting');
+    expect(batch.state).toBe('in_progress');
+    for (let step = 0; step < 3; step += 1) clock.advance(1_000);
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+  });
+
   it('splits into several jobs by request count', async () => {
     const batch = await harness.open({ workspace: 'split', limits: { maxRequestsPerFile: 2 } });
     for (const request of chatRequests) await batch.enqueue(request);

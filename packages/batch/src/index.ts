@@ -1,5 +1,5 @@
 export { openBatch } from './open-batch';
-export type { BatchHandle, OpenBatchOptions, RetryOptions, RetrySummary, WaitOptions } from './open-batch';
+export type { BatchHandle, OpenBatchOptions, RetryOptions, RetrySummary, WaitOptions } from './batch-handle';
 export type {
   BatchLimits,
   BatchProgress,

@@ -1,3 +1,4 @@
+import type OpenAI from 'openai';
 import type { BatchState, JobRecord, JobStatus } from './types';
 
 const FINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'expired', 'cancelled']);
@@ -26,4 +27,29 @@ export function combineJobStates(allJobs: readonly JobRecord[]): BatchState {
     if (jobs.some((job) => job.status === status)) return status;
   }
   return 'completed';
+}
+
+/** The job record updated with what the API reports about its batch. */
+export function updateJob(job: JobRecord, batch: OpenAI.Batches.Batch): JobRecord {
+  const errors = batch.errors?.data?.map((error) =>
+    [error.code, error.message, error.line === undefined || error.line === null ? '' : `(line ${error.line})`]
+      .filter(Boolean)
+      .join(' '),
+  );
+  return {
+    ...job,
+    status: batch.status,
+    ...(batch.request_counts
+      ? {
+          requestCounts: {
+            total: batch.request_counts.total,
+            completed: batch.request_counts.completed,
+            failed: batch.request_counts.failed,
+          },
+        }
+      : {}),
+    ...(batch.output_file_id ? { outputFileId: batch.output_file_id } : {}),
+    ...(batch.error_file_id ? { errorFileId: batch.error_file_id } : {}),
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
 }

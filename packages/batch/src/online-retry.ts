@@ -23,12 +23,14 @@ export async function runOnline(input: {
   concurrency: number;
   signal: AbortSignal | undefined;
   path: string;
+  /** The latest batch round (see `OnlineRecord.round`). */
+  round: number;
   recorder: Recorder;
 }): Promise<void> {
   const queue: TaskRecord[] = [];
   for await (const task of input.tasks) if (input.wanted.has(task.customId)) queue.push(task);
 
-  const runOne = async (task: TaskRecord): Promise<OnlineRecord> => {
+  const runOne = async (task: TaskRecord): Promise<Omit<OnlineRecord, 'round'>> => {
     const schema = input.schemaFor(task.customId);
     try {
       if (input.complete) {
@@ -71,7 +73,7 @@ export async function runOnline(input: {
       if (input.signal?.aborted) return;
       const task = queue[next++]!;
       const record = await runOne(task);
-      await appendFile(input.path, `${JSON.stringify(record)}\n`);
+      await appendFile(input.path, `${JSON.stringify({ ...record, round: input.round })}\n`);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, queue.length)) }, worker));

@@ -50,7 +50,8 @@ export async function recordAnswer(
   facts: { valid: boolean; batch: boolean; requestId?: string | undefined },
 ): Promise<void> {
   const usage = readUsage(response);
-  if (facts.valid && isCacheable(prepared, response)) {
+  // `force` means neither read nor write the cache, as in `complete()`.
+  if (facts.valid && task.request.force !== true && isCacheable(prepared, response)) {
     try {
       await recorder.cache.set(task.namespace, task.cacheKey, {
         response,

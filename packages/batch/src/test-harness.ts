@@ -13,7 +13,7 @@ import type { ManualClock } from '@maxllm/mock-server';
 import OpenAI from 'openai';
 import type { BatchModel } from './dependencies';
 import { openBatch } from './open-batch';
-import type { BatchHandle, OpenBatchOptions } from './open-batch';
+import type { BatchHandle, OpenBatchOptions } from './batch-handle';
 
 /** API key of the test models: it must never appear in a workspace file. */
 export const testApiKey = 'sk-test-secret-key-1234';
