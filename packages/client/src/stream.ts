@@ -12,7 +12,7 @@ import { APIError } from 'openai';
 import type { BalancedMember } from './balancer';
 import { readCached, writeCached } from './cache-io';
 import type { ClientContext } from './client-context';
-import { CompletionError, InvalidClientRequestError } from './errors';
+import { CompletionError, InvalidClientRequestError, QuotaExceededError } from './errors';
 import { estimateInputTokens, outputKey } from './estimate';
 import { recordHit } from './record-hit';
 import { redactSecrets } from './redact';
@@ -51,8 +51,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
     }
   }
   const member = balancer.pick();
-  if (!member)
-    throw new InvalidClientRequestError(`Every model of '${spec}' ran out of quota.`, { model: spec });
+  if (!member) throw new QuotaExceededError(`Every model of '${spec}' ran out of quota.`, { model: spec });
   const prepared = prepare(member);
   if (prepared.kind === 'embedding') {
     throw new InvalidClientRequestError(

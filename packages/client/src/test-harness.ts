@@ -32,6 +32,8 @@ export interface HarnessOptions {
   /** Extra `model_list` entries (YAML objects); `api_base` / `api_key` are filled in. */
   models?: Array<{ model_name: string; litellm_params: Record<string, unknown> }>;
   client?: Partial<ClientOptions>;
+  /** Extra top-level config keys (`rate_limit`, `ledger`). */
+  config?: Record<string, unknown>;
 }
 
 /** Starts a harness; call `close()` in `afterEach`. */
@@ -53,7 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     { model_name: '*', litellm_params: { model: null, ...base, ...options.params } },
   ];
   const configPath = join(home, 'maxllm.yaml');
-  await writeFile(configPath, JSON.stringify({ model_list: modelList }, null, 2));
+  await writeFile(configPath, JSON.stringify({ ...options.config, model_list: modelList }, null, 2));
   const logs: string[] = [];
   const logger: Logger = {
     debug: (line) => logs.push(line),
