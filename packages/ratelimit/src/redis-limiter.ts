@@ -1,4 +1,5 @@
-import Bottleneck from 'bottleneck';
+import { createRequire } from 'node:module';
+import type Bottleneck from 'bottleneck';
 import { LimiterClosedError } from './errors.js';
 import { checkTokens, type Limits } from './limits.js';
 import { abortReason } from './local-limiter.js';
@@ -12,6 +13,11 @@ import type {
   RateLimiterOptions,
   RateLimiterStats,
 } from './types.js';
+
+const require = createRequire(import.meta.url);
+/** bottleneck, loaded on first use so local-only users never pay for it. */
+let bottleneck: typeof Bottleneck | undefined;
+const loadBottleneck = (): typeof Bottleneck => (bottleneck ??= require('bottleneck') as typeof Bottleneck);
 
 /** Longest a permit may hold a shared concurrency slot before the cluster reclaims it (crashed process). */
 const PERMIT_EXPIRATION_MS = 15 * 60_000;
@@ -30,7 +36,7 @@ function reservoir(
 ): Reservoir {
   const plan = planBucket(limit, windowMs);
   const limited = Number.isFinite(limit);
-  const limiter = new Bottleneck({
+  const limiter = new (loadBottleneck())({
     id,
     datastore: 'ioredis',
     connection,
@@ -56,7 +62,7 @@ export function createRedisLimiter(
 ): RateLimiter {
   const { rpm, tpm, concurrency, intervalMs } = limits;
   const client = redis.client.duplicate() as { constructor: unknown };
-  const connection = new Bottleneck.IORedisConnection({ client, Redis: client.constructor });
+  const connection = new (loadBottleneck().IORedisConnection)({ client, Redis: client.constructor });
   connection.on('error', () => undefined);
   const prefix = `maxllm-ratelimit:${redis.id}`;
   const tokens = Number.isFinite(tpm)
