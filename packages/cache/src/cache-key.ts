@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 
 /**
@@ -14,5 +14,5 @@ export const CACHE_KEY_VERSION = 1;
  * @throws CacheKeyError when `input` holds a value JSON cannot represent faithfully.
  */
 export function cacheKey(input: unknown): string {
-  return `v${CACHE_KEY_VERSION}-${createHash('sha256').update(canonicalJson(input)).digest('hex')}`;
+  return `v${CACHE_KEY_VERSION}-${hash('sha256', canonicalJson(input), 'hex')}`;
 }

@@ -11,56 +11,76 @@ import { CacheKeyError } from './errors';
  * @throws CacheKeyError naming the path of the offending value.
  */
 export function canonicalJson(value: unknown): string {
-  const text = write(value, '$', new Set());
-  if (text === undefined) throw new CacheKeyError(`Cannot key ${describe(value)} at $`, '$');
+  const writer = new Writer();
+  const text = writer.write(value);
+  if (text === undefined) throw writer.fail(`Cannot key ${describe(value)}`);
   return text;
 }
 
-function write(value: unknown, path: string, ancestors: Set<object>): string | undefined {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(value)) throw new CacheKeyError(`Cannot key ${String(value)} at ${path}`, path);
-      return JSON.stringify(value);
-    case 'undefined':
-      return undefined;
-    case 'object':
-      return writeObject(value, path, ancestors);
-    default:
-      throw new CacheKeyError(`Cannot key ${describe(value)} at ${path}`, path);
-  }
-}
+/** Walks the value once; the path (for error messages) is a stack of segments, joined only on failure. */
+class Writer {
+  private readonly ancestors: object[] = [];
+  private readonly path: string[] = [];
 
-function writeObject(value: object, path: string, ancestors: Set<object>): string | undefined {
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return write((value as { toJSON(key: string): unknown }).toJSON(''), path, ancestors);
-  }
-  if (ancestors.has(value)) throw new CacheKeyError(`Cannot key a cycle at ${path}`, path);
-  ancestors.add(value);
-  try {
-    if (Array.isArray(value)) {
-      const items = value.map(
-        (item: unknown, index) => write(item, `${path}[${index}]`, ancestors) ?? 'null',
-      );
-      return `[${items.join(',')}]`;
+  write(value: unknown): string | undefined {
+    if (value === null) return 'null';
+    switch (typeof value) {
+      case 'string':
+        return JSON.stringify(value);
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'number':
+        if (!Number.isFinite(value)) throw this.fail(`Cannot key ${String(value)}`);
+        return JSON.stringify(value);
+      case 'undefined':
+        return undefined;
+      case 'object':
+        return this.writeObject(value);
+      default:
+        throw this.fail(`Cannot key ${describe(value)}`);
     }
+  }
+
+  fail(message: string): CacheKeyError {
+    const path = `$${this.path.join('')}`;
+    return new CacheKeyError(`${message} at ${path}`, path);
+  }
+
+  private writeObject(value: object): string | undefined {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+      return this.write((value as { toJSON(key: string): unknown }).toJSON(''));
+    }
+    if (this.ancestors.includes(value)) throw this.fail('Cannot key a cycle');
+    this.ancestors.push(value);
+    const text = Array.isArray(value) ? this.writeArray(value) : this.writeRecord(value);
+    this.ancestors.pop();
+    return text;
+  }
+
+  private writeArray(value: readonly unknown[]): string {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) {
+      this.path.push(`[${index}]`);
+      text += `${index === 0 ? '' : ','}${this.write(value[index]) ?? 'null'}`;
+      this.path.pop();
+    }
+    return `${text}]`;
+  }
+
+  private writeRecord(value: object): string {
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) {
-      throw new CacheKeyError(`Cannot key ${describe(value)} at ${path}: use plain objects and arrays`, path);
+      throw this.fail(`Cannot key ${describe(value)} (use plain objects and arrays)`);
     }
     const record = value as Record<string, unknown>;
-    const parts: string[] = [];
+    let text = '{';
     for (const name of Object.keys(record).sort()) {
-      const text = write(record[name], `${path}.${name}`, ancestors);
-      if (text !== undefined) parts.push(`${JSON.stringify(name)}:${text}`);
+      this.path.push(`.${name}`);
+      const item = this.write(record[name]);
+      this.path.pop();
+      if (item !== undefined) text += `${text.length === 1 ? '' : ','}${JSON.stringify(name)}:${item}`;
     }
-    return `{${parts.join(',')}}`;
-  } finally {
-    ancestors.delete(value);
+    return `${text}}`;
   }
 }
 
