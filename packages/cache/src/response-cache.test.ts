@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import cacache from 'cacache';
 import { describe, expect, it } from 'vitest';
 import { cacheKey } from './cache-key';
@@ -128,5 +129,33 @@ describe('logger', () => {
     await cache.get('m', 'k');
     await cache.get('m', 'missing');
     expect(logger.warnings).toEqual([]);
+  });
+});
+
+describe('memory layer', () => {
+  it('serves recent entries from memory and reads the disk (with its checks) for evicted ones', async () => {
+    const dir = tempDir();
+    const logger = recordingLogger();
+    const cache = createResponseCache({ dir, memoryEntries: 1, logger });
+    await cache.set('m', 'old', chatEntry('old'));
+    await cache.set('m', 'recent', chatEntry('recent'));
+    for (const key of ['old', 'recent']) {
+      const { path } = (await cacache.get.info(dir, `m\u0000${key}`))!;
+      await rm(path);
+    }
+    expect(await cache.get('m', 'recent')).toEqual(chatEntry('recent'));
+    expect(await cache.get('m', 'old')).toBeUndefined();
+    expect(logger.warnings).toHaveLength(1);
+  });
+
+  it('close() drops the memory layer; the cache keeps working from disk', async () => {
+    const dir = tempDir();
+    const cache = createResponseCache({ dir });
+    await cache.set('m', 'k', chatEntry('x'));
+    await cache.close();
+    expect(await cache.get('m', 'k')).toEqual(chatEntry('x'));
+    await rm((await cacache.get.info(dir, 'm\u0000k'))!.path);
+    await cache.close();
+    expect(await cache.get('m', 'k')).toBeUndefined();
   });
 });
