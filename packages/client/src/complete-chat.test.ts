@@ -188,4 +188,28 @@ describe('complete() for chat against the mock server', () => {
     expect(error).toMatchObject({ status: 400, attempts: 1, uniqueName: model });
     expect(harness.requests()).toBe(1);
   });
+
+  it('sends a completion-mode model to /v1/completions and returns the text', async () => {
+    harness = await startHarness({
+      models: [
+        { model_name: 'legacy', litellm_params: { model: 'gpt-3.5-turbo-instruct', mode: 'completion' } },
+      ],
+    });
+    const text = await harness.client.complete({
+      model: 'legacy',
+      prompt: 'Once upon a time',
+      max_tokens: 5,
+    });
+    expect(typeof text).toBe('string');
+    expect(harness.server.stats().byEndpoint['POST /v1/completions']).toBe(1);
+  });
+
+  it('a caller abort rejects with the signal reason and is not retried', async () => {
+    harness = await startHarness({ mock: { latency: { meanMs: 5_000 } } });
+    const error = await harness.client
+      .complete({ model, prompt: 'slow', signal: AbortSignal.timeout(100) })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: expect.stringMatching(/Abort|Timeout/) });
+    expect(harness.requests()).toBe(1);
+  });
 });
