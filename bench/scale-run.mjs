@@ -1,0 +1,120 @@
+// Scale (issue 11): a 100k-line JSONL through `maxllm run` (the built CLI, a child process) against a fast mock server
+// (its own process, zero latency, short answers): wall time and the CLI's peak RSS (VmHWM, read at its exit and
+// sampled while it runs). Then the re-run case through `complete()` in this process: a fresh client on the same home
+// answers the same 100k prompts, all from the cache, next to `ResponseCache.get` on the same entries as baseline.
+import { spawn } from 'node:child_process';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createResponseCache } from '@maxllm/cache';
+import { createClient } from '@maxllm/client';
+import { prepareRequest } from '@maxllm/request';
+import { startMock } from './_mock.mjs';
+import { benchHome, fmt, percentile, pool } from './_shared.mjs';
+
+const N = Number(process.env.BENCH_N ?? 100_000);
+const CONCURRENCY = 64;
+const MODEL = 'gpt-4o-mini';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, '..', 'apps', 'cli', 'dist', 'index.js');
+const prompt = (i) => `Line ${i}: name one colour${i % 3 === 0 ? ' and one animal' : ''}.`;
+
+const server = await startMock({ output: { meanTokens: 8, spread: 0.5 } });
+const { home, config } = benchHome(server.url);
+const input = path.join(home, 'in.jsonl');
+const output = path.join(home, 'out.jsonl');
+const rssFile = path.join(home, 'cli-peak-rss');
+writeFileSync(
+  input,
+  Array.from({ length: N }, (_, i) => `${JSON.stringify({ id: i, prompt: prompt(i) })}\n`).join(''),
+);
+
+// 1. The CLI run.
+const started = performance.now();
+const child = spawn(
+  process.execPath,
+  [
+    '--import',
+    path.join(here, '_peak-rss-hook.mjs'),
+    cli,
+    '--config',
+    config,
+    '--home',
+    home,
+    'run',
+    input,
+    '-o',
+    output,
+    '-m',
+    MODEL,
+    '--concurrency',
+    String(CONCURRENCY),
+  ],
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BENCH_PEAK_RSS_FILE: rssFile } },
+);
+let stderr = '';
+child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+let sampledKb = 0;
+const sampler = setInterval(() => {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    if (match) sampledKb = Math.max(sampledKb, Number(match[1]));
+  } catch {
+    // exited
+  }
+}, 100);
+const code = await new Promise((resolve) => child.on('close', resolve));
+clearInterval(sampler);
+const seconds = (performance.now() - started) / 1000;
+if (code !== 0) {
+  await server.close();
+  throw new Error(`maxllm run exited with ${code}:\n${stderr}`);
+}
+let peakKb = sampledKb;
+try {
+  peakKb = Math.max(peakKb, Number(readFileSync(rssFile, 'utf8')));
+} catch {
+  // no exit hook result: keep the sampled value
+}
+let lines = 0;
+for await (const line of createInterface({ input: createReadStream(output), crlfDelay: Infinity })) {
+  if (line.trim() !== '') lines++;
+}
+const requests = (await server.stats()).requests;
+console.log(
+  `scale.run lines=${N} seconds=${fmt(seconds, 1)} lines_per_s=${fmt(N / seconds)} peak_rss_mb=${fmt(peakKb / 1024)} ` +
+    `output_lines=${lines} http_requests=${requests}`,
+);
+if (lines !== N) console.error(`expected ${N} output lines, got ${lines}`);
+
+// 2. The same prompts again through complete() in a fresh client: every answer comes from the cache.
+const client = createClient({ config, home });
+const hits = await pool(N, CONCURRENCY, (i) => client.complete({ model: MODEL, prompt: prompt(i) }));
+await client.close();
+const hitRequests = (await server.stats()).requests - requests;
+await server.close();
+
+// Baseline: ResponseCache.get on the same entries, in a fresh cache on the same folder.
+const resolved = client.config.resolveModel(MODEL);
+const target = {
+  model: resolved.model,
+  uniqueName: resolved.uniqueName,
+  apiBase: resolved.apiBase,
+  mode: resolved.mode,
+};
+const keys = Array.from({ length: N }, (_, i) => prepareRequest({ model: MODEL, prompt: prompt(i) }, target));
+const cache = createResponseCache({ dir: client.config.paths.cache });
+const gets = await pool(N, CONCURRENCY, async (i) => {
+  if ((await cache.get(keys[i].namespace, keys[i].cacheKey)) === undefined)
+    throw new Error(`no entry for ${i}`);
+});
+await cache.close?.();
+
+const hitRate = N / hits.seconds;
+const getRate = N / gets.seconds;
+console.log(
+  `cache.hits.complete prompts=${N} ops_per_s=${fmt(hitRate)} p50_ms=${fmt(percentile(hits.latencies, 50), 3)} ` +
+    `p99_ms=${fmt(percentile(hits.latencies, 99), 3)} http_requests=${hitRequests} ` +
+    `cache_get_ops_per_s=${fmt(getRate)} ratio_to_cache_get=${fmt(hitRate / getRate, 2)}`,
+);
