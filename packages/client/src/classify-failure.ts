@@ -13,7 +13,7 @@ export type Failure =
 
 /**
  * Sorts an attempt's error: 429 → wait (or stop on quota/billing) by `classifyRateLimit`; 5xx, 408, 409, connection
- * errors and timeouts → transient; output that does not parse or validate → re-ask; a caller's abort → abort;
+ * errors, timeouts and unreadable (truncated) bodies → transient; output that does not parse or validate → re-ask; a caller's abort → abort;
  * anything else (400, 401, 404, 422, our own bugs) → fatal.
  */
 export function classifyFailure(error: unknown, now: number): Failure {
@@ -22,6 +22,8 @@ export function classifyFailure(error: unknown, now: number): Failure {
   }
   if (error instanceof APIUserAbortError || nameOf(error) === 'AbortError') return { action: 'abort' };
   if (error instanceof APIConnectionError) return { action: 'transient', headers: undefined };
+  // A 200 whose body is cut or not JSON (a proxy or the provider hiccuped): asking again is the fix.
+  if (error instanceof SyntaxError) return { action: 'transient', headers: undefined };
   if (!(error instanceof APIError)) return { action: 'fatal' };
   // `instanceof` narrows to APIError<any, ...>: restate the declared types.
   const { status, headers, error: body } = error as APIError<number | undefined, Headers | undefined>;

@@ -57,6 +57,13 @@ describe('the retry loop against the mock server', () => {
     expect(harness.client.getCallStatus(model)[model]).toMatchObject({ cacheMisses: 1, errors: 1 });
   });
 
+  it('retries an answer whose body is truncated JSON', async () => {
+    harness = await startHarness();
+    harness.server.enqueueFaults([{ fault: 'malformed' }]);
+    expect(typeof (await harness.client.complete({ model, prompt: 'cut short' }))).toBe('string');
+    expect(harness.requests()).toBe(2);
+  });
+
   it('retries a request that timed out', async () => {
     harness = await startHarness({ params: { timeout: 0.3 } });
     harness.server.enqueueFaults([{ fault: 'timeout' }]);
