@@ -44,6 +44,7 @@ export class BatchWorkspace implements BatchHandle {
   readonly #schemas = new Map<string, ZodType>();
   #cachedPending = 0;
   #saving: Promise<void> = Promise.resolve();
+  #resultsChain: Promise<void> = Promise.resolve();
   #openai: OpenAI | undefined;
 
   constructor(
@@ -211,9 +212,20 @@ export class BatchWorkspace implements BatchHandle {
     await this.#save();
   }
 
-  async results(
-    options: { schemas?: Record<string, ZodType>; signal?: AbortSignal } = {},
-  ): Promise<BatchResult[]> {
+  results(options: { schemas?: Record<string, ZodType>; signal?: AbortSignal } = {}): Promise<BatchResult[]> {
+    // One at a time: two overlapping calls must not both record the same answers.
+    const run = this.#resultsChain.then(() => this.#results(options));
+    this.#resultsChain = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  async #results(options: {
+    schemas?: Record<string, ZodType>;
+    signal?: AbortSignal;
+  }): Promise<BatchResult[]> {
     this.#expect(
       'results',
       ['completed', 'failed', 'expired', 'cancelled', 'cached'],

@@ -92,6 +92,9 @@ describe('batch lifecycle', () => {
     // Idempotent: reading again records nothing more.
     expect((await batch.results()).map((result) => result.ok)).toEqual([true, true, true, true, true]);
     expect(await harness.ledgerRows()).toHaveLength(5);
+    const reopened = await harness.open({ workspace: 'life' });
+    await Promise.all([reopened.results(), reopened.results()]);
+    expect(await harness.ledgerRows()).toHaveLength(5);
   });
 
   it('answers cache hits at enqueue time: a second batch of the same requests makes no request at all', async () => {
@@ -180,6 +183,17 @@ describe('batch lifecycle', () => {
     expect(batch.state).toBe('in_progress');
     for (let step = 0; step < 3; step += 1) clock.advance(1_000);
     expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+  });
+
+  it('records once even when results() calls overlap', async () => {
+    const batch = await harness.open({ workspace: 'overlap' });
+    for (const request of chatRequests.slice(0, 3)) await batch.enqueue(request);
+    await batch.upload();
+    await batch.waitUntilDone({ pollIntervalMs: 5 });
+    const [first, second] = await Promise.all([batch.results(), batch.results()]);
+    expect(first).toHaveLength(3);
+    expect(second.map((result) => result.ok)).toEqual([true, true, true]);
+    expect(await harness.ledgerRows()).toHaveLength(3);
   });
 
   it('splits into several jobs by request count', async () => {

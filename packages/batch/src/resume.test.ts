@@ -46,57 +46,64 @@ afterEach(async () => {
   await harness.close();
 });
 
-describe.skipIf(!built && !process.env.CI)('resume after SIGKILL (runs dist/: build first)', () => {
-  it('a new process reopens a fully uploaded workspace, uploads nothing again, waits and gets every result', async () => {
-    const output = await runChild(harness, 'resume-full', 'after-upload');
-    expect(output).toContain('uploaded in_progress');
-    expect(fileUploads(harness)).toBe(3);
+// Each test starts a Node process: generous timeouts for a shared, slow machine (no timing is asserted).
+describe.skipIf(!built && !process.env.CI)(
+  'resume after SIGKILL (runs dist/: build first)',
+  { timeout: 60_000 },
+  () => {
+    it('a new process reopens a fully uploaded workspace, uploads nothing again, waits and gets every result', async () => {
+      const output = await runChild(harness, 'resume-full', 'after-upload');
+      expect(output).toContain('uploaded in_progress');
+      expect(fileUploads(harness)).toBe(3);
 
-    const batch = await harness.open({ workspace: 'resume-full' });
-    expect(batch.state).toBe('in_progress');
-    expect(batch.size).toBe(5);
-    await expect(batch.upload()).rejects.toThrow(/upload\(\) is not allowed in state 'in_progress'/);
-    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
-    const results = await batch.results();
-    expect(results.map((result) => result.ok && result.customId)).toEqual(['0', '1', '2', '3', '4']);
-    expect(fileUploads(harness)).toBe(3);
-    expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(3);
-  });
+      const batch = await harness.open({ workspace: 'resume-full' });
+      expect(batch.state).toBe('in_progress');
+      expect(batch.size).toBe(5);
+      await expect(batch.upload()).rejects.toThrow(/upload\(\) is not allowed in state 'in_progress'/);
+      expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+      const results = await batch.results();
+      expect(results.map((result) => result.ok && result.customId)).toEqual(['0', '1', '2', '3', '4']);
+      expect(fileUploads(harness)).toBe(3);
+      expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(3);
+    });
 
-  it('a process killed mid-upload is resumed without uploading a recorded file twice', async () => {
-    await runChild(harness, 'resume-mid', 'mid-upload');
-    expect(fileUploads(harness)).toBe(2);
+    it('a process killed mid-upload is resumed without uploading a recorded file twice', async () => {
+      await runChild(harness, 'resume-mid', 'mid-upload');
+      expect(fileUploads(harness)).toBe(2);
 
-    const batch = await harness.open({ workspace: 'resume-mid' });
-    expect(batch.state).toBe('uploading');
-    expect(batch.jobs.map((job) => job.jobId !== undefined)).toEqual([true, true, false]);
-    expect(await batch.upload()).toBe('in_progress');
-    expect(fileUploads(harness)).toBe(3);
-    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
-    const results = await batch.results();
-    expect(results.every((result) => result.ok)).toBe(true);
-    expect(results).toHaveLength(5);
-  });
+      const batch = await harness.open({ workspace: 'resume-mid' });
+      expect(batch.state).toBe('uploading');
+      expect(batch.jobs.map((job) => job.jobId !== undefined)).toEqual([true, true, false]);
+      expect(await batch.upload()).toBe('in_progress');
+      expect(fileUploads(harness)).toBe(3);
+      expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+      const results = await batch.results();
+      expect(results.every((result) => result.ok)).toBe(true);
+      expect(results).toHaveLength(5);
+    });
 
-  it('finds a file or job the killed process created but could not record, instead of creating it twice', async () => {
-    await runChild(harness, 'resume-file', 'file-created');
-    expect(fileUploads(harness)).toBe(3);
-    const afterFile = await harness.open({ workspace: 'resume-file' });
-    expect(afterFile.jobs[2]?.fileId).toBeUndefined();
-    expect(await afterFile.upload()).toBe('in_progress');
-    expect(fileUploads(harness)).toBe(3);
-    expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(3);
+    it('finds a file the killed process uploaded but could not record, instead of uploading it twice', async () => {
+      await runChild(harness, 'resume-file', 'file-created');
+      expect(fileUploads(harness)).toBe(3);
+      const batch = await harness.open({ workspace: 'resume-file' });
+      expect(batch.jobs[2]?.fileId).toBeUndefined();
+      expect(await batch.upload()).toBe('in_progress');
+      expect(fileUploads(harness)).toBe(3);
+      expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(3);
+    });
 
-    await runChild(harness, 'resume-batch', 'batch-created');
-    expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(6);
-    const afterBatch = await harness.open({ workspace: 'resume-batch' });
-    expect(afterBatch.jobs[2]?.jobId).toBeUndefined();
-    expect(await afterBatch.upload()).toBe('in_progress');
-    expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(6);
-    expect(await afterBatch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
-    expect((await afterBatch.results()).every((result) => result.ok)).toBe(true);
-  });
-});
+    it('finds a job the killed process created but could not record, instead of running it twice', async () => {
+      await runChild(harness, 'resume-batch', 'batch-created');
+      expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(3);
+      const batch = await harness.open({ workspace: 'resume-batch' });
+      expect(batch.jobs[2]?.jobId).toBeUndefined();
+      expect(await batch.upload()).toBe('in_progress');
+      expect(harness.server.stats().byEndpoint['POST /v1/batches']).toBe(3);
+      expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+      expect((await batch.results()).every((result) => result.ok)).toBe(true);
+    });
+  },
+);
 
 if (!built && !process.env.CI)
   console.warn('[batch] resume tests skipped: packages/batch/dist is missing (run the build first)');
