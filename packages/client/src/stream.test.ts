@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidClientRequestError } from './errors';
 import { startHarness, type Harness } from './test-harness';
 
 let harness: Harness;
@@ -34,5 +35,21 @@ describe('stream()', () => {
     for await (const _delta of harness.client.stream({ model, prompt: 'Leave early' })) break;
     await harness.client.complete({ model, prompt: 'Leave early' });
     expect(harness.requests()).toBe(2);
+  });
+
+  it('refuses an embedding model', async () => {
+    harness = await startHarness();
+    await expect(
+      collect(harness.client.stream({ model: 'text-embedding-3-small', prompt: 'x' })),
+    ).rejects.toBeInstanceOf(InvalidClientRequestError);
+    expect(harness.requests()).toBe(0);
+  });
+
+  it('retries before the first delta (5xx, 429) like complete()', async () => {
+    harness = await startHarness();
+    harness.server.enqueueFaults([{ fault: 'error503' }, { fault: 'rate_limit_tokens' }]);
+    const deltas = await collect(harness.client.stream({ model, prompt: 'retry me' }));
+    expect(deltas.join('').length).toBeGreaterThan(0);
+    expect(harness.server.stats()).toMatchObject({ requests: 3, rateLimited: 1 });
   });
 });

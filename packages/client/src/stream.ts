@@ -41,7 +41,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
 
   if (policy.read) {
     for (const member of balancer.active()) {
-      const prepared = prepare(member);
+      const prepared = notEmbedding(prepare(member), spec);
       const response = await readCached(context, prepared.namespace, prepared.cacheKey);
       if (response === undefined) continue;
       recordHit(context, member.resolved, prepared, response, false);
@@ -52,15 +52,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
   }
   const member = balancer.pick();
   if (!member) throw new QuotaExceededError(`Every model of '${spec}' ran out of quota.`, { model: spec });
-  const prepared = prepare(member);
-  if (prepared.kind === 'embedding') {
-    throw new InvalidClientRequestError(
-      `Model '${spec}' is an embedding model: use complete(), not stream().`,
-      {
-        model: spec,
-      },
-    );
-  }
+  const prepared = notEmbedding(prepare(member), spec);
   const { resolved } = member;
   const { limiter, estimator, openai } = await context.runtimes.get(resolved);
   const controller = new AbortController();
@@ -164,6 +156,16 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);
     }
   }
+}
+
+function notEmbedding(prepared: PreparedRequest, spec: string): PreparedRequest {
+  if (prepared.kind !== 'embedding') return prepared;
+  throw new InvalidClientRequestError(
+    `Model '${spec}' is an embedding model: use complete(), not stream().`,
+    {
+      model: spec,
+    },
+  );
 }
 
 /** The non-streamed response the stream amounts to, for the cache (so `complete()` hits it too). */
