@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CommanderError } from 'commander';
 import { ExitCode } from './errors.js';
 import { formatError } from './format-error.js';
@@ -29,6 +30,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Entry point: runs `main` and exits once stdout and stderr are flushed (open sockets or timers cannot hang it). */
 export async function run(): Promise<void> {
+  // Hundreds of requests in flight each listen on the run's AbortSignal: that is expected, not a leak.
+  setMaxListeners(1000);
   const code = await main(process.argv);
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exit(code);

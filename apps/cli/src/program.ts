@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { registerCacheCommand } from './commands/cache.js';
+import { registerChatCommand } from './commands/chat.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerTestCommand } from './commands/test-model.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerMockCommand } from './commands/mock.js';
 import { registerUsageCommands } from './commands/usage.js';
 import { addGlobalOptions } from './global-options.js';
 import { withExamples } from './help.js';
@@ -27,6 +31,10 @@ export function createProgram(env: NodeJS.ProcessEnv = process.env): Command {
     'maxllm run prompts.jsonl -o out.jsonl',
     'maxllm usage --since 7d --by day',
   ]);
+  registerDemoCommand(program);
+  registerChatCommand(program);
+  registerTestCommand(program);
+  registerMockCommand(program);
   registerConfigCommand(program);
   registerCacheCommand(program);
   registerUsageCommands(program);

@@ -1,99 +1,66 @@
 import { Presets, SingleBar } from 'cli-progress';
+import { createLineProgress, systemClock, type ProgressReporter, type ProgressSnapshot } from 'maxllm';
 import { formatUsd } from './table.js';
 
-/** Counters shown next to the bar. */
-export interface ProgressCounters {
-  /** Items finished (successfully or not). */
-  done: number;
-  /** Answers served from the cache. */
-  hits: number;
-  /** Items that failed. */
-  errors: number;
-  /** Money spent so far. @unit USD */
-  costUsd: number;
-}
-
-/** Options of {@link createProgress}. */
-export interface ProgressOptions {
-  /** Text before the bar, e.g. `run prompts.jsonl`. */
-  label: string;
-  /** Number of items, when known (a stream read from stdin has none). */
-  total?: number;
+/** Options of {@link createTerminalProgress}. */
+export interface TerminalProgressOptions {
   /** Where to draw. @default process.stderr */
   stream?: NodeJS.WriteStream;
   /** Draw a redrawing bar (true) or print plain lines (false). @default stream.isTTY */
   tty?: boolean;
-  /** Plain-line mode: print at most one line per this interval, plus every 10 % of `total`. @default 5000 @unit ms */
+  /** Plain-line mode: shortest time between two lines (a last line is always printed). @default 2000 @unit ms */
   intervalMs?: number;
-  /** Source of time for plain-line pacing. @default Date.now */
-  now?: () => number;
 }
 
-/** A progress display: a live bar on a terminal, a line now and then when piped. */
-export interface Progress {
-  /** Reports the current counters. */
-  update(counters: ProgressCounters): void;
-  /** Draws the final state and releases the terminal. */
-  stop(): void;
+function tokensPerSecond(snapshot: ProgressSnapshot): string {
+  const seconds = Math.max((systemClock.now() - snapshot.startedAt) / 1000, 1e-3);
+  return `${Math.round(snapshot.tokens / seconds)}`;
 }
 
-function plainLine(label: string, total: number | undefined, counters: ProgressCounters): string {
-  const share = total ? ` (${Math.floor((counters.done / total) * 100)}%)` : '';
-  return `${label}: ${counters.done}${total === undefined ? '' : `/${total}`}${share} done, ${counters.hits} cached, ${counters.errors} errors, ${formatUsd(counters.costUsd)}\n`;
-}
-
-/** Creates a progress display for `options.total` items. */
-export function createProgress(options: ProgressOptions): Progress {
+/**
+ * The progress display of `batchComplete` and `maxllm run` (the client's `ProgressReporter` interface): on a
+ * terminal a cli-progress bar redrawn in place (done/total, cache hits, errors, tokens/s, $ spent, ETA); when
+ * piped, a plain status line every `intervalMs` and one at the end, so logs stay readable.
+ */
+export function createTerminalProgress(options: TerminalProgressOptions = {}): ProgressReporter {
   const stream = options.stream ?? process.stderr;
-  const tty = options.tty ?? stream.isTTY === true;
-  const now = options.now ?? Date.now;
-  let counters: ProgressCounters = { done: 0, hits: 0, errors: 0, costUsd: 0 };
-  if (tty) {
-    const bar = new SingleBar(
-      {
-        format: `${options.label} |{bar}| {value}/{total} | {hits} cached | {errors} errors | {cost} | ETA {eta_formatted}`,
-        stream,
-        hideCursor: true,
-        etaBuffer: 50,
-        fps: 10,
-      },
-      Presets.shades_classic,
-    );
-    bar.start(options.total ?? 0, 0, { hits: 0, errors: 0, cost: '$0' });
-    const payload = (): Record<string, unknown> => ({
-      hits: counters.hits,
-      errors: counters.errors,
-      cost: formatUsd(counters.costUsd),
+  if (!(options.tty ?? stream.isTTY === true)) {
+    return createLineProgress({
+      clock: systemClock,
+      intervalMs: options.intervalMs ?? 2000,
+      write: (line) => void stream.write(line),
     });
-    return {
-      update(next) {
-        counters = next;
-        if (options.total === undefined) bar.setTotal(Math.max(next.done, 1));
-        bar.update(next.done, payload());
-      },
-      stop() {
-        bar.update(counters.done, payload());
-        bar.stop();
-      },
-    };
   }
-  const intervalMs = options.intervalMs ?? 5000;
-  let lastAt = now();
-  let lastDecile = 0;
-  let printed = -1;
+  let bar: SingleBar | undefined;
+  const payload = (snapshot: ProgressSnapshot): Record<string, unknown> => ({
+    hits: snapshot.cacheHits,
+    errors: snapshot.errors,
+    rate: tokensPerSecond(snapshot),
+    cost: formatUsd(snapshot.costUsd),
+  });
   return {
-    update(next) {
-      counters = next;
-      const decile = options.total ? Math.floor((next.done / options.total) * 10) : 0;
-      if (decile > lastDecile || now() - lastAt >= intervalMs) {
-        lastDecile = decile;
-        lastAt = now();
-        printed = next.done;
-        stream.write(plainLine(options.label, options.total, next));
-      }
+    start(snapshot, description) {
+      bar = new SingleBar(
+        {
+          format: `${description} |{bar}| {value}/{total} | {hits} cached | {errors} errors | {rate} tok/s | {cost} | ETA {eta_formatted}`,
+          stream,
+          hideCursor: true,
+          etaBuffer: 100,
+          fps: 10,
+        },
+        Presets.shades_classic,
+      );
+      bar.start(snapshot.total ?? 0, snapshot.done, payload(snapshot));
     },
-    stop() {
-      if (printed !== counters.done) stream.write(plainLine(options.label, options.total, counters));
+    update(snapshot) {
+      if (snapshot.total === undefined) bar?.setTotal(Math.max(snapshot.done, 1));
+      bar?.update(snapshot.done, payload(snapshot));
+    },
+    stop(snapshot) {
+      if (snapshot.total === undefined) bar?.setTotal(snapshot.done);
+      bar?.update(snapshot.done, payload(snapshot));
+      bar?.stop();
+      bar = undefined;
     },
   };
 }

@@ -1,13 +1,128 @@
 /**
  * maxllm: push tens of thousands of LLM requests through OpenAI-compatible APIs at the rate limit, cached on disk,
  * with every call's tokens and cost in a CSV ledger. This module re-exports, by name, the public API of every
- * `@maxllm/*` package (never `export *`: a name clash must break our build, not a user's).
+ * `@maxllm/*` package (never `export *`: a name clash must break our build, not a user's). Where two packages export
+ * the same helper (`Clock`, `Logger`, `systemClock`) one copy is re-exported; where two different things share a name,
+ * the less central one is renamed (`formatBatchProgress`, `LimiterUsage`, `createMockManualClock`).
  * @packageDocumentation
  */
 
+// @maxllm/client: complete(), stream(), batchComplete() and the default client
+export {
+  createClient,
+  batchComplete,
+  closeDefaultClient,
+  complete,
+  getBatch,
+  getCallStatus,
+  getDefaultClient,
+  setRequestFlag,
+  stream,
+  createLineProgress,
+  formatProgress,
+  silentProgress,
+  BatchStoppedError,
+  CompletionError,
+  InvalidClientRequestError,
+  InvalidOutputError,
+  MaxllmClientError,
+  MissingDependencyError,
+  NotImplementedError,
+  QuotaExceededError,
+  parseModelSpec,
+  createWeightedSelector,
+  backoffDelay,
+  systemClock,
+  stderrLogger,
+} from '@maxllm/client';
+export type {
+  ClientOptions,
+  CompleteResult,
+  MaxllmClient,
+  RawResponse,
+  ResultOf,
+  TextStream,
+  BatchCompleteOptions,
+  BatchItem,
+  LineProgressOptions,
+  ProgressReporter,
+  ProgressSnapshot,
+  ErrorDetails,
+  ModelSpecMember,
+  WeightedSelector,
+  BackoffOptions,
+  Clock,
+} from '@maxllm/client';
+
+// @maxllm/ratelimit: RPM + TPM + concurrency admission
+export {
+  classifyRateLimit,
+  createRateLimiter,
+  encodingForModel,
+  InvalidLimitError,
+  LimiterClosedError,
+  RateLimiterError,
+  IMAGE_TOKENS,
+  LOW_DETAIL_IMAGE_TOKENS,
+  TOKENS_PER_MESSAGE,
+  TOKENS_PER_REPLY,
+  estimateChatTokens,
+  estimateTextTokens,
+  createManualClock,
+  createOutputEstimator,
+  parseDuration,
+  readRateLimitHeaders,
+} from '@maxllm/ratelimit';
+export type {
+  ClassifyOptions,
+  RateLimitErrorLike,
+  RateLimitVerdict,
+  EncodingName,
+  ChatEstimateOptions,
+  ChatMessageLike,
+  TextInput,
+  ManualClock,
+  OutputEstimator,
+  OutputEstimatorOptions,
+  RateLimitHeaders,
+  AcquireRequest,
+  HeadersLike,
+  Permit,
+  RateLimiter,
+  RateLimiterOptions,
+  RateLimiterStats,
+  RedisClientLike,
+  Usage as LimiterUsage,
+} from '@maxllm/ratelimit';
+
+// @maxllm/mock-server: an OpenAI-compatible fake for tests, demos and CI
+export {
+  createMockServer,
+  FAULT_KINDS,
+  isFaultKind,
+  MockServerError,
+  MockServerOptionsError,
+  MockRequestError,
+  formatDuration,
+  runMockServerCli,
+  createManualClock as createMockManualClock,
+} from '@maxllm/mock-server';
+export type {
+  FaultOptions,
+  LatencyOptions,
+  MockModelStats,
+  MockServer,
+  MockServerOptions,
+  MockStats,
+  ModelOptions,
+  OutputOptions,
+  FaultKind,
+  ManualClock as MockManualClock,
+} from '@maxllm/mock-server';
 // @maxllm/config: find, validate and resolve maxllm.yaml
 export {
   loadConfig,
+  findConfig,
   parseConfig,
   ConfigError,
   ConfigNotFoundError,
@@ -24,6 +139,7 @@ export {
   homePaths,
 } from '@maxllm/config';
 export type {
+  ConfigLocation,
   LoadConfigOptions,
   ParseConfigOptions,
   MaxllmConfig,
@@ -44,7 +160,6 @@ export {
   cachePolicy,
   recacheFromEnv,
   canonicalJson,
-  systemClock,
   CacheError,
   CacheKeyError,
   InvalidCacheEntryError,
@@ -55,7 +170,6 @@ export {
 export type {
   CachePolicy,
   CachePolicyOptions,
-  Clock,
   ResponseCacheOptions,
   SingleFlight,
   CacheEntry,
@@ -136,7 +250,7 @@ export type {
 export {
   openBatch,
   combineJobStates,
-  formatProgress,
+  formatProgress as formatBatchProgress,
   BatchError,
   BatchStateError,
   BatchWorkspaceError,
@@ -161,8 +275,6 @@ export type {
   RequestCounts,
   TaskRecord,
   BatchCache,
-  BatchCacheEntry,
-  BatchCallRecord,
   BatchConfig,
   BatchLedger,
   BatchModel,

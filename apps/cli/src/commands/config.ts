@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, redactUrl, type MaxllmConfig } from 'maxllm';
-import { locateConfig } from '../config-path.js';
-import { loadCliConfig, printJson, println } from '../context.js';
+import { ConfigError, findConfig, redactUrl, type MaxllmConfig } from 'maxllm';
+import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';
@@ -75,7 +74,7 @@ export function registerConfigCommand(program: Command): void {
       .command('path')
       .description('print the path of the config file in use (exit 1 with a note when there is none)')
       .action(() => {
-        const location = locateConfig();
+        const location = findConfig({ logger: createCliLogger(false) });
         if (!location.exists && location.origin === 'MAXLLM_CONFIG_PATH') {
           throw new CliError(`MAXLLM_CONFIG_PATH points to ${location.path}, which does not exist`, {
             exitCode: ExitCode.config,
@@ -167,7 +166,7 @@ export function registerConfigCommand(program: Command): void {
       .option('--editor <command>', 'editor command (default: $VISUAL, $EDITOR, vi)')
       .action((options: { editor?: string }, command: Command) => {
         const verbose = globalOptions(command).verbose;
-        const { path } = locateConfig();
+        const { path } = findConfig({ logger: createCliLogger(verbose) });
         if (!existsSync(path)) {
           mkdirSync(dirname(path), { recursive: true });
           writeFileSync(path, starterConfig, { flag: 'wx' });

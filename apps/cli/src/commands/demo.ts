@@ -1,0 +1,152 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createClient, createMockServer, formatCallStatus, parseConfig, type CallStatus } from 'maxllm';
+import { createCliLogger, println } from '../context.js';
+import { globalOptions } from '../global-options.js';
+import { withExamples } from '../help.js';
+import { nonNegative, positiveInteger } from '../numbers.js';
+import { createTerminalProgress } from '../progress.js';
+import { demoPrompts } from '../prompts.js';
+import { formatUsd } from '../table.js';
+
+interface DemoOptions {
+  prompts: number;
+  model: string;
+  rpm: number;
+  tpm: number;
+  latency: number;
+  concurrency: number;
+}
+
+function totals(status: CallStatus): {
+  calls: number;
+  hits: number;
+  misses: number;
+  errors: number;
+  costUsd: number;
+  savedUsd: number;
+} {
+  const sum = { calls: 0, hits: 0, misses: 0, errors: 0, costUsd: 0, savedUsd: 0 };
+  for (const model of Object.values(status)) {
+    sum.calls += model.totalCalls;
+    sum.hits += model.cacheHits;
+    sum.misses += model.cacheMisses;
+    sum.errors += model.errors;
+    sum.costUsd += model.costUsd;
+    sum.savedUsd += model.savedUsd;
+  }
+  return sum;
+}
+
+function demoConfig(url: string, options: DemoOptions): string {
+  return `# The demo's in-memory config: every model goes to the local mock server.
+model_list:
+  - model_name: "*"
+    litellm_params:
+      model: "*"
+      api_base: ${url}
+      api_key: sk-demo-not-a-real-key
+      rpm: ${options.rpm}
+      tpm: ${options.tpm}
+`;
+}
+
+/** `maxllm demo`: the whole job against an in-process mock server, no API key or config file needed. */
+export function registerDemoCommand(program: Command): void {
+  withExamples(
+    program
+      .command('demo')
+      .description(
+        'run a few hundred prompts through batchComplete against a local mock server with real rate limits, then again from the cache; no API key or config needed (writes only to a temp home unless --home is given)',
+      )
+      .option('-n, --prompts <n>', 'number of prompts', positiveInteger('--prompts'), 300)
+      .option('-m, --model <model>', 'model name sent to the mock server', 'gpt-4o-mini')
+      .option(
+        '--rpm <n>',
+        'requests per minute, enforced by the mock server and respected by MaxLLM',
+        nonNegative('--rpm'),
+        500,
+      )
+      .option(
+        '--tpm <n>',
+        'tokens per minute, enforced by the mock server and respected by MaxLLM',
+        nonNegative('--tpm'),
+        200_000,
+      )
+      .option('--latency <ms>', 'mean latency of the mock server', nonNegative('--latency'), 150)
+      .option('--concurrency <n>', 'requests in flight at once', positiveInteger('--concurrency'), 50)
+      .action(async (options: DemoOptions, command: Command) => {
+        const global = globalOptions(command);
+        const home =
+          global.home === undefined ? mkdtempSync(resolve(tmpdir(), 'maxllm-demo-')) : resolve(global.home);
+        const logger = createCliLogger(global.verbose);
+        const server = await createMockServer({
+          limits: { rpm: options.rpm, tpm: options.tpm },
+          latency: { meanMs: options.latency, jitterMs: Math.round(options.latency / 2) },
+          output: { meanTokens: 40, spread: 0.5 },
+          seed: 7,
+        });
+        const config = parseConfig(demoConfig(server.url, options), 'maxllm demo (in-memory config)', {
+          env: { MAXLLM_HOME: home },
+          logger,
+        });
+        const client = createClient({ config, logger, recache: false });
+        try {
+          println(
+            `MaxLLM demo: ${options.prompts} prompts to ${options.model} on a local mock server (${server.url})`,
+          );
+          println(
+            `limits: ${options.rpm} requests/min and ${options.tpm} tokens/min, enforced by the server; MaxLLM paces itself to them`,
+          );
+          println(`home:   ${home}`);
+          println('');
+          const prompts = demoPrompts(options.prompts);
+          const rounds: Array<{ seconds: number; status: CallStatus; first: unknown }> = [];
+          for (const [round, description] of ['round 1: API', 'round 2: cache'].entries()) {
+            const before = client.getCallStatus();
+            const started = performance.now();
+            const results = await client.batchComplete(prompts, {
+              model: options.model,
+              concurrency: options.concurrency,
+              desc: description,
+              progress: createTerminalProgress(),
+            });
+            const seconds = (performance.now() - started) / 1000;
+            rounds.push({
+              seconds,
+              status: client.diffCallStatus(client.getCallStatus(), before),
+              first: results[0],
+            });
+            const sum = totals(rounds[round]!.status);
+            println(
+              `${description}: ${sum.calls} calls in ${seconds.toFixed(2)} s (${Math.round(sum.calls / Math.max(seconds, 1e-3))}/s), ${sum.hits} from the cache, ${sum.errors} errors, ${formatUsd(sum.costUsd)} spent`,
+            );
+          }
+          const stats = server.stats();
+          const overall = totals(client.getCallStatus());
+          println('');
+          const first = JSON.stringify(rounds[0]?.first) ?? '';
+          println(`first answer: ${first.length > 100 ? `${first.slice(0, 97)}...` : first}`);
+          println(`mock server saw ${stats.requests} requests and sent ${stats.rateLimited} 429s`);
+          println(`cache saved ${formatUsd(overall.savedUsd)} in round 2`);
+          println('');
+          println('call status:');
+          println(formatCallStatus(client.getCallStatus()));
+          println('');
+          println(`ledger: ${config.paths.ledger}`);
+          println(`cache:  ${config.paths.cache}`);
+          println('');
+          println('next:');
+          println(`  maxllm --home ${home} usage          # the ledger, per model`);
+          println(`  maxllm --home ${home} cache stats    # what is cached`);
+          println(`  maxllm mock                          # this mock server, standalone`);
+        } finally {
+          await client.close();
+          await server.close();
+        }
+      }),
+    ['maxllm demo', 'maxllm demo -n 1000 --rpm 3000 --latency 50', 'maxllm --home ./demo-home demo'],
+  );
+}
