@@ -110,6 +110,16 @@ describe('TTL', () => {
     expect(await cache.get('m', 'forever')).toBeDefined();
   });
 
+  it('after an expiry in memory, finds a fresh entry another process stored meanwhile', async () => {
+    const dir = tempDir();
+    const clock = manualClock();
+    const cache = createResponseCache({ dir, clock });
+    await cache.set('m', 'k', chatEntry('first'), { ttlMs: 100 });
+    clock.advance(100);
+    await createResponseCache({ dir, clock }).set('m', 'k', chatEntry('second'), { ttlMs: 100 });
+    expect(await cache.get('m', 'k')).toEqual(chatEntry('second'));
+  });
+
   it('applies the cache-wide default TTL, which set() can override', async () => {
     const clock = manualClock();
     const cache = createResponseCache({ dir: tempDir(), clock, ttlMs: 100 });

@@ -109,11 +109,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     const fullKey = storageKey(namespace, key);
     const now = clock.now();
     const remembered = memory.get(fullKey);
-    if (remembered) {
-      if (!isExpired(remembered.expiresAt, now)) return JSON.parse(remembered.text) as CacheEntry;
-      memory.delete(fullKey);
-      return undefined;
-    }
+    if (remembered && !isExpired(remembered.expiresAt, now)) return JSON.parse(remembered.text) as CacheEntry;
+    // Expired in memory: another process may have stored a fresh answer since, so look at the disk.
+    if (remembered) memory.delete(fullKey);
     const record = await lookup(fullKey);
     if (record === undefined) return undefined;
     const expiresAt = record.metadata?.expiresAt;
