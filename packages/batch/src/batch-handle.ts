@@ -107,6 +107,9 @@ export interface BatchHandle {
   retryFailed(options: RetryOptions): Promise<RetrySummary>;
   /** The enqueued tasks, streamed from disk in enqueue order. */
   tasks(): AsyncIterable<TaskRecord>;
-  /** Flushes and fsyncs the tasks file. */
+  /**
+   * Flushes and fsyncs the tasks file and releases the workspace lock; the handle is done (open the workspace again
+   * to continue). Without it the lock lasts until the process ends.
+   */
   close(): Promise<void>;
 }

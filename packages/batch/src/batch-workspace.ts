@@ -21,6 +21,7 @@ import type { TaskLog, TaskRecord } from './task-log';
 import { taskRecord } from './task-record';
 import type { BatchProgress, BatchResult, BatchState, Clock, JobRecord, Logger } from './types';
 import { writeUploadFiles } from './upload-files';
+import { unlockWorkspace } from './workspace-lock';
 import type { ResolvedLimits } from './upload-files';
 
 const DEFAULT_LIMITS: ResolvedLimits = {
@@ -45,6 +46,7 @@ export class BatchWorkspace implements BatchHandle {
   #cachedPending = 0;
   #saving: Promise<void> = Promise.resolve();
   #resultsChain: Promise<void> = Promise.resolve();
+  #closed = false;
   #openai: OpenAI | undefined;
 
   constructor(
@@ -125,6 +127,15 @@ export class BatchWorkspace implements BatchHandle {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#finishTasks();
+    await this.#saving;
+    this.#closed = true;
+    await unlockWorkspace(this.workspace);
+  }
+
+  /** Flushes and fsyncs `tasks.jsonl` and records the counts in the manifest. */
+  async #finishTasks(): Promise<void> {
     await this.#log.close();
     await this.#syncCounts();
   }
@@ -138,7 +149,7 @@ export class BatchWorkspace implements BatchHandle {
     // A previous upload stopped half-way (crash, network error): its last file or job may exist without its id.
     const resuming = this.#manifest.state === 'uploading';
     if (this.#manifest.state === 'enqueuing') {
-      await this.close();
+      await this.#finishTasks();
       const jobs = await writeUploadFiles({
         workspace: this.workspace,
         prefix: basename(this.workspace),
@@ -193,7 +204,7 @@ export class BatchWorkspace implements BatchHandle {
     if (isFinalState(state)) return;
     this.#manifest.cancelRequested = true;
     if (state === 'enqueuing') {
-      await this.close();
+      await this.#finishTasks();
       this.#manifest.state = 'cancelled';
       await this.#save();
       return;
@@ -400,6 +411,8 @@ export class BatchWorkspace implements BatchHandle {
   }
 
   #expect(call: string, states: readonly BatchState[], hint: string): void {
+    if (this.#closed)
+      throw new BatchStateError(call, 'closed', 'the handle was closed; open the workspace again');
     if (!states.includes(this.#manifest.state)) throw new BatchStateError(call, this.#manifest.state, hint);
   }
 

@@ -344,6 +344,7 @@ describe('batch workspace', () => {
     await batch.enqueue({ prompt: 'b', jsonFormat: Answer });
     await batch.close();
 
+    await expect(batch.enqueue({ prompt: 'closed' })).rejects.toThrow(/in state 'closed'/);
     const again = await harness.open({ workspace: 'reopen' });
     expect(again.size).toBe(2);
     expect(await again.enqueue({ prompt: 'c' })).toBe('2');

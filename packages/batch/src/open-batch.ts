@@ -8,17 +8,21 @@ import { MANIFEST_VERSION, readManifest, writeManifest } from './manifest';
 import { TaskLog, readJsonLines, recoverTaskLog } from './task-log';
 import type { TaskRecord } from './task-log';
 import { resolveWorkspace } from './workspace';
+import { lockWorkspace } from './workspace-lock';
 
 /**
  * Opens (or creates) a batch workspace for one model: `manifest.json` (written atomically), `tasks.jsonl`, upload files,
  * downloaded outputs. Reopening restores the state, job ids and custom ids.
- * @throws BatchWorkspaceError for a bad workspace name, a corrupt manifest, or a workspace of another model.
+ * One process at a time: the workspace is locked for the life of the process (a crashed owner's lock is taken over).
+ * @throws BatchWorkspaceError for a bad workspace name, a corrupt manifest, a workspace of another model, or one in
+ *   use by another running process.
  */
 export async function openBatch(options: OpenBatchOptions): Promise<BatchHandle> {
   const clock = options.clock ?? systemClock;
   const model = options.config.resolveModel(options.model);
   const dir = resolveWorkspace(options.config.paths.batch, options.workspace, clock.now());
   await mkdir(dir, { recursive: true });
+  await lockWorkspace(dir);
   let manifest = await readManifest(dir);
   const tasksPath = join(dir, 'tasks.jsonl');
   const lines = await recoverTaskLog(tasksPath);
