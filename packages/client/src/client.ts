@@ -1,3 +1,4 @@
+import { openBatch } from '@maxllm/batch';
 import { createResponseCache, createSingleFlight, recacheFromEnv } from '@maxllm/cache';
 import { loadConfig, type MaxllmConfig } from '@maxllm/config';
 import { createLedger, diffCallStatus } from '@maxllm/ledger';
@@ -8,7 +9,6 @@ import type { ClientContext } from './client-context';
 import { systemClock } from './clock';
 import { runComplete } from './complete';
 import { toClientError } from './client-error';
-import { NotImplementedError } from './errors';
 import { stderrLogger } from './logger';
 import { createRuntimeRegistry } from './model-runtime';
 import { createOpenAIPool } from './openai-pool';
@@ -39,8 +39,9 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
   };
   const cache = createResponseCache({ dir: config.paths.cache, clock, logger });
   const ledger = createLedger({ path: config.paths.ledger, previews: config.ledger.previews, logger, clock });
+  const pool = createOpenAIPool({ fetch: options.fetch, defaultHeaders: options.defaultHeaders });
   const runtimes = createRuntimeRegistry({
-    pool: createOpenAIPool({ fetch: options.fetch, defaultHeaders: options.defaultHeaders }),
+    pool,
     clock,
     redis,
   });
@@ -104,12 +105,17 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         batchOptions,
       );
     },
-    getBatch() {
-      return Promise.reject(
-        new NotImplementedError(
-          'getBatch() is not available yet: the Batch API workflow (@maxllm/batch) is not wired in.',
-        ),
-      );
+    getBatch(batchOptions) {
+      return openBatch({
+        ...batchOptions,
+        config,
+        cache,
+        ledger,
+        createOpenAI: (model) => pool.get(model.apiBase, model.apiKey),
+        requestFlag: context.requestFlag,
+        clock,
+        logger,
+      });
     },
     getCallStatus: (model) => ledger.status(model),
     diffCallStatus: (after, before) => diffCallStatus(after, before),

@@ -9,7 +9,6 @@ import {
   setRequestFlag,
   stream,
 } from './default-client';
-import { NotImplementedError } from './errors';
 import { startHarness, type Harness } from './test-harness';
 
 let harness: Harness;
@@ -37,6 +36,8 @@ describe('module-level functions on the lazily created default client', () => {
     expect(harness.requests()).toBe(2);
     const diff = diffCallStatus(getCallStatus(), before);
     expect(diff[model]).toMatchObject({ totalCalls: 4, cacheHits: 2, cacheMisses: 2 });
-    await expect(getBatch()).rejects.toBeInstanceOf(NotImplementedError);
+    const batch = await getBatch({ model, workspace: 'module-level' });
+    expect(batch.workspace).toContain(harness.home);
+    await batch.close();
   });
 });

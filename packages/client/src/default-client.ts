@@ -1,8 +1,9 @@
+import type { BatchHandle } from '@maxllm/batch';
 import type { CallStatus } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
 import type { BatchCompleteOptions, BatchItem } from './batch-complete';
 import { createClient } from './client';
-import type { CompleteResult, MaxllmClient, TextStream } from './types';
+import type { CompleteResult, GetBatchOptions, MaxllmClient, TextStream } from './types';
 
 let defaultClient: MaxllmClient | undefined;
 
@@ -37,9 +38,9 @@ export function batchComplete<T = unknown>(
   return getDefaultClient().batchComplete(items, options);
 }
 
-/** `getBatch()` on the default client (not available yet). */
-export function getBatch(...args: unknown[]): Promise<never> {
-  return getDefaultClient().getBatch(...args);
+/** `getBatch()` on the default client. See {@link MaxllmClient.getBatch}. */
+export function getBatch(options: GetBatchOptions): Promise<BatchHandle> {
+  return getDefaultClient().getBatch(options);
 }
 
 /** Call status of the default client. See {@link MaxllmClient.getCallStatus}. */

@@ -78,9 +78,6 @@ export class InvalidOutputError extends CompletionError {}
 /** The request cannot be sent as given (no prompt, bad model spec, streaming an embedding model...). */
 export class InvalidClientRequestError extends MaxllmClientError {}
 
-/** A feature that is not available yet in this version (for example `getBatch` before `@maxllm/batch` lands). */
-export class NotImplementedError extends MaxllmClientError {}
-
 /** An optional peer dependency (such as `ioredis`) is needed by the configuration but is not installed. */
 export class MissingDependencyError extends MaxllmClientError {}
 

@@ -10,7 +10,15 @@ export {
   setRequestFlag,
   stream,
 } from './default-client';
-export type { ClientOptions, CompleteResult, MaxllmClient, RawResponse, ResultOf, TextStream } from './types';
+export type {
+  ClientOptions,
+  CompleteResult,
+  GetBatchOptions,
+  MaxllmClient,
+  RawResponse,
+  ResultOf,
+  TextStream,
+} from './types';
 export type { BatchCompleteOptions, BatchItem } from './batch-complete';
 export {
   createLineProgress,
@@ -27,7 +35,6 @@ export {
   InvalidOutputError,
   MaxllmClientError,
   MissingDependencyError,
-  NotImplementedError,
   QuotaExceededError,
   type ErrorDetails,
 } from './errors';
@@ -37,3 +44,4 @@ export { backoffDelay, type BackoffOptions } from './backoff';
 export { systemClock, type Clock } from './clock';
 export { stderrLogger, type Logger } from './logger';
 export type { CompleteRequest, ChatMessage } from '@maxllm/request';
+export type { BatchHandle, BatchResult } from '@maxllm/batch';

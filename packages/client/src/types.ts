@@ -1,4 +1,5 @@
 import type { MaxllmConfig } from '@maxllm/config';
+import type { BatchHandle, OpenBatchOptions } from '@maxllm/batch';
 import type { CallStatus } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
 import type OpenAI from 'openai';
@@ -46,6 +47,12 @@ export interface ClientOptions {
   /** Randomness for retry jitter, in [0, 1). @default Math.random */
   random?: () => number;
 }
+
+/** Options of `getBatch()`: those of `openBatch` (`@maxllm/batch`) that the client does not supply itself. */
+export type GetBatchOptions = Omit<
+  OpenBatchOptions,
+  'config' | 'cache' | 'ledger' | 'createOpenAI' | 'requestFlag' | 'clock' | 'logger'
+>;
 
 /** The SDK response `raw: true` returns. */
 export type RawResponse<R> = R extends { input: unknown }
@@ -95,8 +102,11 @@ export interface MaxllmClient {
     items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
     options?: BatchCompleteOptions<T>,
   ): Promise<unknown[]>;
-  /** The OpenAI Batch API workflow (not available yet: throws `NotImplementedError`). */
-  getBatch(...args: unknown[]): Promise<never>;
+  /**
+   * Opens (or reopens) an OpenAI Batch API workspace for one model, wired to this client's config, cache, ledger,
+   * SDK instances and request flag: enqueue requests, upload, wait, read results (see `@maxllm/batch`).
+   */
+  getBatch(options: GetBatchOptions): Promise<BatchHandle>;
   /** Call status per unique name (or of one), as counted by this client's ledger. */
   getCallStatus(model?: string): CallStatus;
   /** `after - before`, per model and counter. */
