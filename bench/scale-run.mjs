@@ -90,7 +90,9 @@ if (lines !== N) console.error(`expected ${N} output lines, got ${lines}`);
 
 // 2. The same prompts again through complete() in a fresh client: every answer comes from the cache.
 const client = createClient({ config, home });
+const cpu = process.cpuUsage();
 const hits = await pool(N, CONCURRENCY, (i) => client.complete({ model: MODEL, prompt: prompt(i) }));
+const cpuUsed = process.cpuUsage(cpu);
 await client.close();
 const hitRequests = (await server.stats()).requests - requests;
 await server.close();
@@ -115,6 +117,7 @@ const hitRate = N / hits.seconds;
 const getRate = N / gets.seconds;
 console.log(
   `cache.hits.complete prompts=${N} ops_per_s=${fmt(hitRate)} p50_ms=${fmt(percentile(hits.latencies, 50), 3)} ` +
-    `p99_ms=${fmt(percentile(hits.latencies, 99), 3)} http_requests=${hitRequests} ` +
+    `p99_ms=${fmt(percentile(hits.latencies, 99), 3)} ops_per_cpu_s=${fmt(N / ((cpuUsed.user + cpuUsed.system) / 1e6))} ` +
+    `http_requests=${hitRequests} ` +
     `cache_get_ops_per_s=${fmt(getRate)} ratio_to_cache_get=${fmt(hitRate / getRate, 2)}`,
 );
