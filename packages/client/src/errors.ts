@@ -78,6 +78,9 @@ export class InvalidOutputError extends CompletionError {}
 /** The request cannot be sent as given (no prompt, bad model spec, streaming an embedding model...). */
 export class InvalidClientRequestError extends MaxllmClientError {}
 
+/** A feature that is not available in this version (kept for callers that test for it; nothing throws it now). */
+export class NotImplementedError extends MaxllmClientError {}
+
 /** An optional peer dependency (such as `ioredis`) is needed by the configuration but is not installed. */
 export class MissingDependencyError extends MaxllmClientError {}
 

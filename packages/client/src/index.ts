@@ -35,6 +35,7 @@ export {
   InvalidOutputError,
   MaxllmClientError,
   MissingDependencyError,
+  NotImplementedError,
   QuotaExceededError,
   type ErrorDetails,
 } from './errors';
