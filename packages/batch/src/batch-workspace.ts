@@ -16,7 +16,7 @@ import { writeManifest } from './manifest';
 import type { Manifest } from './manifest';
 import { runOnline } from './online-retry';
 import type { Recorder } from './recorder';
-import { submitJobs } from './submit-jobs';
+import { requeueIfTokenLimited, submitJobs } from './submit-jobs';
 import type { TaskLog, TaskRecord } from './task-log';
 import { taskRecord } from './task-record';
 import type { BatchProgress, BatchResult, BatchState, Clock, JobRecord, Logger } from './types';
@@ -47,6 +47,8 @@ export class BatchWorkspace implements BatchHandle {
   #saving: Promise<void> = Promise.resolve();
   #resultsChain: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Opened on a workspace whose upload had started: the first submit looks for unrecorded files and jobs. */
+  #reopened: boolean;
   #openai: OpenAI | undefined;
 
   constructor(
@@ -65,6 +67,7 @@ export class BatchWorkspace implements BatchHandle {
     this.#clock = clock;
     this.#logger = options.logger ?? stderrLogger;
     this.#limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
+    this.#reopened = manifest.state === 'uploading' || manifest.state === 'in_progress';
   }
 
   get state(): BatchState {
@@ -163,11 +166,11 @@ export class BatchWorkspace implements BatchHandle {
         await this.#save();
         return 'cached';
       }
-      this.#manifest.jobs = jobs;
+      this.#manifest.jobs = withMetadata(jobs, options.metadata);
       this.#manifest.state = 'uploading';
       await this.#save();
     }
-    await this.#submit(options.metadata ?? {}, options.signal, resuming);
+    await this.#submit(options.signal, resuming);
     return this.#manifest.state;
   }
 
@@ -305,11 +308,11 @@ export class BatchWorkspace implements BatchHandle {
       include: (task) => wanted.has(task.customId),
       limits: this.#limits,
     });
-    this.#manifest.jobs.push(...jobs);
+    this.#manifest.jobs.push(...withMetadata(jobs, options.metadata));
     this.#manifest.cancelRequested = false;
     this.#manifest.state = 'uploading';
     await this.#save();
-    await this.#submit(options.metadata ?? {}, options.signal, false);
+    await this.#submit(options.signal, false);
     return { retried: failed };
   }
 
@@ -318,22 +321,19 @@ export class BatchWorkspace implements BatchHandle {
     yield* this.#log.read();
   }
 
-  async #submit(
-    metadata: Record<string, string>,
-    signal: AbortSignal | undefined,
-    resuming: boolean,
-  ): Promise<void> {
+  async #submit(signal: AbortSignal | undefined, resuming: boolean): Promise<void> {
     await submitJobs({
       openai: this.#client(),
       workspace: this.workspace,
       jobs: this.#manifest.jobs,
       since: this.#manifest.createdAt,
-      metadata,
-      resuming,
+      maxEnqueuedTokens: this.#limits.maxTokensPerBatch,
+      resuming: resuming || this.#reopened,
       signal,
       cancelled: () => this.#manifest.cancelRequested,
       save: () => this.#save(),
     });
+    this.#reopened = false;
     this.#manifest.state = combineJobStates(this.#manifest.jobs);
     await this.#save();
   }
@@ -345,7 +345,7 @@ export class BatchWorkspace implements BatchHandle {
     for (const [position, job] of jobs.entries()) {
       if (job.jobId === undefined || isFinalStatus(job.status)) continue;
       const batch = await openai.batches.retrieve(job.jobId, { signal });
-      const next = updateJob(job, batch);
+      const next = requeueIfTokenLimited(updateJob(job, batch));
       if (JSON.stringify(next) !== JSON.stringify(job)) {
         jobs[position] = next;
         changed = true;
@@ -355,6 +355,13 @@ export class BatchWorkspace implements BatchHandle {
     if (changed || state !== this.#manifest.state) {
       this.#manifest.state = state;
       await this.#save();
+    }
+    // Jobs waiting for enqueued-token capacity (or re-queued) are created as running ones finish.
+    if (
+      !this.#manifest.cancelRequested &&
+      jobs.some((job) => job.jobId === undefined && job.status === undefined)
+    ) {
+      await this.#submit(signal, false);
     }
   }
 
@@ -431,6 +438,10 @@ export class BatchWorkspace implements BatchHandle {
     this.#saving = next.catch(() => {});
     return next;
   }
+}
+
+function withMetadata(jobs: JobRecord[], metadata: Record<string, string> | undefined): JobRecord[] {
+  return metadata ? jobs.map((job) => ({ ...job, metadata })) : jobs;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -208,6 +208,29 @@ describe('batch lifecycle', () => {
     expect(results.map((result) => result.customId)).toEqual(['0', '1', '2', '3', '4']);
   });
 
+  it('keeps running jobs within the enqueued-token limit, creating the others as earlier ones finish', async () => {
+    const batch = await harness.open({ workspace: 'tokens', limits: { maxTokensPerBatch: 40 } });
+    for (const request of chatRequests.slice(0, 4)) await batch.enqueue(request);
+    expect(await batch.upload()).toBe('in_progress');
+    const tokens = batch.jobs.map((job) => job.tokens);
+    expect(batch.jobs.length).toBeGreaterThanOrEqual(2);
+    expect(batch.jobs.every((job) => job.fileId !== undefined)).toBe(true);
+    const running = (): number =>
+      batch.jobs
+        .filter(
+          (job) =>
+            job.jobId !== undefined && !['completed', 'failed', 'expired', 'cancelled'].includes(job.status!),
+        )
+        .reduce((sum, job) => sum + job.tokens, 0);
+    const seen: number[] = [running()];
+    expect(batch.jobs.some((job) => job.jobId === undefined)).toBe(true);
+    const state = await batch.waitUntilDone({ pollIntervalMs: 5, onProgress: () => seen.push(running()) });
+    expect(state).toBe('completed');
+    for (const value of seen) expect(value <= 40 || tokens.includes(value)).toBe(true);
+    expect(batch.jobs.every((job) => job.status === 'completed')).toBe(true);
+    expect((await batch.results()).every((result) => result.ok)).toBe(true);
+  });
+
   it('runs embeddings and returns the vectors an online call returns', async () => {
     const batch = await harness.open({ model: 'embed', workspace: 'embed' });
     const requests: CompleteRequest[] = [

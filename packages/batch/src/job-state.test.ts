@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BatchError, BatchItemError, BatchStateError } from './errors';
 import { combineJobStates } from './job-state';
 import type { JobRecord, JobStatus } from './types';
+import { MAX_REQUEUES, requeueIfTokenLimited } from './submit-jobs';
 import { resolveWorkspace } from './workspace';
 
 const job = (status: JobStatus, round = 0): JobRecord => ({
@@ -60,5 +61,23 @@ describe('errors', () => {
     expect(BatchItemError.isInstance(error)).toBe(false);
     expect(BatchError.isInstance(new Error('x'))).toBe(false);
     expect((error as unknown as Record<symbol, unknown>)[Symbol.for('maxllm.error')]).toBe(true);
+  });
+});
+
+describe('requeueIfTokenLimited', () => {
+  it('puts a job that hit the enqueued-token limit back in the queue, a bounded number of times', () => {
+    const limited: JobRecord = {
+      ...job('failed'),
+      fileId: 'file-1',
+      jobId: 'batch-1',
+      errors: ['token_limit_exceeded Enqueued token limit reached'],
+    };
+    const requeued = requeueIfTokenLimited(limited);
+    expect(requeued).toMatchObject({ fileId: 'file-1', jobId: undefined, status: undefined, requeues: 1 });
+    expect(requeueIfTokenLimited({ ...limited, requeues: MAX_REQUEUES })).toMatchObject({ status: 'failed' });
+    expect(requeueIfTokenLimited({ ...limited, errors: ['invalid_json_line'] })).toMatchObject({
+      status: 'failed',
+    });
+    expect(requeueIfTokenLimited(job('completed'))).toMatchObject({ status: 'completed' });
   });
 });

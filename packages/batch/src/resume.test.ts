@@ -73,7 +73,9 @@ describe.skipIf(!built && !process.env.CI)(
 
       const batch = await harness.open({ workspace: 'resume-mid' });
       expect(batch.state).toBe('uploading');
-      expect(batch.jobs.map((job) => job.jobId !== undefined)).toEqual([true, true, false]);
+      // Files are all uploaded before any job is created: two ids were recorded, no job exists yet.
+      expect(batch.jobs.map((job) => job.fileId !== undefined)).toEqual([true, true, false]);
+      expect(batch.jobs.every((job) => job.jobId === undefined)).toBe(true);
       expect(await batch.upload()).toBe('in_progress');
       expect(fileUploads(harness)).toBe(3);
       expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');

@@ -75,6 +75,10 @@ export interface JobRecord {
   readonly errorFileId?: string | undefined;
   /** Job-level error messages (e.g. why validation failed). */
   readonly errors?: readonly string[] | undefined;
+  /** Metadata for the job (from `upload()` or `retryFailed()`), kept so a job created later gets it too. */
+  readonly metadata?: Record<string, string> | undefined;
+  /** Times the job was created again after failing with `token_limit_exceeded`. */
+  readonly requeues?: number | undefined;
   /** True once this job's answers were written to the cache and the ledger (so `results()` never records twice). */
   readonly recorded?: boolean | undefined;
 }
@@ -121,6 +125,10 @@ export interface BatchLimits {
   maxRequestsPerFile?: number;
   /** Size of one upload file (OpenAI allows 200 MB). @default 200000000 @unit bytes */
   maxBytesPerFile?: number;
-  /** Estimated input tokens per job (the provider's enqueued-token limit for the model). @default Infinity @unit tokens */
+  /**
+   * The provider's enqueued-token limit for the model: each file holds at most this many estimated input tokens
+   * (characters / 4), and jobs are created only while the running ones stay within it (the rest are created by
+   * `waitUntilDone` as running jobs finish). @default Infinity @unit tokens
+   */
   maxTokensPerBatch?: number;
 }
