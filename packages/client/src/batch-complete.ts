@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CompleteRequest } from '@maxllm/request';
 import { abortReason, type Clock } from './clock';
 import { BatchStoppedError, QuotaExceededError } from './errors';
@@ -66,6 +67,8 @@ export async function runBatchComplete<T>(
     options.progress === false ? undefined : (options.progress ?? createLineProgress({ clock }));
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  // Every item in flight listens to it (SDK, limiter): more than Node's default of 10 listeners is expected.
+  setMaxListeners(0, signal);
   const iterator = toAsyncIterator(items);
   const results: unknown[] = [];
   const snapshot: ProgressSnapshot = {

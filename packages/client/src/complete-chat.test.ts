@@ -212,4 +212,16 @@ describe('complete() for chat against the mock server', () => {
     expect(error).toMatchObject({ name: expect.stringMatching(/Abort|Timeout/) });
     expect(harness.requests()).toBe(1);
   });
+
+  it('cache hits take no rate-limit capacity', async () => {
+    harness = await startHarness({ params: { rpm: 2 } });
+    await harness.client.complete({ model, prompt: 'limited 1' });
+    await harness.client.complete({ model, prompt: 'limited 2' });
+    // The minute's two requests are used: a hit that needed capacity would wait ~60 s and time the test out.
+    for (let index = 0; index < 10; index++) await harness.client.complete({ model, prompt: 'limited 1' });
+    await expect(
+      harness.client.complete({ model, prompt: 'limited 3', signal: AbortSignal.timeout(200) }),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(harness.requests()).toBe(2);
+  });
 });
