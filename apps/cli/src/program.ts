@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCacheCommand } from './commands/cache.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerTestCommand } from './commands/test-model.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMockCommand } from './commands/mock.js';
@@ -33,6 +34,7 @@ export function createProgram(env: NodeJS.ProcessEnv = process.env): Command {
   ]);
   registerDemoCommand(program);
   registerChatCommand(program);
+  registerRunCommand(program);
   registerTestCommand(program);
   registerMockCommand(program);
   registerConfigCommand(program);

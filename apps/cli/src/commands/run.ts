@@ -1,0 +1,268 @@
+import { createReadStream, existsSync, truncateSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { createClient, type CallStatus, type MaxllmClient, type ProgressSnapshot } from 'maxllm';
+import { createCliLogger, loadCliConfig } from '../context.js';
+import { CliError, ExitCode, UsageError } from '../errors.js';
+import { globalOptions } from '../global-options.js';
+import { withExamples } from '../help.js';
+import { parseRequestLine, readExistingOutput, readLines, type InputLine } from '../jsonl.js';
+import { positiveInteger } from '../numbers.js';
+import { openOutput, type OutputSink } from '../output-sink.js';
+import { runPool } from '../pool.js';
+import { createTerminalProgress } from '../progress.js';
+import { formatUsd } from '../table.js';
+import { runViaBatch } from './run-via-batch.js';
+
+/** Options of `maxllm run`. */
+export interface RunOptions {
+  output?: string;
+  model: string;
+  system?: string;
+  concurrency: number;
+  via: string;
+  json?: boolean;
+  cache: boolean;
+  restart?: boolean;
+  workspace?: string;
+}
+
+/** What a run did, for the summary line. */
+export interface RunSummary {
+  lines: number;
+  skipped: number;
+  done: number;
+  failed: number;
+  hits: number;
+  costUsd: number;
+}
+
+function openInput(file: string): Readable {
+  return file === '-' ? process.stdin : createReadStream(file);
+}
+
+async function countLines(file: string): Promise<number | undefined> {
+  if (file === '-') return undefined;
+  let count = 0;
+  for await (const _line of readLines(createReadStream(file))) count += 1;
+  return count;
+}
+
+function sumStatus(status: CallStatus): { hits: number; costUsd: number; tokens: number } {
+  const sum = { hits: 0, costUsd: 0, tokens: 0 };
+  for (const model of Object.values(status)) {
+    sum.hits += model.cacheHits;
+    sum.costUsd += model.costUsd;
+    sum.tokens +=
+      model.hitInputTokens + model.missInputTokens + model.hitOutputTokens + model.missOutputTokens;
+  }
+  return sum;
+}
+
+/** The error part of an output line: class name, message and the facts a client error carries (never a key). */
+export function errorRecord(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const facts = error as { status?: unknown; requestId?: unknown; attempts?: unknown };
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof facts.status === 'number' ? { status: facts.status } : {}),
+    ...(typeof facts.requestId === 'string' ? { requestId: facts.requestId } : {}),
+    ...(typeof facts.attempts === 'number' ? { attempts: facts.attempts } : {}),
+  };
+}
+
+/** Reads the input lines that still need an answer (skipping `done`), each parsed into a request or an error. */
+export async function* pendingLines(
+  file: string,
+  done: ReadonlySet<number>,
+  counters: { lines: number; skipped: number },
+): AsyncGenerator<InputLine> {
+  for await (const line of readLines(openInput(file))) {
+    counters.lines += 1;
+    if (done.has(line.index)) {
+      counters.skipped += 1;
+      continue;
+    }
+    yield line;
+  }
+}
+
+async function runOnline(
+  client: MaxllmClient,
+  file: string,
+  sink: OutputSink,
+  done: ReadonlySet<number>,
+  options: RunOptions,
+  signal: AbortSignal,
+): Promise<RunSummary> {
+  const counters = { lines: 0, skipped: 0 };
+  const total = await countLines(file);
+  const progress = createTerminalProgress();
+  const before = sumStatus(client.getCallStatus());
+  const snapshot: ProgressSnapshot = {
+    done: 0,
+    total: total === undefined ? undefined : total - done.size,
+    cacheHits: 0,
+    errors: 0,
+    tokens: 0,
+    costUsd: 0,
+    startedAt: Date.now(),
+  };
+  progress.start(snapshot, `run ${file === '-' ? 'stdin' : file}`);
+  const source = file === '-' ? 'stdin' : file;
+  try {
+    await runPool(
+      pendingLines(file, done, counters),
+      options.concurrency,
+      async (line) => {
+        let record: Record<string, unknown>;
+        try {
+          const parsed = parseRequestLine(line, source);
+          const id = parsed.id === undefined ? {} : { id: parsed.id };
+          try {
+            const result = await client.complete({
+              model: options.model,
+              ...(options.system !== undefined ? { systemPrompt: options.system } : {}),
+              ...(options.json === true ? { jsonMode: true } : {}),
+              ...(options.cache ? {} : { force: true }),
+              ...parsed.request,
+            });
+            record = { index: line.index, ...id, result };
+          } catch (error) {
+            record = { index: line.index, ...id, error: errorRecord(error) };
+          }
+        } catch (error) {
+          record = { index: line.index, error: errorRecord(error) };
+        }
+        sink.write(record);
+        const now = sumStatus(client.getCallStatus());
+        snapshot.done += 1;
+        if (record.error !== undefined) snapshot.errors += 1;
+        snapshot.cacheHits = now.hits - before.hits;
+        snapshot.costUsd = now.costUsd - before.costUsd;
+        snapshot.tokens = now.tokens - before.tokens;
+        progress.update(snapshot);
+      },
+      signal,
+    );
+  } finally {
+    progress.stop(snapshot);
+  }
+  return {
+    lines: counters.lines,
+    skipped: counters.skipped,
+    done: snapshot.done - snapshot.errors,
+    failed: snapshot.errors,
+    hits: snapshot.cacheHits,
+    costUsd: snapshot.costUsd,
+  };
+}
+
+/** `maxllm run <file.jsonl|->`: a JSONL of prompts or requests in, a JSONL of results out, resumable. */
+export function registerRunCommand(program: Command): void {
+  withExamples(
+    program
+      .command('run')
+      .description(
+        'complete every line of a JSONL file (a prompt string, a request object, or plain text) and write {"index", "result"} lines; re-running with the same -o skips lines already answered',
+      )
+      .argument('<input>', 'input JSONL file, or - for stdin')
+      .option(
+        '-o, --output <file>',
+        'output JSONL (appended; lines already there are skipped); default stdout',
+      )
+      .option(
+        '-m, --model <model>',
+        'model for lines that name none (a balancing spec "a:1+b:2" works too)',
+        'gpt-4o-mini',
+      )
+      .option('-s, --system <text>', 'system prompt for lines that give none')
+      .option(
+        '--concurrency <n>',
+        'requests in flight (the model limits may admit fewer)',
+        positiveInteger('--concurrency'),
+        32,
+      )
+      .option(
+        '--via <path>',
+        '"online" (chat API) or "batch" (OpenAI Batch API: half price, answers within 24 h)',
+        'online',
+      )
+      .option(
+        '--workspace <name>',
+        'with --via batch: the batch workspace name (default: derived from the output file)',
+      )
+      .option('--json', 'JSON mode for every line')
+      .option('--no-cache', 'always call the API (neither read nor write the cache)')
+      .option('--restart', 'truncate the output file and start from the first line')
+      .action(async (input: string, options: RunOptions, command: Command) => {
+        if (options.via !== 'online' && options.via !== 'batch')
+          throw new UsageError(`--via must be "online" or "batch", not "${options.via}"`);
+        if (input !== '-' && !existsSync(input)) throw new UsageError(`input file ${input} does not exist`);
+        if (input === '-' && process.stdin.isTTY === true)
+          throw new UsageError('reading JSONL from a terminal: pipe a file in, or name one');
+        if (options.output !== undefined && input !== '-' && resolve(options.output) === resolve(input)) {
+          throw new UsageError('the output file must not be the input file');
+        }
+        if (options.restart === true && options.output !== undefined && existsSync(options.output))
+          truncateSync(options.output);
+        const existing = options.output === undefined ? undefined : await readExistingOutput(options.output);
+        const done = existing?.done ?? new Set<number>();
+        const verbose = globalOptions(command).verbose;
+        const config = loadCliConfig(verbose);
+        const logger = createCliLogger(verbose);
+        const client = createClient({ config, logger });
+        const sink = openOutput(options.output, existing?.endsWithNewline === false);
+        const controller = new AbortController();
+        const onSignal = (): void => {
+          if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+          process.stderr.write(
+            '\nmaxllm: stopping after the requests in flight (Ctrl-C again to quit now)\n',
+          );
+          controller.abort();
+        };
+        process.on('SIGINT', onSignal);
+        let summary: RunSummary;
+        try {
+          summary =
+            options.via === 'batch'
+              ? await runViaBatch({
+                  config,
+                  logger,
+                  file: input,
+                  sink,
+                  done,
+                  options,
+                  signal: controller.signal,
+                })
+              : await runOnline(client, input, sink, done, options, controller.signal);
+        } finally {
+          process.off('SIGINT', onSignal);
+          sink.close();
+          await client.close();
+        }
+        const where = options.output === undefined ? '' : `; output: ${options.output}`;
+        process.stderr.write(
+          `run: ${summary.lines} lines: ${summary.done} answered (${summary.hits} from the cache), ${summary.skipped} already done, ${summary.failed} failed; ${formatUsd(summary.costUsd)} spent${where}\n`,
+        );
+        if (controller.signal.aborted)
+          throw new CliError('interrupted: re-run the same command to continue', {
+            exitCode: ExitCode.interrupted,
+          });
+        if (summary.failed > 0) {
+          throw new CliError(
+            `${summary.failed} line(s) failed (their output lines carry "error"); re-run the same command to retry them`,
+          );
+        }
+      }),
+    [
+      'maxllm run prompts.jsonl -o answers.jsonl',
+      'maxllm run prompts.jsonl -o answers.jsonl   # again: only unfinished lines are sent',
+      'cat questions.txt | maxllm run - -m gpt-4.1-mini > answers.jsonl',
+      'maxllm run big.jsonl -o out.jsonl --via batch   # Batch API: half price',
+      '# input lines: "a prompt" | {"prompt": "...", "systemPrompt": "...", "temperature": 0} | {"messages": [...]} | plain text',
+    ],
+  );
+}

@@ -1,0 +1,65 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMockServer } from 'maxllm';
+import { describe, expect, it } from 'vitest';
+import { createTestHome } from './test-env.js';
+import { cleanEnv, cliPath, runCli } from './test-support.js';
+
+/** `script` (util-linux) runs a command on a pseudo-terminal; skip where it is missing. */
+function hasScript(): boolean {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+describe.skipIf(!hasScript())('progress display', () => {
+  it('redraws a bar in place on a terminal, and prints plain lines when piped', async () => {
+    const server = await createMockServer({ output: { meanTokens: 5 }, latency: { meanMs: 15 } });
+    try {
+      const test = createTestHome(server.url);
+      const input = join(test.root, 'in.jsonl');
+      writeFileSync(
+        input,
+        Array.from({ length: 80 }, (_, index) => JSON.stringify(`tty ${index}`)).join('\n'),
+      );
+      const output = join(test.root, 'out.jsonl');
+      const command = [process.execPath, cliPath, 'run', input, '-o', output, '--concurrency', '2']
+        .map(shellQuote)
+        .join(' ');
+      // Asynchronous: the mock server runs in this process and must keep answering.
+      const terminal = await new Promise<string>((resolve, reject) => {
+        const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+          env: cleanEnv(test.env),
+          stdio: ['pipe', 'pipe', 'inherit'],
+        });
+        let text = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        child.once('error', reject);
+        child.once('close', (code) =>
+          code === 0 ? resolve(text) : reject(new Error(`script exited ${code}: ${text}`)),
+        );
+      });
+      // cli-progress moves the cursor back and clears the line (ANSI) for each redraw.
+      const redraws = terminal.split(/\r|\u001b\[\d*G/).filter((part) => part.includes(`run ${input} |`));
+      expect(redraws.length).toBeGreaterThan(1);
+      expect(terminal).toMatch(/80\/80/);
+
+      const piped = await runCli(['run', input, '-o', join(test.root, 'piped.jsonl'), '--concurrency', '2'], {
+        env: test.env,
+      });
+      expect(piped.code).toBe(0);
+      expect(piped.stderr).not.toMatch(/\r|\u001b\[/);
+      expect(piped.stderr).toMatch(
+        new RegExp(`^run ${input.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: 80/80 \\(100%\\)`, 'm'),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
