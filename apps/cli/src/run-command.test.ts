@@ -13,15 +13,20 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function outputLines(
-  path: string,
-): Array<{ index: number; id?: unknown; result?: unknown; error?: { name: string; message: string } }> {
+interface OutputLine {
+  index: number;
+  id?: unknown;
+  result?: unknown;
+  error?: { name: string; message: string };
+}
+
+function outputLines(path: string): OutputLine[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
+    .flatMap((line): OutputLine[] => {
       try {
-        return [JSON.parse(line)];
+        return [JSON.parse(line) as OutputLine];
       } catch {
         return [];
       }
@@ -75,8 +80,8 @@ describe('maxllm run', () => {
     const lines = result.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line));
-    expect(lines.map((line: { index: number }) => line.index).sort()).toEqual([0, 1, 2]);
+      .map((line) => JSON.parse(line) as OutputLine);
+    expect(lines.map((line) => line.index).sort()).toEqual([0, 1, 2]);
     expect(result.stderr).toMatch(/run: 3 lines: 3 answered/);
   });
 

@@ -16,6 +16,9 @@ function hasScript(): boolean {
   }
 }
 
+/** The ESC character that starts ANSI sequences. */
+const escape = String.fromCharCode(27);
+
 const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 describe.skipIf(!hasScript())('progress display', () => {
@@ -46,7 +49,9 @@ describe.skipIf(!hasScript())('progress display', () => {
         );
       });
       // cli-progress moves the cursor back and clears the line (ANSI) for each redraw.
-      const redraws = terminal.split(/\r|\u001b\[\d*G/).filter((part) => part.includes(`run ${input} |`));
+      const redraws = terminal
+        .split(new RegExp(`\r|${escape}\\[\\d*G`))
+        .filter((part) => part.includes(`run ${input} |`));
       expect(redraws.length).toBeGreaterThan(1);
       expect(terminal).toMatch(/80\/80/);
 
@@ -54,7 +59,7 @@ describe.skipIf(!hasScript())('progress display', () => {
         env: test.env,
       });
       expect(piped.code).toBe(0);
-      expect(piped.stderr).not.toMatch(/\r|\u001b\[/);
+      expect(piped.stderr).not.toMatch(new RegExp(`\r|${escape}\\[`));
       expect(piped.stderr).toMatch(
         new RegExp(`^run ${input.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: 80/80 \\(100%\\)`, 'm'),
       );
