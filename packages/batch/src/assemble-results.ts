@@ -58,11 +58,12 @@ export async function assembleResults(input: {
   };
 
   for await (const task of input.tasks) {
-    const index = Number(task.customId);
+    // A duplicate reads its original's answer, extracts it with its own schema, and records nothing.
+    const duplicate = task.duplicateOf !== undefined;
+    const index = Number(task.duplicateOf ?? task.customId);
     const prepared = preparedOf(task, input.schemaFor(task.customId));
     const online = input.online.get(index);
     const answer = input.answers.get(index);
-    input.answers.delete(index);
 
     if (task.cached) {
       if (input.recordCached) recordCacheHit(input.recorder, task, prepared);
@@ -71,7 +72,7 @@ export async function assembleResults(input: {
       results.push(onlineResult(task, prepared, online));
     } else if (answer) {
       const read = readOutputLine(answer.line);
-      const record = input.recordJobs.has(answer.job.file);
+      const record = !duplicate && input.recordJobs.has(answer.job.file);
       if (read instanceof BatchItemError && ENDED_CODES.has(read.code ?? '')) {
         // Never run: the job ended first (OpenAI lists such requests in the error file).
         const status = read.code === 'batch_cancelled' ? 'cancelled' : 'expired';
@@ -100,7 +101,7 @@ export async function assembleResults(input: {
       results.push({
         customId: task.customId,
         ok: false,
-        error: missingError(task, input.jobs, input.state),
+        error: missingError(task.customId, index, input.jobs, input.state),
       });
     }
   }
@@ -145,12 +146,11 @@ function settle(
   }
 }
 
-function missingError(task: TaskRecord, jobs: readonly JobRecord[], state: BatchState): Error {
-  const index = Number(task.customId);
+function missingError(customId: string, index: number, jobs: readonly JobRecord[], state: BatchState): Error {
   const job = jobs.findLast((candidate) => inRanges(candidate.ranges, index));
-  if (!job || job.jobId === undefined) return new BatchItemMissingError(undefined, state, task.customId);
+  if (!job || job.jobId === undefined) return new BatchItemMissingError(undefined, state, customId);
   if (job.status === 'failed') {
     return new BatchJobFailedError(job.jobId, job.errors?.join('; ') || 'no reason given');
   }
-  return new BatchItemMissingError(job.jobId, job.status ?? 'unknown', task.customId);
+  return new BatchItemMissingError(job.jobId, job.status ?? 'unknown', customId);
 }

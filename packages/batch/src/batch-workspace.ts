@@ -44,6 +44,8 @@ export class BatchWorkspace implements BatchHandle {
   readonly #limits: ResolvedLimits;
   readonly #schemas = new Map<string, ZodType>();
   #cachedPending = 0;
+  /** Namespace + cache key → custom id of the first uncached, unforced request with that key. */
+  readonly #keys: Map<string, string>;
   #saving: Promise<void> = Promise.resolve();
   #resultsChain: Promise<void> = Promise.resolve();
   #closed = false;
@@ -58,6 +60,7 @@ export class BatchWorkspace implements BatchHandle {
     manifest: Manifest,
     log: TaskLog,
     clock: Clock,
+    keys: Map<string, string>,
   ) {
     this.#options = options;
     this.#model = model;
@@ -68,6 +71,7 @@ export class BatchWorkspace implements BatchHandle {
     this.#logger = options.logger ?? stderrLogger;
     this.#limits = { ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) };
     this.#reopened = manifest.state === 'uploading' || manifest.state === 'in_progress';
+    this.#keys = keys;
   }
 
   get state(): BatchState {
@@ -119,7 +123,12 @@ export class BatchWorkspace implements BatchHandle {
         this.#logger.warn(`Cache read failed for request ${customId}; it will be uploaded: ${String(error)}`);
       }
     }
-    this.#log.fill(index, taskRecord(customId, prepared, request, bodyText, cached));
+    // An identical request already in this batch: send it once, share the answer.
+    const key = `${prepared.namespace}\n${prepared.cacheKey}`;
+    const duplicateOf = cached === undefined && request.force !== true ? this.#keys.get(key) : undefined;
+    if (cached === undefined && request.force !== true && duplicateOf === undefined)
+      this.#keys.set(key, customId);
+    this.#log.fill(index, taskRecord(customId, prepared, request, bodyText, cached, duplicateOf));
     if (cached !== undefined) this.#cachedPending += 1;
     return customId;
   }
@@ -158,7 +167,7 @@ export class BatchWorkspace implements BatchHandle {
         prefix: basename(this.workspace),
         round: 0,
         tasks: this.#log.read(),
-        include: (task) => !task.cached,
+        include: (task) => !task.cached && task.duplicateOf === undefined,
         limits: this.#limits,
       });
       if (jobs.length === 0) {
@@ -305,7 +314,7 @@ export class BatchWorkspace implements BatchHandle {
       prefix: basename(this.workspace),
       round,
       tasks: this.#log.read(),
-      include: (task) => wanted.has(task.customId),
+      include: (task) => wanted.has(task.customId) && task.duplicateOf === undefined,
       limits: this.#limits,
     });
     this.#manifest.jobs.push(...withMetadata(jobs, options.metadata));

@@ -196,6 +196,34 @@ describe('batch lifecycle', () => {
     expect(await harness.ledgerRows()).toHaveLength(3);
   });
 
+  it('sends identical requests once (also across a reopen) and gives each the shared answer', async () => {
+    const first = await harness.open({ workspace: 'dupes' });
+    await first.enqueue({ prompt: 'same' });
+    await first.enqueue({ prompt: 'other' });
+    await first.close();
+    const batch = await harness.open({ workspace: 'dupes' });
+    await batch.enqueue({ prompt: 'same' });
+    await batch.enqueue({ prompt: 'same', jsonMode: false });
+    await batch.enqueue({ prompt: 'same', force: true });
+    const duplicates: (string | undefined)[] = [];
+    for await (const task of batch.tasks()) duplicates.push(task.duplicateOf);
+    expect(duplicates).toEqual([undefined, undefined, '0', '0', undefined]);
+    await batch.upload();
+    expect(batch.jobs.reduce((sum, job) => sum + job.requests, 0)).toBe(3);
+    await batch.waitUntilDone({ pollIntervalMs: 5 });
+    const results = await batch.results();
+    expect(results.every((result) => result.ok)).toBe(true);
+    const same = await online({ prompt: 'same' });
+    expect(results.map((result) => result.ok && result.value)).toEqual([
+      same,
+      await online({ prompt: 'other' }),
+      same,
+      same,
+      same,
+    ]);
+    expect(await harness.ledgerRows()).toHaveLength(3);
+  });
+
   it('splits into several jobs by request count', async () => {
     const batch = await harness.open({ workspace: 'split', limits: { maxRequestsPerFile: 2 } });
     for (const request of chatRequests) await batch.enqueue(request);

@@ -28,7 +28,10 @@ export async function runOnline(input: {
   recorder: Recorder;
 }): Promise<void> {
   const queue: TaskRecord[] = [];
-  for await (const task of input.tasks) if (input.wanted.has(task.customId)) queue.push(task);
+  for await (const task of input.tasks) {
+    // A duplicate shares its original's answer: retrying the original is enough.
+    if (input.wanted.has(task.customId) && task.duplicateOf === undefined) queue.push(task);
+  }
 
   const runOne = async (task: TaskRecord): Promise<Omit<OnlineRecord, 'round'>> => {
     const schema = input.schemaFor(task.customId);

@@ -56,5 +56,15 @@ export async function openBatch(options: OpenBatchOptions): Promise<BatchHandle>
     manifest.cachedCount = cached;
     await writeManifest(dir, manifest);
   }
-  return new BatchWorkspace(options, model, dir, manifest, new TaskLog(tasksPath, lines), clock);
+  // Still enqueuing: rebuild the duplicate index so identical requests added after a reopen are sent once.
+  const keys = new Map<string, string>();
+  if (manifest.state === 'enqueuing') {
+    for await (const task of readJsonLines<TaskRecord>(tasksPath)) {
+      const key = `${task.namespace}\n${task.cacheKey}`;
+      if (!task.cached && task.duplicateOf === undefined && task.request.force !== true && !keys.has(key)) {
+        keys.set(key, task.customId);
+      }
+    }
+  }
+  return new BatchWorkspace(options, model, dir, manifest, new TaskLog(tasksPath, lines), clock, keys);
 }

@@ -25,6 +25,8 @@ export interface TaskRecord {
   systemPreview: string;
   /** Estimated input tokens (body characters / 4). @unit tokens */
   tokens: number;
+  /** Custom id of an earlier identical request (same cache key) in this workspace: not uploaded, shares its answer. */
+  duplicateOf?: string;
   /** True when the answer came from the cache at enqueue time; `response` then holds it. */
   cached: boolean;
   response?: unknown;

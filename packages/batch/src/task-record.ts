@@ -1,13 +1,17 @@
 import type { CompleteRequest, PreparedRequest } from '@maxllm/request';
 import type { TaskRecord } from './task-log';
 
-/** The `tasks.jsonl` line of a prepared request; `cached` is the cached response body, if any. */
+/**
+ * The `tasks.jsonl` line of a prepared request; `cached` is the cached response body, if any; `duplicateOf` the
+ * custom id of an earlier identical request.
+ */
 export function taskRecord(
   customId: string,
   prepared: PreparedRequest,
   request: CompleteRequest,
   bodyText: string,
   cached: unknown,
+  duplicateOf: string | undefined,
 ): TaskRecord {
   const responseFormat = prepared.body.response_format as { json_schema?: unknown } | undefined;
   return {
@@ -24,6 +28,7 @@ export function taskRecord(
     promptPreview: prepared.promptPreview,
     systemPreview: prepared.systemPreview,
     tokens: Math.ceil(bodyText.length / 4),
+    ...(duplicateOf === undefined ? {} : { duplicateOf }),
     cached: cached !== undefined,
     ...(cached === undefined ? {} : { response: cached }),
     request: storableRequest(request),
