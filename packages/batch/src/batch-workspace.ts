@@ -228,7 +228,14 @@ export class BatchWorkspace implements BatchHandle {
         this.#manifest.jobs[position] = { ...job, status: 'cancelled' };
         continue;
       }
-      const batch = await openai.batches.cancel(job.jobId);
+      let batch: OpenAI.Batches.Batch;
+      try {
+        batch = await openai.batches.cancel(job.jobId);
+      } catch (error) {
+        // It may have ended meanwhile (the API refuses to cancel a finished job): then keep its real outcome.
+        batch = await openai.batches.retrieve(job.jobId);
+        if (!isFinalStatus(batch.status)) throw error;
+      }
       this.#manifest.jobs[position] = updateJob(job, batch);
     }
     this.#manifest.state = combineJobStates(this.#manifest.jobs);

@@ -386,6 +386,21 @@ describe('batch failures', () => {
     }
     expect(await batch.upload().catch((error: unknown) => error)).toBeInstanceOf(BatchStateError);
   });
+
+  it('cancel() of a job that finished meanwhile keeps its real outcome', async () => {
+    await harness.close();
+    const clock = createManualClock();
+    harness = await createHarness({ clock });
+    const batch = await harness.open({ workspace: 'cancel-late' });
+    await batch.enqueue({ prompt: 'a' });
+    await batch.upload();
+    expect(batch.jobs[0]?.status).toBe('validating');
+    for (let step = 0; step < 3; step += 1) clock.advance(1_000); // completed on the server, not yet polled
+    await batch.cancel();
+    expect(batch.jobs[0]?.status).toBe('completed');
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+    expect((await batch.results())[0]?.ok).toBe(true);
+  });
 });
 
 describe('batch workspace', () => {
