@@ -8,7 +8,10 @@ export function estimateInputTokens(prepared: PreparedRequest): number {
     return estimateTextTokens(prepared.body.input as string | string[], model);
   if (prepared.kind === 'completion')
     return estimateTextTokens(prepared.body.prompt as string | string[], model);
-  return estimateChatTokens(prepared.body.messages as never, model);
+  const { messages, tools, response_format: format } = prepared.body;
+  // A json_schema response format is part of the prompt the provider counts.
+  const schemaTokens = format === undefined ? 0 : estimateTextTokens(JSON.stringify(format), model);
+  return estimateChatTokens(messages as never, model, { tools }) + schemaTokens;
 }
 
 /** The output estimator's key: one learned average per endpoint kind, and per structured/plain chat. */
