@@ -6,10 +6,10 @@ export interface Logger {
   error(message: string): void;
 }
 
-/** Default logger: warnings and errors to stderr, nothing else. */
+/** Default logger: warnings and errors to stderr with a `[maxllm]` prefix (as `@maxllm/config`), nothing else. */
 export const stderrLogger: Logger = {
   debug: () => {},
   info: () => {},
-  warn: (message) => process.stderr.write(`maxllm warn: ${message}\n`),
-  error: (message) => process.stderr.write(`maxllm error: ${message}\n`),
+  warn: (message) => process.stderr.write(`[maxllm] warn: ${message}\n`),
+  error: (message) => process.stderr.write(`[maxllm] error: ${message}\n`),
 };
