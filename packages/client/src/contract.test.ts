@@ -1,0 +1,277 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createClient } from './client';
+import { clientDir, repoRoot } from './dist-build';
+import type { MaxllmClient } from './types';
+
+/** OpenAI's published OpenAPI spec, beside the repository (`../shared/openai/openapi.yaml`). */
+const spec = resolve(repoRoot, '..', 'shared/openai/openapi.yaml');
+const present = existsSync(spec);
+if (!present) console.warn(`client: OpenAPI contract tests skipped: ${spec} is missing.`);
+
+/** What steady said about one request. */
+interface Exchange {
+  path: string;
+  status: number;
+  /** The body steady answered with, for a 400. */
+  rejection?: unknown;
+  body: Record<string, unknown>;
+}
+
+let steady: ChildProcess | undefined;
+let baseUrl = '';
+let home = '';
+let client: MaxllmClient;
+const exchanges: Exchange[] = [];
+
+/**
+ * Records every exchange. steady's answers are random instances of the response schemas (refusals, any number of
+ * choices or vectors), so each 200 is reduced to a plain well-formed answer: the client then finishes the call, and
+ * every request it would make is seen. Requests are what this suite checks.
+ */
+const recordingFetch: typeof fetch = async (input, init) => {
+  const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+  const response = await fetch(input, init);
+  const path = new URL(input instanceof Request ? input.url : input).pathname;
+  const exchange: Exchange = { path, status: response.status, body };
+  exchanges.push(exchange);
+  if (response.status === 400) exchange.rejection = await response.clone().json();
+  if (!response.ok) return response;
+  const json = (await response.json()) as Record<string, unknown>;
+  return new Response(JSON.stringify({ ...json, ...plainAnswer(path, body) }), {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  });
+};
+
+function plainAnswer(path: string, body: Record<string, unknown>): Record<string, unknown> {
+  if (path.endsWith('/embeddings')) {
+    const inputs = Array.isArray(body.input) ? body.input : [body.input];
+    // The SDK asks for base64 unless told otherwise, and decodes it.
+    const vector = (index: number): number[] | string =>
+      body.encoding_format === 'base64'
+        ? Buffer.from(new Float32Array([0.25, -0.5, index]).buffer).toString('base64')
+        : [0.25, -0.5, index];
+    return {
+      data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: vector(index) })),
+    };
+  }
+  if (path.endsWith('/completions') && !path.endsWith('/chat/completions')) {
+    return { choices: [{ index: 0, text: 'This is a test', finish_reason: 'stop', logprobs: null }] };
+  }
+  const format = (body.response_format as { type?: string } | undefined)?.type;
+  const content =
+    format === 'json_schema'
+      ? JSON.stringify(structuredAnswer)
+      : format === 'json_object'
+        ? '{"colour":"red"}'
+        : 'ok';
+  return {
+    choices: [
+      {
+        index: 0,
+        finish_reason: 'stop',
+        logprobs: null,
+        message: { role: 'assistant', content, refusal: null },
+      },
+    ],
+  };
+}
+
+const Step = z.object({ explanation: z.string(), output: z.string() });
+const MathAnswer = z.object({
+  steps: z.array(Step),
+  final: z.object({ value: z.number(), unit: z.string().nullable() }),
+  confidence: z.enum(['low', 'high']),
+});
+const structuredAnswer: z.infer<typeof MathAnswer> = {
+  steps: [{ explanation: 'add', output: '4' }],
+  final: { value: 4, unit: null },
+  confidence: 'high',
+};
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Starts steady on `spec` and resolves once it prints "Ready" (it takes ~2 s to load the 87k-line spec). */
+function startSteady(port: number): Promise<ChildProcess> {
+  const bin = join(clientDir, 'node_modules', '.bin', 'steady');
+  const child = spawn(bin, ['-p', String(port), '--host', '127.0.0.1', '-q', '--no-color', spec], {
+    detached: true, // its own process group: the launcher runs the real binary as a child, both are stopped
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((done, fail) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('Ready')) done(child);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', fail);
+    child.once('exit', (code) => fail(new Error(`steady exited (${code}) before it was ready:\n${output}`)));
+  });
+}
+
+/** Exchanges that steady refused as breaking the spec. */
+const rejected = (): Exchange[] => exchanges.filter((exchange) => exchange.status === 400);
+
+describe.skipIf(!present)('requests conform to the OpenAI OpenAPI spec (steady)', () => {
+  beforeAll(async () => {
+    const port = await freePort();
+    steady = await startSteady(port);
+    baseUrl = `http://127.0.0.1:${port}`; // steady serves the spec's paths at the root: no /v1
+    home = await mkdtemp(join(tmpdir(), 'maxllm-contract-'));
+    const params = { api_base: baseUrl, api_key: 'sk-contract-test-key', max_retries: 0 };
+    const config = join(home, 'maxllm.yaml');
+    await writeFile(
+      config,
+      JSON.stringify({
+        model_list: [
+          {
+            model_name: 'text-embedding-3-small',
+            litellm_params: { ...params, model: 'text-embedding-3-small', mode: 'embedding' },
+          },
+          {
+            model_name: 'gpt-3.5-turbo-instruct',
+            litellm_params: { ...params, model: 'gpt-3.5-turbo-instruct', mode: 'completion' },
+          },
+          { model_name: '*', litellm_params: { ...params, model: null } },
+        ],
+      }),
+    );
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} }; // steady's models have no price: no warnings
+    client = createClient({
+      config,
+      home,
+      env: {},
+      fetch: recordingFetch,
+      maxOutputRetries: 0,
+      logger: quiet,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.close();
+    if (steady?.pid) process.kill(-steady.pid, 'SIGTERM');
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('chat: prompt, system prompt, history, messages, SDK parameters, jsonMode', async () => {
+    const before = exchanges.length;
+    const answers = [
+      await client.complete({ model: 'gpt-4o-mini', prompt: 'Hello' }),
+      await client.complete({
+        model: 'gpt-4o-mini',
+        prompt: 'And now?',
+        systemPrompt: 'You are terse.',
+        historyMessages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello.' },
+        ],
+        temperature: 0.2,
+        top_p: 0.9,
+        max_tokens: 50,
+        stop: ['\n\n'],
+        seed: 7,
+        presence_penalty: 0.1,
+        frequency_penalty: 0.1,
+        user: 'contract-test',
+        meta: { row: 1 },
+      }),
+      await client.complete({
+        model: 'o3-mini',
+        messages: [
+          { role: 'developer', content: 'Answer in JSON.' },
+          { role: 'user', content: 'A colour?' },
+        ],
+        max_tokens: 30,
+        jsonMode: true,
+      }),
+    ];
+    expect(answers).toEqual(['ok', ['ok', { row: 1 }], '{"colour":"red"}']);
+    expect(exchanges.slice(before).map((exchange) => exchange.path)).toEqual(
+      Array(3).fill('/chat/completions'),
+    );
+    expect(rejected()).toEqual([]);
+  });
+
+  it('structured output with a nested zod schema (strict json_schema)', async () => {
+    const before = exchanges.length;
+    const value = await client.complete({ model: 'gpt-4o-mini', prompt: '2 + 2?', jsonFormat: MathAnswer });
+    expect(value).toEqual(structuredAnswer);
+    const sent = exchanges.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { strict: true },
+    });
+    expect(rejected()).toEqual([]);
+  });
+
+  it('embeddings: one input and a list', async () => {
+    const before = exchanges.length;
+    expect(await client.complete({ model: 'text-embedding-3-small', input: 'one' })).toEqual([0.25, -0.5, 0]);
+    const vectors = await client.complete({
+      model: 'text-embedding-3-small',
+      input: ['first', 'second'],
+      dimensions: 8,
+    });
+    expect(vectors).toEqual([
+      [0.25, -0.5, 0],
+      [0.25, -0.5, 1],
+    ]);
+    expect(exchanges.slice(before).map((exchange) => exchange.path)).toEqual(['/embeddings', '/embeddings']);
+    expect(rejected()).toEqual([]);
+  });
+
+  it('legacy completions', async () => {
+    const before = exchanges.length;
+    const text = await client.complete({
+      model: 'gpt-3.5-turbo-instruct',
+      prompt: 'Say this is a test',
+      max_tokens: 7,
+      temperature: 0,
+    });
+    expect(text).toBe('This is a test');
+    expect(exchanges.slice(before).map((exchange) => exchange.path)).toEqual(['/completions']);
+    expect(rejected()).toEqual([]);
+  });
+
+  it('negative control: a request that breaks the spec is rejected, and this test sees it', async () => {
+    const raw = await fetch(`${baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-contract-test-key' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        temperature: 'hot',
+      }),
+    });
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toMatchObject({ error: 'Validation failed' });
+
+    const before = exchanges.length;
+    await expect(
+      client.complete({ model: 'gpt-4o-mini', prompt: 'bad', temperature: 'hot' as unknown as number }),
+    ).rejects.toMatchObject({ status: 400 });
+    const [refused] = exchanges.slice(before);
+    expect(refused).toMatchObject({ status: 400, rejection: { error: 'Validation failed' } });
+    exchanges.splice(before); // keep the other tests' "nothing rejected" checks about real requests
+  });
+});
