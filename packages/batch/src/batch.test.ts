@@ -387,6 +387,24 @@ describe('batch failures', () => {
     expect(await batch.upload().catch((error: unknown) => error)).toBeInstanceOf(BatchStateError);
   });
 
+  it('tolerates a few failed polls, and gives up after five in a row', async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (message: string) => warnings.push(message), error() {} };
+    const batch = await harness.open({ workspace: 'flaky-poll', logger });
+    await batch.enqueue({ prompt: 'q' });
+    await batch.upload();
+    harness.failNext(/^GET .*\/batches\//, 4);
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+    expect(warnings.filter((warning) => warning.includes('Polling batch jobs failed'))).toHaveLength(4);
+
+    const other = await harness.open({ workspace: 'dead-poll', logger });
+    await other.enqueue({ prompt: 'q' });
+    await other.upload();
+    harness.failNext(/^GET .*\/batches\//, 5);
+    await expect(other.waitUntilDone({ pollIntervalMs: 5 })).rejects.toThrow();
+    expect(other.state).toBe('in_progress');
+  });
+
   it('cancel() of a job that finished meanwhile keeps its real outcome', async () => {
     await harness.close();
     const clock = createManualClock();

@@ -53,8 +53,14 @@ export async function createHarness(options: { stepMs?: number; clock?: ManualCl
   const ledgerPath = join(home, 'logs', 'openai_calls.csv');
   const ledger = createLedger({ path: ledgerPath });
   let httpRequests = 0;
+  let failures = { pattern: /$^/, left: 0 };
   const countingFetch: typeof fetch = (input, init) => {
     httpRequests += 1;
+    const url = input instanceof Request ? input.url : String(input);
+    if (failures.left > 0 && failures.pattern.test(`${init?.method ?? 'GET'} ${url}`)) {
+      failures.left -= 1;
+      return Promise.reject(new TypeError('fetch failed (injected)'));
+    }
     return fetch(input, init);
   };
   const createOpenAI = (target: BatchModel): OpenAI =>
@@ -72,6 +78,10 @@ export async function createHarness(options: { stepMs?: number; clock?: ManualCl
     cache,
     ledger,
     createOpenAI,
+    /** Makes the next `count` requests whose `METHOD url` matches `pattern` fail as network errors. */
+    failNext(pattern: RegExp, count: number): void {
+      failures = { pattern, left: count };
+    },
     /** HTTP requests made through `createOpenAI` clients so far. */
     httpRequests: () => httpRequests,
     open(extra: Partial<OpenBatchOptions> = {}): Promise<BatchHandle> {
