@@ -43,6 +43,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
   const runtimes = createRuntimeRegistry({
     pool,
     clock,
+    intervalMs: options.rateWindowMs,
     redis,
   });
   const balancers = new Map<string, Balancer>();

@@ -19,6 +19,8 @@ export interface ModelRuntime {
 export interface RuntimeRegistryOptions {
   pool: OpenAIPool;
   clock: Clock;
+  /** Window of the `rpm` / `tpm` limits. @default 60000 @unit ms */
+  intervalMs?: number | undefined;
   /** The shared Redis connection when limits are shared between processes, else undefined. */
   redis(): Promise<unknown>;
 }
@@ -39,6 +41,7 @@ export function createRuntimeRegistry(options: RuntimeRegistryOptions): RuntimeR
       rpm: resolved.rpm,
       tpm: resolved.tpm,
       concurrency: resolved.concurrency,
+      ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
       clock: options.clock,
       ...(redis ? { redis: { client: redis as never, id: resolved.uniqueName } } : {}),
     });

@@ -30,6 +30,12 @@ export interface ClientOptions {
    * @default a connection to `config.redisUrl` when set (ioredis must be installed), else in-process limits
    */
   redis?: unknown;
+  /**
+   * Length of the window the config's `rpm` / `tpm` apply to. Only tests and benchmarks against a mock server with a
+   * short `windowMs` change it.
+   * @default 60000 @unit ms
+   */
+  rateWindowMs?: number;
   /** Re-asks after structured output that does not parse or validate. @default 2 */
   maxOutputRetries?: number;
   /** Retries after a 429 that says "wait" (each one pauses the model's limiter first). @default 10 */
