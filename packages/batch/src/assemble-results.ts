@@ -64,26 +64,29 @@ export async function assembleResults(input: {
     const prepared = preparedOf(task, input.schemaFor(task.customId));
     const online = input.online.get(index);
     const answer = input.answers.get(index);
+    const push = (result: BatchResult): void => {
+      results.push(task.request.meta === undefined ? result : { ...result, meta: task.request.meta });
+    };
 
     if (task.cached) {
       if (input.recordCached) recordCacheHit(input.recorder, task, prepared);
-      results.push(settle(task, prepared, task.response, 'cache'));
+      push(settle(task, prepared, task.response, 'cache'));
     } else if (online && (!answer || online.round >= answer.job.round)) {
-      results.push(onlineResult(task, prepared, online));
+      push(onlineResult(task, prepared, online));
     } else if (answer) {
       const read = readOutputLine(answer.line);
       const record = !duplicate && input.recordJobs.has(answer.job.file);
       if (read instanceof BatchItemError && ENDED_CODES.has(read.code ?? '')) {
         // Never run: the job ended first (OpenAI lists such requests in the error file).
         const status = read.code === 'batch_cancelled' ? 'cancelled' : 'expired';
-        results.push({
+        push({
           customId: task.customId,
           ok: false,
           error: new BatchItemMissingError(answer.job.jobId, status, task.customId),
         });
       } else if (read instanceof BatchItemError) {
         if (record) recordFailure(input.recorder, task, 'BatchItemError', true);
-        results.push({ customId: task.customId, ok: false, error: read });
+        push({ customId: task.customId, ok: false, error: read });
       } else {
         const result = settle(task, prepared, read.body, 'batch');
         if (record) {
@@ -95,10 +98,10 @@ export async function assembleResults(input: {
             }),
           );
         }
-        results.push(result);
+        push(result);
       }
     } else {
-      results.push({
+      push({
         customId: task.customId,
         ok: false,
         error: missingError(task.customId, index, input.jobs, input.state),

@@ -290,13 +290,14 @@ describe('batch failures', () => {
 
   it('maps per-line errors to their request and keeps the other answers', async () => {
     const batch = await harness.open({ workspace: 'lines' });
-    await batch.enqueue({ prompt: 'fine' });
-    await batch.enqueue({ prompt: 'broken', mock_fault: 'error500' });
+    await batch.enqueue({ prompt: 'fine', meta: { row: 1 } });
+    await batch.enqueue({ prompt: 'broken', mock_fault: 'error500', meta: { row: 2 } });
     await batch.enqueue({ prompt: 'also fine' });
     await batch.upload();
     expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
     const results = await batch.results();
     expect(results.map((result) => result.ok)).toEqual([true, false, true]);
+    expect(results.map((result) => result.meta)).toEqual([{ row: 1 }, { row: 2 }, undefined]);
     const failure = results[1];
     expect(failure && !failure.ok && BatchItemError.isInstance(failure.error)).toBe(true);
     expect(failure && !failure.ok && (failure.error as BatchItemError).status).toBe(500);

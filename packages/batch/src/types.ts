@@ -110,6 +110,8 @@ export type BatchResult =
       readonly response: unknown;
       /** Where the answer came from. */
       readonly source: 'cache' | 'batch' | 'online';
+      /** The request's `meta`, when it had one. */
+      readonly meta?: unknown;
     }
   | {
       readonly customId: string;
@@ -117,6 +119,8 @@ export type BatchResult =
       /** Why there is no answer: `BatchItemError`, `BatchJobFailedError`, `BatchItemMissingError`, or the
        * output-validation error of `@maxllm/request`. */
       readonly error: Error;
+      /** The request's `meta`, when it had one. */
+      readonly meta?: unknown;
     };
 
 /** Split limits for upload files; each file becomes one batch job. */
