@@ -21,11 +21,17 @@ export interface ErrorDetails {
 /** Base class of every error thrown by `@maxllm/client`, branded with `Symbol.for('maxllm.error')`. */
 export class MaxllmClientError extends Error {
   readonly [marker] = true;
+  /** The model alias or balancing spec the caller asked for. */
   readonly model: string | undefined;
+  /** The unique name of the model that was called. */
   readonly uniqueName: string | undefined;
+  /** The provider's request id of the last attempt, when it answered. */
   readonly requestId: string | undefined;
+  /** HTTP requests made for this call. */
   readonly attempts: number | undefined;
+  /** HTTP status of the last answer, when there was one. */
   readonly status: number | undefined;
+  /** The caller's `meta` (set when `complete()` was given one). */
   readonly meta: unknown;
 
   constructor(message: string, details: ErrorDetails = {}) {
