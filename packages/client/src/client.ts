@@ -9,6 +9,7 @@ import type { ClientContext } from './client-context';
 import { systemClock } from './clock';
 import { runComplete } from './complete';
 import { toClientError } from './client-error';
+import { InvalidClientRequestError } from './errors';
 import { stderrLogger } from './logger';
 import { createRuntimeRegistry } from './model-runtime';
 import { createOpenAIPool } from './openai-pool';
@@ -72,8 +73,16 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
       return balancer;
     },
   };
+  let closed = false;
+  const ensureOpen = (): void => {
+    if (closed)
+      throw new InvalidClientRequestError(
+        'This MaxLLM client is closed: create a new one with createClient().',
+      );
+  };
   const run = async (request: CompleteRequest, batch: boolean) => {
     try {
+      ensureOpen();
       return await runComplete(context, request, { batch });
     } catch (error) {
       throw toClientError(error, request);
@@ -92,6 +101,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
       return {
         async *[Symbol.asyncIterator]() {
           try {
+            ensureOpen();
             yield* runStream(context, request);
           } catch (error) {
             throw toClientError(error, request);
@@ -124,6 +134,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
       context.requestFlag = flag;
     },
     async close() {
+      closed = true;
       await Promise.allSettled([ledger.flush()]);
       await runtimes.close();
       await ledger.close();

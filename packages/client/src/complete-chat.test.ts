@@ -224,4 +224,11 @@ describe('complete() for chat against the mock server', () => {
     ).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(harness.requests()).toBe(2);
   });
+
+  it('refuses calls after close() without sending anything', async () => {
+    harness = await startHarness();
+    await harness.client.close();
+    await expect(harness.client.complete({ model, prompt: 'late' })).rejects.toThrow(/closed/);
+    expect(harness.requests()).toBe(0);
+  });
 });
