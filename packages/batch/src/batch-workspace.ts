@@ -212,6 +212,8 @@ export class BatchWorkspace implements BatchHandle {
   }
 
   async cancel(): Promise<void> {
+    if (this.#closed)
+      throw new BatchStateError('cancel', 'closed', 'the handle was closed; open the workspace again');
     const state = this.#manifest.state;
     if (isFinalState(state)) return;
     this.#manifest.cancelRequested = true;
