@@ -71,12 +71,17 @@ describe('batch lifecycle', () => {
     const structured = results[4];
     expect(structured?.ok && Answer.safeParse(structured.value).success).toBe(true);
 
+    // What complete() does on a hit: same key, same extraction, same value, no HTTP request.
     const model = harness.config.resolveModel('chat');
-    for (const request of chatRequests) {
+    const before = harness.httpRequests();
+    for (const [index, request] of chatRequests.entries()) {
       const prepared = prepareRequest(request, model);
       const entry = await harness.cache.get(prepared.namespace, prepared.cacheKey);
-      expect(entry?.response).toBeDefined();
+      expect(entry?.meta).toMatchObject({ model: 'gpt-4o-mini', keyVersion: 1 });
+      const result = results[index];
+      expect(result?.ok && extractResult(prepared, entry?.response)).toEqual(result?.ok && result.value);
     }
+    expect(harness.httpRequests()).toBe(before);
 
     const rows = await harness.ledgerRows();
     expect(rows).toHaveLength(5);
