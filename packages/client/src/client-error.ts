@@ -1,4 +1,4 @@
-import { CompletionError, InvalidClientRequestError, MaxllmClientError } from './errors';
+import { CompletionError, InvalidClientRequestError, InvalidOutputError, MaxllmClientError } from './errors';
 
 /**
  * The error `complete()` throws for `error`: client errors as they are; other MaxLLM errors (invalid request,
@@ -15,8 +15,14 @@ export function toClientError(
   if (error instanceof MaxllmClientError) clientError = error;
   else {
     const message = error instanceof Error ? error.message : String(error);
-    // Another package's MaxLLM error (unknown model, bad request, unkeyable parameter) means the request was wrong.
-    const Class = isMaxllmError(error) ? InvalidClientRequestError : CompletionError;
+    // Output that does not read as asked; another package's MaxLLM error (unknown model, bad request, unkeyable
+    // parameter) means the request was wrong; anything else is a failed call.
+    const Class =
+      nameOf(error) === 'OutputValidationError'
+        ? InvalidOutputError
+        : isMaxllmError(error)
+          ? InvalidClientRequestError
+          : CompletionError;
     clientError = new Class(message, { model: request.model, cause: error });
   }
   return request.meta === undefined ? clientError : clientError.withMeta(request.meta);
