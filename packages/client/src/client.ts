@@ -34,7 +34,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     if (options.redis !== undefined) return Promise.resolve(options.redis);
     if (!config.redisUrl) return Promise.resolve(undefined);
     ownsRedis = true;
-    redisConnection ??= connectRedis(config.redisUrl);
+    redisConnection ??= connectRedis(config.redisUrl, logger);
     redisConnection.catch(() => (redisConnection = undefined));
     return redisConnection;
   };

@@ -1,15 +1,18 @@
 import { MissingDependencyError } from './errors';
+import type { Logger } from './logger';
 
 /** The part of an ioredis client the client itself uses (the limiter uses the rest). */
 export interface RedisClientLike {
   quit(): Promise<unknown>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**
  * Connects to `url` with `ioredis`, an optional peer dependency imported only when the config names a Redis URL.
+ * Connection errors go to `logger` (never the URL: it may hold a password).
  * @throws MissingDependencyError when `ioredis` is not installed.
  */
-export async function connectRedis(url: string): Promise<RedisClientLike> {
+export async function connectRedis(url: string, logger: Logger): Promise<RedisClientLike> {
   let module: { Redis?: new (url: string, options?: object) => RedisClientLike };
   try {
     module = await import('ioredis');
@@ -23,5 +26,13 @@ export async function connectRedis(url: string): Promise<RedisClientLike> {
   const Redis = module.Redis;
   if (!Redis)
     throw new MissingDependencyError("'ioredis' does not export Redis: install ioredis 5 or newer.");
-  return new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const connection = new Redis(url, { maxRetriesPerRequest: 3 });
+  // ioredis reconnects by itself; say so once per outage instead of its "Unhandled error event" lines.
+  let reported = false;
+  connection.on('error', (error) => {
+    if (reported) return;
+    reported = true;
+    logger.warn(`Redis for shared rate limits: ${error.message} (reconnecting)`);
+  });
+  return connection;
 }
