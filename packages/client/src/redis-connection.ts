@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 export interface RedisClientLike {
   quit(): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
 }
 
 /**
@@ -33,6 +34,9 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCl
     if (reported) return;
     reported = true;
     logger.warn(`Redis for shared rate limits: ${error.message} (reconnecting)`);
+  });
+  connection.on('ready', () => {
+    reported = false;
   });
   return connection;
 }
