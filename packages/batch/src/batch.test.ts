@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractResult, prepareRequest } from '@maxllm/request';
 import type { CompleteRequest } from '@maxllm/request';
@@ -12,7 +12,9 @@ import {
   BatchStateError,
   BatchWorkspaceError,
 } from './errors';
+import { listBatchWorkspaces } from './list-workspaces';
 import { createHarness, testApiKey, testPrices } from './test-harness';
+import type { Clock } from './types';
 import type { Harness } from './test-harness';
 import type { BatchProgress } from './types';
 
@@ -473,6 +475,23 @@ describe('batch workspace', () => {
     expect(texts.some((text) => text.includes('prompt 49'))).toBe(true);
   });
 
+  it('lists workspaces from their manifests, newest first', async () => {
+    const first = await harness.open({ workspace: 'list-a', clock: systemClockFor(1_000) });
+    await first.enqueue({ prompt: 'x' });
+    await first.close();
+    const second = await harness.open({ workspace: 'list-b', clock: systemClockFor(2_000) });
+    await second.close();
+    await mkdir(join(harness.config.paths.batch, 'not-a-workspace'), { recursive: true });
+    const listed = await listBatchWorkspaces(harness.config.paths.batch);
+    expect(
+      listed.map(({ name, state, model, requests, jobs }) => ({ name, state, model, requests, jobs })),
+    ).toEqual([
+      { name: 'list-b', state: 'enqueuing', model: 'chat', requests: 0, jobs: 0 },
+      { name: 'list-a', state: 'enqueuing', model: 'chat', requests: 1, jobs: 0 },
+    ]);
+    expect(await listBatchWorkspaces(join(harness.home, 'missing'))).toEqual([]);
+  });
+
   it('refuses a workspace of another model and names that escape the batch folder', async () => {
     const batch = await harness.open({ workspace: 'owned' });
     await batch.close();
@@ -488,3 +507,12 @@ describe('batch workspace', () => {
     await expect(batch.retryFailed({ via: 'batch' })).rejects.toThrow(BatchStateError);
   });
 });
+
+/** The real timers with a fixed `now()` (the workspace creation time). */
+function systemClockFor(now: number): Clock {
+  return {
+    now: () => now,
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+}

@@ -1,4 +1,5 @@
 export { openBatch } from './open-batch';
+export { listBatchWorkspaces, type BatchWorkspaceSummary } from './list-workspaces';
 export type { BatchHandle, OpenBatchOptions, RetryOptions, RetrySummary, WaitOptions } from './batch-handle';
 export type {
   BatchLimits,
