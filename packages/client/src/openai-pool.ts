@@ -26,7 +26,8 @@ export function createOpenAIPool(options: OpenAIPoolOptions): OpenAIPool {
       let instance = instances.get(id);
       if (!instance) {
         instance = new OpenAI({
-          apiKey: apiKey ?? process.env.OPENAI_API_KEY ?? 'missing-api-key',
+          // The config already fell back to $OPENAI_API_KEY of ITS environment; never read process.env behind its back.
+          apiKey: apiKey ?? 'no-api-key-configured',
           baseURL: baseURL ?? null,
           maxRetries: 0,
           ...(options.fetch ? { fetch: options.fetch } : {}),
