@@ -60,6 +60,7 @@ export interface RetryOptions {
   concurrency?: number;
   /** Batch only: metadata for the new jobs. */
   metadata?: Record<string, string>;
+  /** Stops the retry (online: no new requests start; batch: uploads stop, resume with `upload()`). */
   signal?: AbortSignal;
 }
 

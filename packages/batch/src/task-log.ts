@@ -12,16 +12,23 @@ export interface TaskRecord {
   cacheKey: string;
   /** Cache namespace (the model's unique name). */
   namespace: string;
+  /** Which API the request goes to. */
   kind: ModelMode;
+  /** Batch endpoint of the request. */
   endpoint: Endpoint;
   /** Exactly the request body sent. */
   body: Record<string, unknown>;
   /** The `json_schema` response format when the request had a zod `jsonFormat` (zod objects cannot be stored). */
   schema?: unknown;
+  /** The request asked for `jsonMode` (the result stays a string). */
   jsonMode: boolean;
+  /** The request asked for the raw response. */
   raw: boolean;
+  /** The output cap the request asked for, if any. @unit tokens */
   maxTokens?: number | undefined;
+  /** Prompt preview for the ledger. */
   promptPreview: string;
+  /** System prompt preview for the ledger. */
   systemPreview: string;
   /** Estimated input tokens (body characters / 4). @unit tokens */
   tokens: number;
@@ -29,6 +36,7 @@ export interface TaskRecord {
   duplicateOf?: string;
   /** True when the answer came from the cache at enqueue time; `response` then holds it. */
   cached: boolean;
+  /** The cached response body (when `cached`). */
   response?: unknown;
   /** The original request without `signal` and `jsonFormat`, for `retryFailed({ via: 'online', complete })`. */
   request: Record<string, unknown>;

@@ -10,9 +10,13 @@ export interface Clock {
 
 /** Where the package reports what it does. Messages never contain an API key. */
 export interface Logger {
+  /** Detail for debugging. */
   debug(message: string): void;
+  /** Normal progress. */
   info(message: string): void;
+  /** Something went wrong and was handled (a retried download, a failed poll). */
   warn(message: string): void;
+  /** Something went wrong and was not handled. */
   error(message: string): void;
 }
 
@@ -40,8 +44,11 @@ export type JobStatus =
 
 /** Request counts of one job (`request_counts` in the API). */
 export interface RequestCounts {
+  /** Requests in the job. */
   total: number;
+  /** Requests answered successfully. */
   completed: number;
+  /** Requests that failed (error file lines). */
   failed: number;
 }
 
