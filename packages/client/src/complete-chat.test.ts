@@ -179,6 +179,15 @@ describe('complete() for chat against the mock server', () => {
     expect(harness.client.getCallStatus(model)[model]).toMatchObject({ cacheMisses: 1, cacheHits: 4 });
   });
 
+  it('a call that joined an identical call its caller aborted still gets its answer', async () => {
+    harness = await startHarness({ mock: { latency: { meanMs: 300 } } });
+    const aborted = harness.client.complete({ model, prompt: 'Shared', signal: AbortSignal.timeout(50) });
+    const patient = harness.client.complete({ model, prompt: 'Shared' });
+    await expect(aborted).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(typeof (await patient)).toBe('string');
+    expect(harness.requests()).toBe(2);
+  });
+
   it('a 400 is not retried and is a CompletionError with status and attempts', async () => {
     harness = await startHarness();
     const error = await harness.client

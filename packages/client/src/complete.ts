@@ -9,7 +9,7 @@ import {
 } from '@maxllm/request';
 import type { BalancedMember } from './balancer';
 import { readCached, writeCached } from './cache-io';
-import { callModel } from './call-model';
+import { callModel, type CallOutcome } from './call-model';
 import type { ClientContext } from './client-context';
 import { embedMany } from './embed-many';
 import { QuotaExceededError } from './errors';
@@ -106,6 +106,22 @@ async function miss(
 ): Promise<CompleteOutcome> {
   const { resolved } = member;
   const runtime = await context.runtimes.get(resolved);
+  /**
+   * Runs the call once for every identical request in flight. If we joined a call that its own caller aborted, we
+   * did not abort: run it again (this time probably as the leader).
+   */
+  const joinOrLead = async (): Promise<CallOutcome> => {
+    for (;;) {
+      try {
+        return await context.singleFlight.run(`${prepared.namespace}\0${prepared.cacheKey}`, () => {
+          leader = true;
+          return call();
+        });
+      } catch (error) {
+        if (leader || signal?.aborted || !isAbort(error)) throw error;
+      }
+    }
+  };
   const call = async () => {
     const outcome = await callModel(context, runtime, prepared, {
       alias: spec,
@@ -125,16 +141,16 @@ async function miss(
     return outcome;
   };
   let leader = !policy.read && !policy.write;
-  const outcome = leader
-    ? await call()
-    : await context.singleFlight.run(`${prepared.namespace}\0${prepared.cacheKey}`, () => {
-        leader = true;
-        return call();
-      });
+  const outcome = leader ? await call() : await joinOrLead();
   const base = { response: outcome.response, usage: outcome.usage, uniqueName: resolved.uniqueName };
   if (leader) return { ...base, result: outcome.result, cacheHit: false, costUsd: costUsd(outcome.cost) };
   // Joined an identical call in flight: no HTTP request of our own; read the answer with our own options (raw...).
   const result = extractResult(prepared, outcome.response);
   recordHit(context, resolved, prepared, outcome.response, options.batch ?? false);
   return { ...base, result, cacheHit: true, costUsd: 0 };
+}
+
+function isAbort(error: unknown): boolean {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return name === 'AbortError' || name === 'TimeoutError' || name === 'APIUserAbortError';
 }
