@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBatchCommand } from './commands/batch.js';
 import { registerCacheCommand } from './commands/cache.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerConfigCommand } from './commands/config.js';
@@ -35,6 +36,7 @@ export function createProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerDemoCommand(program);
   registerChatCommand(program);
   registerRunCommand(program);
+  registerBatchCommand(program);
   registerTestCommand(program);
   registerMockCommand(program);
   registerConfigCommand(program);

@@ -37,6 +37,7 @@ export {
 } from '@maxllm/client';
 export type {
   ClientOptions,
+  GetBatchOptions,
   CompleteResult,
   MaxllmClient,
   RawResponse,

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, truncateSync } from 'node:fs';
+import { createReadStream, existsSync, rmSync, truncateSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -26,6 +26,7 @@ export interface RunOptions {
   cache: boolean;
   restart?: boolean;
   workspace?: string;
+  poll?: string;
 }
 
 /** What a run did, for the summary line. */
@@ -194,6 +195,7 @@ export function registerRunCommand(program: Command): void {
         '--workspace <name>',
         'with --via batch: the batch workspace name (default: derived from the output file)',
       )
+      .option('--poll <duration>', 'with --via batch: time between two polls of the jobs', '30s')
       .option('--json', 'JSON mode for every line')
       .option('--no-cache', 'always call the API (neither read nor write the cache)')
       .option('--restart', 'truncate the output file and start from the first line')
@@ -206,8 +208,10 @@ export function registerRunCommand(program: Command): void {
         if (options.output !== undefined && input !== '-' && resolve(options.output) === resolve(input)) {
           throw new UsageError('the output file must not be the input file');
         }
-        if (options.restart === true && options.output !== undefined && existsSync(options.output))
-          truncateSync(options.output);
+        if (options.restart === true && options.output !== undefined) {
+          if (existsSync(options.output)) truncateSync(options.output);
+          rmSync(`${resolve(options.output)}.batch.json`, { force: true });
+        }
         const existing = options.output === undefined ? undefined : await readExistingOutput(options.output);
         const done = existing?.done ?? new Set<number>();
         const verbose = globalOptions(command).verbose;
@@ -229,8 +233,8 @@ export function registerRunCommand(program: Command): void {
           summary =
             options.via === 'batch'
               ? await runViaBatch({
-                  config,
-                  logger,
+                  client,
+                  output: options.output,
                   file: input,
                   sink,
                   done,

@@ -1,0 +1,265 @@
+import { createReadStream, existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createClient, type BatchHandle, type BatchResult, type MaxllmClient } from 'maxllm';
+import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
+import { parseDuration } from '../duration.js';
+import { CliError, UsageError } from '../errors.js';
+import { globalOptions } from '../global-options.js';
+import { withExamples } from '../help.js';
+import { parseRequestLine, readLines } from '../jsonl.js';
+import { openOutput } from '../output-sink.js';
+import { formatCount, formatTable } from '../table.js';
+import { listWorkspaces, readWorkspace } from '../workspaces.js';
+import { errorRecord } from './run.js';
+
+const finalStates = new Set(['completed', 'failed', 'expired', 'cancelled', 'cached']);
+
+async function withWorkspace<T>(
+  command: Command,
+  name: string,
+  use: (batch: BatchHandle, client: MaxllmClient) => Promise<T>,
+): Promise<T> {
+  const verbose = globalOptions(command).verbose;
+  const config = loadCliConfig(verbose);
+  const summary = readWorkspace(config.paths.batch, name);
+  const client = createClient({ config, logger: createCliLogger(verbose) });
+  try {
+    const batch = await client.getBatch({ model: summary.model, workspace: summary.dir });
+    try {
+      return await use(batch, client);
+    } finally {
+      await batch.close();
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+function describeJobs(batch: BatchHandle): string {
+  const rows = batch.jobs.map((job) => [
+    job.jobId ?? '(not created)',
+    job.status ?? '-',
+    formatCount(job.requests),
+    formatCount(job.requestCounts?.completed),
+    formatCount(job.requestCounts?.failed),
+  ]);
+  return rows.length === 0
+    ? '(no jobs: every answer came from the cache)'
+    : formatTable(['job', 'status', 'requests', 'completed', 'failed'], rows);
+}
+
+/** One output line of `batch results`: `{ index, id, result }` or `{ index, id, error }`. */
+function resultLine(index: number, answer: BatchResult): Record<string, unknown> {
+  return answer.ok
+    ? { index, id: answer.customId, result: answer.value, source: answer.source }
+    : { index, id: answer.customId, error: errorRecord(answer.error) };
+}
+
+/** `maxllm batch submit|status|results|cancel|list`: the OpenAI Batch API as resumable workspaces. */
+export function registerBatchCommand(program: Command): void {
+  const batch = program
+    .command('batch')
+    .description(
+      'the OpenAI Batch API (half price, answers within 24 h) as resumable workspaces under $MAXLLM_HOME/batch',
+    );
+  withExamples(batch, [
+    'maxllm batch submit prompts.jsonl -m gpt-4o-mini --workspace nightly',
+    'maxllm batch status nightly',
+    'maxllm batch results nightly --wait -o answers.jsonl',
+    'maxllm batch list',
+  ]);
+
+  withExamples(
+    batch
+      .command('submit')
+      .description(
+        'enqueue every line of a JSONL file (cached answers are not uploaded), upload, and print the workspace',
+      )
+      .argument('<input>', 'JSONL file (same line formats as `maxllm run`), or - for stdin')
+      .option('-m, --model <model>', 'the model every request goes to', 'gpt-4o-mini')
+      .option('--workspace <name>', 'workspace name (default: a new one from the current time)')
+      .action(async (input: string, options: { model: string; workspace?: string }, command: Command) => {
+        if (input !== '-' && !existsSync(input)) throw new UsageError(`input file ${input} does not exist`);
+        const verbose = globalOptions(command).verbose;
+        const config = loadCliConfig(verbose);
+        const client = createClient({ config, logger: createCliLogger(verbose) });
+        try {
+          const source = input === '-' ? 'stdin' : input;
+          // Validate every line first: a bad line must not leave a half-enqueued workspace behind.
+          const requests = [];
+          for await (const line of readLines(input === '-' ? process.stdin : createReadStream(input))) {
+            requests.push(parseRequestLine(line, source).request);
+          }
+          if (requests.length === 0) throw new UsageError(`${source} holds no requests`);
+          const handle = await client.getBatch({
+            model: options.model,
+            ...(options.workspace ? { workspace: options.workspace } : {}),
+          });
+          try {
+            if (handle.state !== 'enqueuing')
+              throw new CliError(
+                `workspace ${handle.workspace} was already submitted (state ${handle.state})`,
+              );
+            for (const request of requests) await handle.enqueue({ model: options.model, ...request });
+            const state = await handle.upload();
+            println(`workspace: ${handle.workspace}`);
+            println(`state:     ${state}`);
+            println(`requests:  ${handle.size}`);
+            println(describeJobs(handle));
+          } finally {
+            await handle.close();
+          }
+        } finally {
+          await client.close();
+        }
+      }),
+    ['maxllm batch submit prompts.jsonl -m gpt-4o-mini --workspace nightly'],
+  );
+
+  withExamples(
+    batch
+      .command('status')
+      .description('poll the jobs of a workspace once and print their state and request counts')
+      .argument('<workspace>', 'workspace name (see `maxllm batch list`) or absolute path')
+      .option('--json', 'print JSON')
+      .action(async (name: string, options: { json?: boolean }, command: Command) => {
+        await withWorkspace(command, name, async (handle) => {
+          if (!finalStates.has(handle.state) && handle.state !== 'enqueuing') {
+            // One poll: wait until the first progress report, then stop waiting (the jobs keep running).
+            const controller = new AbortController();
+            await handle
+              .waitUntilDone({
+                pollIntervalMs: 60_000,
+                signal: controller.signal,
+                onProgress: () => controller.abort(),
+              })
+              .catch((error: unknown) => {
+                if (!controller.signal.aborted) throw error;
+              });
+          }
+          if (options.json === true) {
+            printJson({
+              workspace: handle.workspace,
+              state: handle.state,
+              requests: handle.size,
+              jobs: handle.jobs,
+            });
+            return;
+          }
+          println(`workspace: ${handle.workspace}`);
+          println(`state:     ${handle.state}`);
+          println(`requests:  ${handle.size}`);
+          println(describeJobs(handle));
+        });
+      }),
+    ['maxllm batch status nightly', 'maxllm batch status nightly --json'],
+  );
+
+  withExamples(
+    batch
+      .command('results')
+      .description(
+        'write one JSONL line per request ({index, id, result} or {index, id, error}), in enqueue order',
+      )
+      .argument('<workspace>', 'workspace name or absolute path')
+      .option('-o, --output <file>', 'output file (default stdout)')
+      .option('--wait', 'wait for the jobs to finish first')
+      .option('--poll <duration>', 'time between two polls while waiting', '30s')
+      .action(
+        async (
+          name: string,
+          options: { output?: string; wait?: boolean; poll: string },
+          command: Command,
+        ) => {
+          const pollIntervalMs = parseDuration(options.poll, '--poll');
+          await withWorkspace(command, name, async (handle) => {
+            if (handle.state === 'enqueuing' || handle.state === 'uploading') {
+              throw new CliError(`workspace ${name} is not submitted yet (state ${handle.state})`);
+            }
+            if (!finalStates.has(handle.state)) {
+              if (options.wait !== true)
+                throw new CliError(`workspace ${name} is still ${handle.state}: add --wait, or try later`);
+              await handle.waitUntilDone({
+                pollIntervalMs,
+                onProgress: (progress) =>
+                  process.stderr.write(
+                    `${progress.state}: ${progress.completed + progress.failed}/${progress.total} done, ${progress.failed} failed\n`,
+                  ),
+              });
+            }
+            const answers = await handle.results();
+            const sink = openOutput(options.output, false);
+            try {
+              answers.forEach((answer, index) => sink.write(resultLine(index, answer)));
+            } finally {
+              sink.close();
+            }
+            const failed = answers.filter((answer) => !answer.ok).length;
+            process.stderr.write(
+              `batch ${name}: ${answers.length - failed} answers, ${failed} failed (state ${handle.state})\n`,
+            );
+            if (failed > 0)
+              throw new CliError(`${failed} request(s) have no answer (their lines carry "error")`);
+          });
+        },
+      ),
+    [
+      'maxllm batch results nightly -o answers.jsonl',
+      'maxllm batch results nightly --wait --poll 1m > answers.jsonl',
+    ],
+  );
+
+  withExamples(
+    batch
+      .command('cancel')
+      .description('ask the API to cancel every running job of a workspace')
+      .argument('<workspace>', 'workspace name or absolute path')
+      .action(async (name: string, _options, command: Command) => {
+        await withWorkspace(command, name, async (handle) => {
+          await handle.cancel();
+          println(
+            `cancel requested for ${handle.jobs.length} job(s) of ${handle.workspace}; \`maxllm batch status ${name}\` shows when they stop`,
+          );
+        });
+      }),
+    ['maxllm batch cancel nightly'],
+  );
+
+  withExamples(
+    batch
+      .command('list')
+      .description(
+        'every workspace under $MAXLLM_HOME/batch, newest first (state as last seen; `status` polls)',
+      )
+      .option('--json', 'print JSON')
+      .action((options: { json?: boolean }, command: Command) => {
+        const config = loadCliConfig(globalOptions(command).verbose);
+        const workspaces = listWorkspaces(config.paths.batch);
+        if (options.json === true) {
+          printJson(workspaces);
+          return;
+        }
+        if (workspaces.length === 0) {
+          println(`no batch workspaces in ${config.paths.batch}`);
+          return;
+        }
+        println(
+          formatTable(
+            ['workspace', 'model', 'state', 'requests', 'cached', 'jobs', 'created'],
+            workspaces.map((workspace) => [
+              workspace.name,
+              workspace.model,
+              workspace.state,
+              formatCount(workspace.requests),
+              formatCount(workspace.cached),
+              formatCount(workspace.jobs),
+              workspace.createdAt === undefined
+                ? '-'
+                : new Date(workspace.createdAt).toISOString().slice(0, 19).replace('T', ' '),
+            ]),
+          ),
+        );
+      }),
+    ['maxllm batch list', 'maxllm batch list --json'],
+  );
+}
