@@ -4,6 +4,7 @@
 // Utilisation = what the server admitted in the first WINDOWS full windows ÷ (WINDOWS × limit); 429s are counted to
 // the end of the run. Time can run BENCH_TIME_SCALE times faster on both sides (one shared scaled clock, so windows,
 // latency, retry-after and the limiter all agree); the default is real time with 60 s windows.
+// bench: background
 import { createClient } from '@maxllm/client';
 import { startMock } from './_mock.mjs';
 import { benchHome, fmt, scaledClock } from './_shared.mjs';
