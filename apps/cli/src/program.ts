@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBatchCommand } from './commands/batch.js';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerCacheCommand } from './commands/cache.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerConfigCommand } from './commands/config.js';
@@ -37,6 +38,7 @@ export function createProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerChatCommand(program);
   registerRunCommand(program);
   registerBatchCommand(program);
+  registerBenchCommand(program);
   registerTestCommand(program);
   registerMockCommand(program);
   registerConfigCommand(program);
