@@ -65,6 +65,8 @@ export async function runViaBatch(input: RunViaBatchInput): Promise<RunSummary> 
       requests.push({
         model: options.model,
         ...(options.system !== undefined ? { systemPrompt: options.system } : {}),
+        ...(options.json === true ? { jsonMode: true } : {}),
+        ...(options.cache ? {} : { force: true }),
         ...parseRequestLine(line, source).request,
       });
       lines.push(line.index);
