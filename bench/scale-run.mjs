@@ -35,6 +35,8 @@ const started = performance.now();
 const child = spawn(
   process.execPath,
   [
+    // Extra V8 flags for the CLI, to try heap settings: BENCH_CLI_NODE_FLAGS='--max-old-space-size=192'
+    ...(process.env.BENCH_CLI_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     '--import',
     path.join(here, '_peak-rss-hook.mjs'),
     cli,
@@ -71,19 +73,21 @@ if (code !== 0) {
   await server.close();
   throw new Error(`maxllm run exited with ${code}:\n${stderr}`);
 }
-let peakKb = sampledKb;
+let exitStats = {};
 try {
-  peakKb = Math.max(peakKb, Number(readFileSync(rssFile, 'utf8')));
+  exitStats = JSON.parse(readFileSync(rssFile, 'utf8'));
 } catch {
   // no exit hook result: keep the sampled value
 }
+const peakMb = Math.max(sampledKb / 1024, exitStats.peakRssMb ?? 0);
 let lines = 0;
 for await (const line of createInterface({ input: createReadStream(output), crlfDelay: Infinity })) {
   if (line.trim() !== '') lines++;
 }
 const requests = (await server.stats()).requests;
 console.log(
-  `scale.run lines=${N} seconds=${fmt(seconds, 1)} lines_per_s=${fmt(N / seconds)} peak_rss_mb=${fmt(peakKb / 1024)} ` +
+  `scale.run lines=${N} seconds=${fmt(seconds, 1)} lines_per_s=${fmt(N / seconds)} peak_rss_mb=${fmt(peakMb)} ` +
+    `peak_heap_total_mb=${exitStats.heapTotalMb ?? '?'} live_heap_after_gc_mb=${exitStats.liveHeapMb ?? '?'} ` +
     `output_lines=${lines} http_requests=${requests}`,
 );
 if (lines !== N) console.error(`expected ${N} output lines, got ${lines}`);
