@@ -25,7 +25,10 @@ export function toClientError(
           : CompletionError;
     clientError = new Class(message, { model: request.model, cause: error });
   }
-  return request.meta === undefined ? clientError : clientError.withMeta(request.meta);
+  // `meta: null` is the original's `meta=None`: no meta.
+  return request.meta === undefined || request.meta === null
+    ? clientError
+    : clientError.withMeta(request.meta);
 }
 
 function isMaxllmError(error: unknown): boolean {

@@ -94,7 +94,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     async complete<R extends CompleteRequest>(request: R): Promise<CompleteResult<R>> {
       const { result } = await run(request, false);
       return (
-        'meta' in request && request.meta !== undefined ? [result, request.meta] : result
+        request.meta === undefined || request.meta === null ? result : [result, request.meta]
       ) as CompleteResult<R>;
     },
     stream(request) {

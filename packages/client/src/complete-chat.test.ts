@@ -125,6 +125,8 @@ describe('complete() for chat against the mock server', () => {
     const [text, meta] = await harness.client.complete({ model, prompt: 'Meta', meta: { row: 7 } });
     expect(typeof text).toBe('string');
     expect(meta).toEqual({ row: 7 });
+    expect(await harness.client.complete({ model, prompt: 'Meta', meta: null })).toBe(text);
+    expect(await harness.client.complete({ model, prompt: 'Meta', meta: 0 })).toEqual([text, 0]);
     harness.server.enqueueFaults([{ fault: 'insufficient_quota' }]);
     const error = await harness.client
       .complete({ model, prompt: 'Meta 2', meta: { row: 8 } })

@@ -9,6 +9,8 @@ function typeChecks(client: MaxllmClient): void {
   expectTypeOf(client.complete({ prompt: 'hi', meta: { row: 1 } })).resolves.toEqualTypeOf<
     [string, { row: number }]
   >();
+  expectTypeOf(client.complete({ prompt: 'hi', meta: null })).resolves.toEqualTypeOf<string>();
+  expectTypeOf(client.complete({ prompt: 'hi', meta: 0 })).resolves.toEqualTypeOf<[string, number]>();
   const schema = z.object({ name: z.string(), tags: z.array(z.string()) });
   expectTypeOf(client.complete({ prompt: 'hi', jsonFormat: schema })).resolves.toEqualTypeOf<{
     name: string;

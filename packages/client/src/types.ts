@@ -85,8 +85,15 @@ export type ResultOf<R> = R extends { raw: true }
             ? string | null
             : string;
 
-/** What `complete(request)` resolves to: `[result, meta]` when `meta` is given (as the original), else the result. */
-export type CompleteResult<R> = R extends { meta: infer M } ? [ResultOf<R>, M] : ResultOf<R>;
+/**
+ * What `complete(request)` resolves to: `[result, meta]` when `meta` is given (as the original: `null` / `undefined`
+ * count as not given, like Python's `None`), else the result.
+ */
+export type CompleteResult<R> = R extends { meta: infer M }
+  ? [M] extends [null | undefined]
+    ? ResultOf<R>
+    : [ResultOf<R>, M]
+  : ResultOf<R>;
 
 /** The text deltas of a streamed answer. */
 export type TextStream = AsyncIterable<string>;
