@@ -4,7 +4,7 @@ import { createLedger } from '@maxllm/ledger';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { batchCompleteViaBatch, openClientBatch, type BatchViaDependencies } from './batch-via';
+import { batchCompleteViaBatch, type BatchViaDependencies } from './batch-via';
 import { systemClock } from './clock';
 import { InvalidClientRequestError } from './errors';
 import type { ProgressReporter, ProgressSnapshot } from './progress';
@@ -168,21 +168,5 @@ describe('batchCompleteViaBatch()', () => {
     expect(results.every((result) => typeof result === 'string')).toBe(true);
     expect(harness.server.stats().byEndpoint['POST /v1/files']).toBe(1);
     expect(harness.server.stats().batchLines).toBe(5);
-  });
-
-  it('openClientBatch() gives a handle on the client’s cache and ledger (getBatch)', async () => {
-    await start();
-    const batch = await openClientBatch(dependencies, { model, workspace: 'handle' });
-    const id = await batch.enqueue({ prompt: 'through the handle' });
-    await batch.upload();
-    await batch.waitUntilDone({ pollIntervalMs: 5 });
-    const [result] = await batch.results();
-    await batch.close();
-    expect(result).toMatchObject({ customId: id, ok: true, source: 'batch' });
-    const before = harness.requests();
-    expect(await harness.client.complete({ model, prompt: 'through the handle' })).toBe(
-      result?.ok ? result.value : undefined,
-    );
-    expect(harness.requests()).toBe(before);
   });
 });

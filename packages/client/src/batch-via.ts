@@ -1,4 +1,4 @@
-import { openBatch, type BatchHandle, type BatchLimits, type OpenBatchOptions } from '@maxllm/batch';
+import { openBatch, type BatchHandle, type BatchLimits } from '@maxllm/batch';
 import type { ResponseCache } from '@maxllm/cache';
 import type { MaxllmConfig, ResolvedModel } from '@maxllm/config';
 import type { Ledger } from '@maxllm/ledger';
@@ -83,10 +83,17 @@ export async function batchCompleteViaBatch<T>(
       : (options.progress ?? createLineProgress({ clock: dependencies.clock }));
   const uniqueName = dependencies.config.resolveModel(model).uniqueName;
   const before = dependencies.ledger.status(uniqueName)[uniqueName];
-  const batch = await openClientBatch(dependencies, {
+  const batch = await openBatch({
     model,
     ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
     ...(options.batchLimits === undefined ? {} : { limits: options.batchLimits }),
+    config: dependencies.config,
+    cache: dependencies.cache,
+    ledger: dependencies.ledger,
+    createOpenAI: (resolved) => dependencies.createOpenAI(resolved),
+    requestFlag: dependencies.requestFlag,
+    clock: dependencies.clock,
+    logger: dependencies.logger,
   });
   const snapshot: ProgressSnapshot = {
     done: 0,
@@ -165,30 +172,6 @@ export async function batchCompleteViaBatch<T>(
     if (started) progress?.stop(snapshot);
     await batch.close();
   }
-}
-
-/** Options of {@link openClientBatch}: those of `openBatch` that the client does not fill in itself. */
-export type ClientBatchOptions = Omit<OpenBatchOptions, 'config' | 'cache' | 'ledger' | 'createOpenAI'>;
-
-/**
- * `client.getBatch({ model, workspace })`: a `@maxllm/batch` handle on the client's config, cache, ledger, SDK
- * factory, request flag, clock and logger, so answers land where `complete()` looks for them.
- * @throws BatchWorkspaceError (see `openBatch`).
- */
-export function openClientBatch(
-  dependencies: BatchViaDependencies,
-  options: ClientBatchOptions,
-): Promise<BatchHandle> {
-  return openBatch({
-    requestFlag: dependencies.requestFlag,
-    clock: dependencies.clock,
-    logger: dependencies.logger,
-    ...options,
-    config: dependencies.config,
-    cache: dependencies.cache,
-    ledger: dependencies.ledger,
-    createOpenAI: (resolved) => dependencies.createOpenAI(resolved),
-  });
 }
 
 /**
