@@ -52,4 +52,15 @@ describe('stream()', () => {
     expect(deltas.join('').length).toBeGreaterThan(0);
     expect(harness.server.stats()).toMatchObject({ requests: 3, rateLimited: 1 });
   });
+
+  it('moves on to another member when one is out of quota', async () => {
+    harness = await startHarness();
+    harness.server.enqueueFaults([{ fault: 'insufficient_quota', model: 'model-a' }]);
+    const deltas = await collect(harness.client.stream({ model: 'model-a+model-b', prompt: 'quota a' }));
+    expect(deltas.join('').length).toBeGreaterThan(0);
+    const byModel = harness.server.stats().byModel;
+    expect([byModel['model-a']?.requests, byModel['model-b']?.requests]).toEqual([1, 1]);
+    await collect(harness.client.stream({ model: 'model-a+model-b', prompt: 'quota b' }));
+    expect(harness.server.stats().byModel['model-b']?.requests).toBe(2);
+  });
 });

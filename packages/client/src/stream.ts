@@ -8,24 +8,14 @@ import {
   type PreparedRequest,
   type Usage,
 } from '@maxllm/request';
-import { APIError } from 'openai';
 import type { BalancedMember } from './balancer';
 import { readCached, writeCached } from './cache-io';
 import type { ClientContext } from './client-context';
 import { CompletionError, InvalidClientRequestError, QuotaExceededError } from './errors';
-import { estimateInputTokens, outputKey } from './estimate';
 import { recordHit } from './record-hit';
 import { redactSecrets } from './redact';
-import { withRetries } from './retry';
+import { openStream, type StreamChunk, type StreamSession } from './open-stream';
 import { DEFAULT_MODEL, targetOf } from './target';
-
-interface StreamChunk {
-  id?: string;
-  model?: string;
-  created?: number;
-  choices?: Array<{ delta?: { content?: string | null }; text?: string; finish_reason?: string | null }>;
-  usage?: unknown;
-}
 
 /**
  * Streams the text deltas of one chat or completions request (`stream: true` with
@@ -50,58 +40,24 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       return;
     }
   }
-  const member = balancer.pick();
-  if (!member) throw new QuotaExceededError(`Every model of '${spec}' ran out of quota.`, { model: spec });
-  const prepared = notEmbedding(prepare(member), spec);
-  const { resolved } = member;
-  const { limiter, estimator, openai } = await context.runtimes.get(resolved);
-  const controller = new AbortController();
-  const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
-  const inputEstimate = estimateInputTokens(prepared);
-  const key = outputKey(prepared);
+  let session: StreamSession | undefined;
+  while (!session) {
+    const member = balancer.pick();
+    if (!member) throw new QuotaExceededError(`Every model of '${spec}' ran out of quota.`, { model: spec });
+    try {
+      session = await openStream(context, request, notEmbedding(prepare(member), spec), member, spec);
+    } catch (error) {
+      if (!(error instanceof QuotaExceededError) || balancer.active().length <= 1) throw error;
+      balancer.remove(member);
+      context.logger.warn(
+        `model '${member.alias}' (${member.resolved.uniqueName}) is out of quota: removed from '${spec}'.`,
+      );
+    }
+  }
+  const { prepared, resolved, estimator, controller, signal, inputEstimate, outputEstimate, key, started } =
+    session;
   const details = { model: spec, uniqueName: resolved.uniqueName };
-  let outputEstimate = 0;
-  const started = context.clock.now();
-
-  const opened = await withRetries(
-    async () => {
-      outputEstimate = estimator.estimate(key, prepared.maxTokens);
-      const permit = await limiter.acquire({ tokens: inputEstimate + outputEstimate, signal });
-      try {
-        const body = { ...prepared.body, stream: true, stream_options: { include_usage: true } } as never;
-        const timeout = prepared.requestOptions.timeout ?? resolved.timeoutMs;
-        const options = { signal, maxRetries: 0, ...(timeout === undefined ? {} : { timeout }) };
-        const promise =
-          prepared.kind === 'completion'
-            ? openai.completions.create(body, options)
-            : openai.chat.completions.create(body, options);
-        const { data, response, request_id } = await promise.withResponse();
-        return {
-          permit,
-          chunks: data as unknown as AsyncIterable<StreamChunk>,
-          headers: response.headers,
-          request_id,
-        };
-      } catch (error) {
-        if (error instanceof APIError && error.status === 429) permit.settle({ tokens: 0 });
-        else permit.release();
-        throw error;
-      }
-    },
-    {
-      maxRetries: resolved.maxRetries,
-      maxRateLimitRetries: context.maxRateLimitRetries,
-      penalize: (waitMs) => limiter.penalize(waitMs),
-      clock: context.clock,
-      logger: context.logger,
-      random: context.random,
-      backoff: context.retryBackoff,
-      signal: request.signal,
-      details,
-      secrets: [resolved.apiKey],
-    },
-  );
-  limiter.observe(opened.headers);
+  const opened = session.opened;
 
   let text = '';
   let usage: Usage | undefined;
@@ -127,7 +83,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
     if (signal.aborted) throw error;
     throw new CompletionError(
       `Stream from model '${spec}' broke: ${redactSecrets(error instanceof Error ? error.message : String(error), [resolved.apiKey])}`,
-      { ...details, attempts: 1, requestId: opened.request_id ?? undefined, cause: error },
+      { ...details, attempts: 1, requestId: opened.requestId, cause: error },
     );
   } finally {
     if (!completed) controller.abort();
@@ -149,7 +105,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       cacheHit: false,
       batch: false,
       status: completed ? 'ok' : failure === undefined ? 'cancelled' : 'stream_error',
-      requestId: opened.request_id ?? undefined,
+      requestId: opened.requestId,
       prices: resolved.prices,
     });
     if (completed && policy.write && isCacheable(prepared, response)) {

@@ -1,0 +1,112 @@
+import type { ResolvedModel } from '@maxllm/config';
+import type { Permit, RateLimiter } from '@maxllm/ratelimit';
+import type { CompleteRequest, PreparedRequest } from '@maxllm/request';
+import { APIError } from 'openai';
+import type { BalancedMember } from './balancer';
+import type { ClientContext } from './client-context';
+import { estimateInputTokens, outputKey } from './estimate';
+import type { OutputEstimator } from './model-runtime';
+import { withRetries } from './retry';
+
+/** One chunk of a chat or completions stream (the fields the client reads). */
+export interface StreamChunk {
+  id?: string;
+  model?: string;
+  created?: number;
+  choices?: Array<{ delta?: { content?: string | null }; text?: string; finish_reason?: string | null }>;
+  usage?: unknown;
+}
+
+/** A stream the provider accepted, with what is needed to settle it when it ends. */
+export interface StreamSession {
+  prepared: PreparedRequest;
+  resolved: ResolvedModel;
+  limiter: RateLimiter;
+  estimator: OutputEstimator;
+  /** Aborts the HTTP stream (a consumer that stops early). */
+  controller: AbortController;
+  signal: AbortSignal;
+  /** @unit tokens */
+  inputEstimate: number;
+  /** @unit tokens */
+  outputEstimate: number;
+  /** Output estimator key. */
+  key: string;
+  /** Clock time the stream was asked for. @unit ms */
+  started: number;
+  opened: { permit: Permit; chunks: AsyncIterable<StreamChunk>; requestId: string | undefined };
+}
+
+/**
+ * Opens a stream (`stream: true`, `stream_options.include_usage`) through the one retry loop: each attempt takes the
+ * model's limiter for the estimated tokens; 429s, 5xx, connection errors and timeouts before the first chunk are
+ * retried as for `complete()`. The permit stays held until the stream ends.
+ */
+export async function openStream(
+  context: ClientContext,
+  request: CompleteRequest,
+  prepared: PreparedRequest,
+  member: BalancedMember,
+  spec: string,
+): Promise<StreamSession> {
+  const { resolved } = member;
+  const { limiter, estimator, openai } = await context.runtimes.get(resolved);
+  const controller = new AbortController();
+  const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
+  const inputEstimate = estimateInputTokens(prepared);
+  const key = outputKey(prepared);
+  let outputEstimate = 0;
+  const started = context.clock.now();
+  const opened = await withRetries(
+    async () => {
+      outputEstimate = estimator.estimate(key, prepared.maxTokens);
+      const permit = await limiter.acquire({ tokens: inputEstimate + outputEstimate, signal });
+      try {
+        const body = { ...prepared.body, stream: true, stream_options: { include_usage: true } } as never;
+        const timeout = prepared.requestOptions.timeout ?? resolved.timeoutMs;
+        const options = { signal, maxRetries: 0, ...(timeout === undefined ? {} : { timeout }) };
+        const promise =
+          prepared.kind === 'completion'
+            ? openai.completions.create(body, options)
+            : openai.chat.completions.create(body, options);
+        const { data, response, request_id } = await promise.withResponse();
+        limiter.observe(response.headers);
+        return {
+          permit,
+          chunks: data as unknown as AsyncIterable<StreamChunk>,
+          requestId: request_id ?? undefined,
+        };
+      } catch (error) {
+        // A 429 charged nothing at the provider; anything else may have been counted.
+        if (error instanceof APIError && error.status === 429) permit.settle({ tokens: 0 });
+        else permit.release();
+        throw error;
+      }
+    },
+    {
+      maxRetries: resolved.maxRetries,
+      maxRateLimitRetries: context.maxRateLimitRetries,
+      penalize: (waitMs) => limiter.penalize(waitMs),
+      clock: context.clock,
+      logger: context.logger,
+      random: context.random,
+      backoff: context.retryBackoff,
+      signal: request.signal,
+      details: { model: spec, uniqueName: resolved.uniqueName },
+      secrets: [resolved.apiKey],
+    },
+  );
+  return {
+    prepared,
+    resolved,
+    limiter,
+    estimator,
+    controller,
+    signal,
+    inputEstimate,
+    outputEstimate,
+    key,
+    started,
+    opened,
+  };
+}
