@@ -65,6 +65,7 @@ function plainAnswer(path: string, body: Record<string, unknown>): Record<string
   if (path.endsWith('/completions') && !path.endsWith('/chat/completions')) {
     return { choices: [{ index: 0, text: 'This is a test', finish_reason: 'stop', logprobs: null }] };
   }
+  if (!path.endsWith('/chat/completions')) return {}; // files, batches: steady's answer is fine as it is
   const format = (body.response_format as { type?: string } | undefined)?.type;
   const content =
     format === 'json_schema'
@@ -250,6 +251,17 @@ describe.skipIf(!present)('requests conform to the OpenAI OpenAPI spec (steady)'
     });
     expect(text).toBe('This is a test');
     expect(exchanges.slice(before).map((exchange) => exchange.path)).toEqual(['/completions']);
+    expect(rejected()).toEqual([]);
+  });
+
+  it('Batch API: upload file and job creation (@maxllm/batch through the client, getBatch)', async () => {
+    const before = exchanges.length;
+    const batch = await client.getBatch({ model: 'gpt-4o-mini', workspace: 'contract' });
+    await batch.enqueue({ prompt: 'In a batch', temperature: 0 });
+    await batch.enqueue({ prompt: 'Structured in a batch', jsonFormat: MathAnswer });
+    await batch.upload({ metadata: { purpose: 'contract-test' } });
+    await batch.close();
+    expect(exchanges.slice(before).map((exchange) => exchange.path)).toEqual(['/files', '/batches']);
     expect(rejected()).toEqual([]);
   });
 
