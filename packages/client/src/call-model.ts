@@ -4,7 +4,7 @@ import type { Permit } from '@maxllm/ratelimit';
 import { completionText, extractResult, readUsage, type PreparedRequest, type Usage } from '@maxllm/request';
 import type { ClientContext } from './client-context';
 import { InvalidOutputError } from './errors';
-import { estimateInputTokens, outputKey } from './estimate';
+import { chargedTokens, estimateInputTokens, outputKey, reserveTokens } from './estimate';
 import type { ModelRuntime } from './model-runtime';
 import { withRetries } from './retry';
 import { sendRequest } from './send-request';
@@ -81,10 +81,8 @@ export async function callModel(
       async (attempts) => {
         const outputEstimate =
           prepared.kind === 'embedding' ? 0 : estimator.estimate(key, prepared.maxTokens);
-        const permit = await limiter.acquire({
-          tokens: inputEstimate + outputEstimate,
-          signal: options.signal,
-        });
+        const reserved = reserveTokens(prepared, inputEstimate, outputEstimate);
+        const permit = await limiter.acquire({ tokens: reserved, signal: options.signal });
         const started = context.clock.now();
         let sent;
         try {
@@ -96,9 +94,7 @@ export async function callModel(
         const latencyMs = context.clock.now() - started;
         limiter.observe(sent.headers);
         const usage = readUsage(sent.data);
-        permit.settle({
-          tokens: usage ? usage.inputTokens + usage.outputTokens : inputEstimate + outputEstimate,
-        });
+        permit.settle({ tokens: chargedTokens(prepared, usage, reserved) });
         if (usage && prepared.kind !== 'embedding') estimator.learn(key, usage.outputTokens);
         const common = { response: sent.data, usage, outputEstimate, latencyMs, requestId: sent.requestId };
         let result: unknown;

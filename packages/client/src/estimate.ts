@@ -18,3 +18,29 @@ export function estimateInputTokens(prepared: PreparedRequest): number {
 export function outputKey(prepared: PreparedRequest): string {
   return prepared.schema || prepared.jsonMode ? `${prepared.kind}:json` : prepared.kind;
 }
+
+/**
+ * Tokens to reserve on the limiter before a call. Providers (OpenAI, and the mock server) charge a request's
+ * `max_tokens` against TPM at admission, so a capped request reserves its whole cap; an uncapped one reserves the
+ * learned output estimate.
+ */
+export function reserveTokens(
+  prepared: PreparedRequest,
+  inputEstimate: number,
+  outputEstimate: number,
+): number {
+  return inputEstimate + (prepared.maxTokens ?? outputEstimate);
+}
+
+/**
+ * What the provider counted for a finished call, to settle the limiter with: the real input plus the cap when one
+ * was asked (it stays charged whatever the model wrote), else the real output. Without usage: the reservation.
+ */
+export function chargedTokens(
+  prepared: PreparedRequest,
+  usage: { inputTokens: number; outputTokens: number } | undefined,
+  reserved: number,
+): number {
+  if (!usage) return reserved;
+  return usage.inputTokens + Math.max(prepared.maxTokens ?? 0, usage.outputTokens);
+}

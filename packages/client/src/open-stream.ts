@@ -4,7 +4,7 @@ import type { CompleteRequest, PreparedRequest } from '@maxllm/request';
 import { APIError } from 'openai';
 import type { BalancedMember } from './balancer';
 import type { ClientContext } from './client-context';
-import { estimateInputTokens, outputKey } from './estimate';
+import { estimateInputTokens, outputKey, reserveTokens } from './estimate';
 import type { OutputEstimator } from './model-runtime';
 import { withRetries } from './retry';
 
@@ -60,7 +60,10 @@ export async function openStream(
   const opened = await withRetries(
     async () => {
       outputEstimate = estimator.estimate(key, prepared.maxTokens);
-      const permit = await limiter.acquire({ tokens: inputEstimate + outputEstimate, signal });
+      const permit = await limiter.acquire({
+        tokens: reserveTokens(prepared, inputEstimate, outputEstimate),
+        signal,
+      });
       try {
         const body = { ...prepared.body, stream: true, stream_options: { include_usage: true } } as never;
         const timeout = prepared.requestOptions.timeout ?? resolved.timeoutMs;

@@ -12,6 +12,7 @@ import type { BalancedMember } from './balancer';
 import { readCached, writeCached } from './cache-io';
 import type { ClientContext } from './client-context';
 import { CompletionError, InvalidClientRequestError, QuotaExceededError } from './errors';
+import { chargedTokens, reserveTokens } from './estimate';
 import { recordHit } from './record-hit';
 import { redactSecrets } from './redact';
 import { openStream, type StreamChunk, type StreamSession } from './open-stream';
@@ -88,7 +89,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
   } finally {
     if (!completed) controller.abort();
     opened.permit.settle({
-      tokens: usage ? usage.inputTokens + usage.outputTokens : inputEstimate + outputEstimate,
+      tokens: chargedTokens(prepared, usage, reserveTokens(prepared, inputEstimate, outputEstimate)),
     });
     if (usage) estimator.learn(key, usage.outputTokens);
     const response = answerOf(prepared, first, text, finishReason, usage, resolved.model);

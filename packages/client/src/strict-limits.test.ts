@@ -27,3 +27,25 @@ describe('against strict provider limits', () => {
     expect(harness.server.stats().byModel['gpt-4o-mini']?.requests).toBe(80);
   });
 });
+
+describe('output caps', () => {
+  it('reserves prompt + max_tokens, which is what the provider charges at admission: zero 429s', async () => {
+    // Real outputs (~20 tokens) are far below the cap, so a limiter that reserved and settled actual output would
+    // admit ~4× too much against a provider that counts max_tokens.
+    const limits = { rpm: 1000, tpm: 2400 };
+    harness = await startHarness({
+      mock: { limits, windowMs: 1000, output: { meanTokens: 20, spread: 0.5 }, tokenAccounting: 'reserved' },
+      params: limits,
+      client: { rateWindowMs: 1000 },
+    });
+    const prompts = Array.from({ length: 40 }, (_, index) => `Capped prompt ${index}`);
+    const results = await harness.client.batchComplete(prompts, {
+      model: 'gpt-4o-mini',
+      concurrency: 20,
+      progress: false,
+      max_tokens: 200,
+    });
+    expect(results.every((result) => typeof result === 'string')).toBe(true);
+    expect(harness.server.stats().rateLimited).toBe(0);
+  });
+});
