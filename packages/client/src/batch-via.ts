@@ -8,7 +8,8 @@ import type { BatchCompleteOptions, BatchItem } from './batch-complete';
 import { abortReason, type Clock } from './clock';
 import { InvalidClientRequestError } from './errors';
 import type { Logger } from './logger';
-import { createLineProgress, type ProgressSnapshot } from './progress';
+import type { ProgressSnapshot } from './progress';
+import { createDefaultProgress } from './progress-bar';
 
 /** What the Batch API path needs from the client: the same config, cache, ledger and SDK factory as `complete()`. */
 export interface BatchViaDependencies {
@@ -63,7 +64,7 @@ const OWN_OPTIONS = new Set([
  * shape as the online `batchComplete`: values in input order, a failed item as `placeholder` (or its error with
  * `returnErrors`). Answers are written to the cache `complete()` reads and to the ledger at batch price.
  * Every item goes to one model (`options.model`): an item naming another one, or one the batch refuses (malformed),
- * fails on its own like a failed online item. Aborting `signal` stops waiting (the jobs keep running): call again
+ * fails on its own like a failed online item. `concurrency` does not apply (the provider runs the jobs). Aborting `signal` stops waiting (the jobs keep running): call again
  * with the same list and `workspace` to pick them up.
  * @throws `BatchError` subclasses of `@maxllm/batch` (workspace, upload or download failures); the signal's reason
  *   when aborted.
@@ -80,7 +81,7 @@ export async function batchCompleteViaBatch<T>(
   const progress =
     options.progress === false
       ? undefined
-      : (options.progress ?? createLineProgress({ clock: dependencies.clock }));
+      : (options.progress ?? createDefaultProgress({ clock: dependencies.clock }));
   const uniqueName = dependencies.config.resolveModel(model).uniqueName;
   const before = dependencies.ledger.status(uniqueName)[uniqueName];
   const batch = await openBatch({
