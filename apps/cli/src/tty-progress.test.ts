@@ -67,4 +67,41 @@ describe.skipIf(!hasScript())('progress display', () => {
       await server.close();
     }
   });
+
+  it('chat without a prompt on a terminal holds a conversation until /exit', async () => {
+    const server = await createMockServer({ output: { meanTokens: 6 } });
+    try {
+      const test = createTestHome(server.url);
+      const command = [process.execPath, cliPath, 'chat', '-m', 'gpt-4o-mini'].map(shellQuote).join(' ');
+      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+        env: cleanEnv(test.env),
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      let text = '';
+      const waitFor = async (pattern: RegExp): Promise<void> => {
+        while (!pattern.test(text)) await new Promise((resolve) => setTimeout(resolve, 20));
+      };
+      // The "> " prompt is drawn again (after ANSI cursor moves) once an answer is printed.
+      const prompts = (count: number): RegExp => new RegExp(`(> [\\s\\S]*){${count}}`);
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+      await waitFor(/chatting with gpt-4o-mini/);
+      await waitFor(prompts(1));
+      child.stdin.write('first question\r');
+      await waitFor(prompts(2));
+      const firstPromptTokens = server.stats().byModel['gpt-4o-mini']?.promptTokens ?? 0;
+      child.stdin.write('second question\r');
+      await waitFor(prompts(3));
+      child.stdin.write('/exit\r');
+      expect(await closed).toBe(0);
+      // Two calls, and the second one carried the first exchange as history.
+      const stats = server.stats().byModel['gpt-4o-mini'];
+      expect(stats?.requests).toBe(2);
+      expect(firstPromptTokens).toBeGreaterThan(0);
+      // The second request held the first question, its answer and the second question.
+      expect(stats!.promptTokens - firstPromptTokens).toBeGreaterThan(firstPromptTokens);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { createCliLogger, println } from '../context.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';
 import { nonNegative, positiveInteger } from '../numbers.js';
+import { parseDuration } from '../duration.js';
 import { createTerminalProgress } from '../progress.js';
 import { demoPrompts } from '../prompts.js';
 import { formatUsd } from '../table.js';
@@ -16,6 +17,7 @@ interface DemoOptions {
   model: string;
   rpm: number;
   tpm: number;
+  window: string;
   latency: number;
   concurrency: number;
 }
@@ -65,15 +67,20 @@ export function registerDemoCommand(program: Command): void {
       .option('-m, --model <model>', 'model name sent to the mock server', 'gpt-4o-mini')
       .option(
         '--rpm <n>',
-        'requests per minute, enforced by the mock server and respected by MaxLLM',
+        'requests per window, enforced by the mock server and respected by MaxLLM',
         nonNegative('--rpm'),
-        500,
+        200,
       )
       .option(
         '--tpm <n>',
-        'tokens per minute, enforced by the mock server and respected by MaxLLM',
+        'tokens per window, enforced by the mock server and respected by MaxLLM',
         nonNegative('--tpm'),
-        200_000,
+        60_000,
+      )
+      .option(
+        '--window <duration>',
+        'length of the rate-limit window: --rpm/--tpm are per window (10s keeps the demo short; 1m is the real thing)',
+        '10s',
       )
       .option('--latency <ms>', 'mean latency of the mock server', nonNegative('--latency'), 150)
       .option('--concurrency <n>', 'requests in flight at once', positiveInteger('--concurrency'), 50)
@@ -82,8 +89,10 @@ export function registerDemoCommand(program: Command): void {
         const home =
           global.home === undefined ? mkdtempSync(resolve(tmpdir(), 'maxllm-demo-')) : resolve(global.home);
         const logger = createCliLogger(global.verbose);
+        const windowMs = parseDuration(options.window, '--window');
         const server = await createMockServer({
           limits: { rpm: options.rpm, tpm: options.tpm },
+          windowMs,
           latency: { meanMs: options.latency, jitterMs: Math.round(options.latency / 2) },
           output: { meanTokens: 40, spread: 0.5 },
           seed: 7,
@@ -92,13 +101,13 @@ export function registerDemoCommand(program: Command): void {
           env: { MAXLLM_HOME: home },
           logger,
         });
-        const client = createClient({ config, logger, recache: false });
+        const client = createClient({ config, logger, recache: false, rateWindowMs: windowMs });
         try {
           println(
             `MaxLLM demo: ${options.prompts} prompts to ${options.model} on a local mock server (${server.url})`,
           );
           println(
-            `limits: ${options.rpm} requests/min and ${options.tpm} tokens/min, enforced by the server; MaxLLM paces itself to them`,
+            `limits: ${options.rpm} requests and ${options.tpm} tokens per ${options.window} window, enforced by the server with 429s; MaxLLM paces itself to them`,
           );
           println(`home:   ${home}`);
           println('');
@@ -147,6 +156,10 @@ export function registerDemoCommand(program: Command): void {
           await server.close();
         }
       }),
-    ['maxllm demo', 'maxllm demo -n 1000 --rpm 3000 --latency 50', 'maxllm --home ./demo-home demo'],
+    [
+      'maxllm demo',
+      'maxllm demo -n 1000 --rpm 500 --tpm 200000 --window 1m --latency 50',
+      'maxllm --home ./demo-home demo',
+    ],
   );
 }
