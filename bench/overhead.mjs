@@ -21,6 +21,8 @@ const sides = {
     raw.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: prompt('raw', i) }] }),
   miss: (i) => client.complete({ model: MODEL, prompt: prompt('stack', i) }),
   hit: (i) => client.complete({ model: MODEL, prompt: prompt('stack', i) }),
+  // The stack without the cache (`force: true`: no read, no write), to show the cache's share of the overhead.
+  noCache: (i) => client.complete({ model: MODEL, prompt: prompt('nocache', i), force: true }),
 };
 
 /** Runs `task` on [offset, offset + n) and adds wall time, CPU time and latencies to `total`. */
@@ -38,12 +40,13 @@ const totals = () => ({ seconds: 0, cpuSeconds: 0, latencies: [] });
 await pool(500, CONCURRENCY, (i) => sides.raw(N + i));
 await pool(500, CONCURRENCY, (i) => sides.miss(N + i));
 
-const results = { raw: totals(), miss: totals(), hit: totals() };
+const results = { raw: totals(), miss: totals(), hit: totals(), noCache: totals() };
 const perRound = Math.ceil(N / ROUNDS);
 for (let offset = 0; offset < N; offset += perRound) {
   const n = Math.min(perRound, N - offset);
   await measure(results.raw, n, offset, sides.raw);
   await measure(results.miss, n, offset, sides.miss);
+  await measure(results.noCache, n, offset, sides.noCache);
 }
 const before = (await server.stats()).requests;
 for (let offset = 0; offset < N; offset += perRound) {
@@ -61,6 +64,7 @@ const line = (metric, side, extra = '') =>
 console.log(line('overhead.raw_sdk', 'raw', ` concurrency=${CONCURRENCY}`));
 console.log(line('overhead.full_stack_miss', 'miss', ` ratio=${fmt(rps('miss') / rps('raw'), 2)}`));
 console.log(line('overhead.full_stack_hit', 'hit', ` ratio=${fmt(rps('hit') / rps('raw'), 2)}`));
+console.log(line('overhead.stack_without_cache', 'noCache', ` ratio=${fmt(rps('noCache') / rps('raw'), 2)}`));
 if (hitRequests !== 0 || stats.rateLimited !== 0) {
   console.error(`unexpected: ${hitRequests} HTTP requests during the hit rounds, ${stats.rateLimited} 429s`);
 }
