@@ -4,7 +4,8 @@ import { abortReason, type Clock } from './clock';
 import { BatchStoppedError, QuotaExceededError } from './errors';
 import type { Logger } from './logger';
 import type { CompleteOutcome } from './outcome';
-import { createLineProgress, type ProgressReporter, type ProgressSnapshot } from './progress';
+import { type ProgressReporter, type ProgressSnapshot } from './progress';
+import { createDefaultProgress } from './progress-bar';
 
 /** One input of `batchComplete`: a prompt, or a whole request (its fields win over the options). */
 export type BatchItem = string | CompleteRequest;
@@ -25,7 +26,7 @@ export interface BatchCompleteOptions<T = unknown> {
   onResult?: (result: unknown, index: number) => void;
   /** Stops pulling items and aborts those in flight. */
   signal?: AbortSignal;
-  /** How progress is shown; `false` for nothing. @default a status line on stderr every 10 s */
+  /** How progress is shown; `false` for nothing. @default a progress bar on stderr when it is a TTY, else a status line every 10 s */
   progress?: ProgressReporter | false;
   [param: string]: unknown;
 }
@@ -39,6 +40,12 @@ const OWN_OPTIONS = new Set([
   'onResult',
   'signal',
   'progress',
+  // batch-via options: never SDK parameters
+  'via',
+  'workspace',
+  'pollIntervalMs',
+  'batchLimits',
+  'metadata',
 ]);
 
 /** What the batch runner needs from the client. */
@@ -64,7 +71,7 @@ export async function runBatchComplete<T>(
   const placeholder = options.placeholder === undefined ? null : options.placeholder;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 60));
   const progress =
-    options.progress === false ? undefined : (options.progress ?? createLineProgress({ clock }));
+    options.progress === false ? undefined : (options.progress ?? createDefaultProgress({ clock }));
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
   // Every item in flight listens to it (SDK, limiter): more than Node's default of 10 listeners is expected.

@@ -4,7 +4,10 @@ import { createLedger } from '@maxllm/ledger';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { CompleteRequest } from '@maxllm/request';
+import { runBatchComplete } from './batch-complete';
 import { batchCompleteViaBatch, type BatchViaDependencies } from './batch-via';
+import type { CompleteOutcome } from './outcome';
 import { systemClock } from './clock';
 import { InvalidClientRequestError } from './errors';
 import type { ProgressReporter, ProgressSnapshot } from './progress';
@@ -168,5 +171,55 @@ describe('batchCompleteViaBatch()', () => {
     expect(results.every((result) => typeof result === 'string')).toBe(true);
     expect(harness.server.stats().byEndpoint['POST /v1/files']).toBe(1);
     expect(harness.server.stats().batchLines).toBe(5);
+  });
+});
+
+describe("batchComplete(..., { via: 'batch' })", () => {
+  it('runs the list through the Batch API and returns the online shape', async () => {
+    await start();
+    const prompts = ['first batch prompt', 'second batch prompt'];
+    const results = await harness.client.batchComplete(prompts, {
+      model,
+      via: 'batch',
+      pollIntervalMs: 5,
+      progress: false,
+    });
+    const stats = harness.server.stats();
+    expect(stats.batchLines).toBe(2);
+    expect(stats.byEndpoint['POST /v1/chat/completions'] ?? 0).toBe(0);
+    // Same answers as online calls, which are now cache hits: still no online request.
+    for (const [index, prompt] of prompts.entries()) {
+      expect(await harness.client.complete({ model, prompt })).toBe(results[index]);
+    }
+    expect(harness.server.stats().byEndpoint['POST /v1/chat/completions'] ?? 0).toBe(0);
+  });
+
+  it('never passes batch-only options on to the online requests', async () => {
+    const sent: CompleteRequest[] = [];
+    const complete = (request: CompleteRequest): Promise<CompleteOutcome> => {
+      sent.push(request);
+      return Promise.resolve({
+        result: 'ok',
+        response: {},
+        cacheHit: false,
+        usage: undefined,
+        costUsd: 0,
+        uniqueName: model,
+      });
+    };
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    await runBatchComplete({ complete, clock: systemClock, logger }, ['online prompt'], {
+      model,
+      via: 'online',
+      workspace: 'unused',
+      pollIntervalMs: 5,
+      batchLimits: { maxRequestsPerFile: 1 },
+      metadata: { run: '1' },
+      progress: false,
+      temperature: 0,
+    });
+    expect(sent).toEqual([
+      { model, prompt: 'online prompt', temperature: 0, signal: expect.any(AbortSignal) as unknown },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { createLedger, diffCallStatus } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
 import { createBalancer, type Balancer } from './balancer';
 import { runBatchComplete } from './batch-complete';
+import { batchCompleteViaBatch } from './batch-via';
 import type { ClientContext } from './client-context';
 import { systemClock } from './clock';
 import { runComplete } from './complete';
@@ -110,6 +111,21 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
       };
     },
     batchComplete(items, batchOptions) {
+      if (batchOptions?.via === 'batch') {
+        return batchCompleteViaBatch(
+          {
+            config,
+            cache,
+            ledger,
+            createOpenAI: (model) => pool.get(model.apiBase, model.apiKey),
+            requestFlag: context.requestFlag,
+            clock,
+            logger,
+          },
+          items,
+          batchOptions,
+        );
+      }
       return runBatchComplete(
         { complete: (request) => run(request, false), clock, logger },
         items,

@@ -1,7 +1,8 @@
 import type { BatchHandle } from '@maxllm/batch';
 import type { CallStatus } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
-import type { BatchCompleteOptions, BatchItem } from './batch-complete';
+import type { BatchItem } from './batch-complete';
+import type { BatchViaOptions } from './batch-via';
 import { createClient } from './client';
 import type { CompleteResult, GetBatchOptions, MaxllmClient, TextStream } from './types';
 
@@ -33,7 +34,7 @@ export function stream(request: CompleteRequest): TextStream {
 /** `batchComplete()` on the default client. See {@link MaxllmClient.batchComplete}. */
 export function batchComplete<T = unknown>(
   items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-  options?: BatchCompleteOptions<T>,
+  options?: BatchViaOptions<T>,
 ): Promise<unknown[]> {
   return getDefaultClient().batchComplete(items, options);
 }

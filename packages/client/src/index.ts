@@ -46,3 +46,11 @@ export { systemClock, type Clock } from './clock';
 export { stderrLogger, type Logger } from './logger';
 export type { CompleteRequest, ChatMessage } from '@maxllm/request';
 export type { BatchHandle, BatchResult } from '@maxllm/batch';
+export {
+  createDefaultProgress,
+  createProgressBar,
+  type DefaultProgressOptions,
+  type ProgressBarOptions,
+  type ProgressStream,
+} from './progress-bar';
+export { batchCompleteViaBatch, type BatchViaOptions, type BatchViaDependencies } from './batch-via';

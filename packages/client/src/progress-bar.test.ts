@@ -1,16 +1,15 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildClientDist, clientDir, repoRoot, shellQuote } from './dist-build';
+import { buildClientDist, clientDir, shellQuote } from './dist-build';
 import { createDefaultProgress, createProgressBar, type ProgressStream } from './progress-bar';
 import type { ProgressSnapshot } from './progress';
 
 const run = promisify(execFile);
 const fixture = join(clientDir, 'test', 'fixtures', 'progress-run.mjs');
 /** `progress-bar.ts` compiled on its own, for the fixture while `dist/` does not export it yet. */
-const barModule = join(clientDir, 'node_modules', '.cache', 'maxllm-progress-bar', 'progress-bar.js');
 const ESC = '\u001b';
 
 /** A stream that records what is written; `isTTY` as given (cli-progress draws only on a TTY). */
@@ -81,18 +80,10 @@ describe('createDefaultProgress()', () => {
 describe('batchComplete progress in a real process (built client)', () => {
   beforeAll(() => {
     buildClientDist();
-    execFileSync(
-      join(repoRoot, 'node_modules', '.bin', 'tsup'),
-      ['src/progress-bar.ts', '--no-config', '--format', 'esm', '--target', 'node20', '--silent'].concat([
-        '--out-dir',
-        join(barModule, '..'),
-      ]),
-      { cwd: clientDir, stdio: 'pipe' },
-    );
   }, 120_000);
 
   it('redraws a bar in a pseudo-terminal', async () => {
-    const command = [process.execPath, fixture, barModule].map(shellQuote).join(' ');
+    const command = [process.execPath, fixture].map(shellQuote).join(' ');
     const { stdout } = await run('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: clientDir });
     expect(stdout).toContain('RESULTS 60/60');
     const frames = stdout.split('Bar test:').length - 1;
@@ -104,7 +95,7 @@ describe('batchComplete progress in a real process (built client)', () => {
   }, 60_000);
 
   it('prints plain status lines when stderr is piped', async () => {
-    const { stdout, stderr } = await run(process.execPath, [fixture, barModule], { cwd: clientDir });
+    const { stdout, stderr } = await run(process.execPath, [fixture], { cwd: clientDir });
     expect(stdout).toBe('RESULTS 60/60\n');
     expect(stderr).not.toContain(ESC);
     expect(stderr).not.toContain('\r');

@@ -4,7 +4,8 @@ import type { CallStatus } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
 import type OpenAI from 'openai';
 import type { z } from 'zod';
-import type { BatchCompleteOptions, BatchItem } from './batch-complete';
+import type { BatchItem } from './batch-complete';
+import type { BatchViaOptions } from './batch-via';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 
@@ -113,7 +114,7 @@ export interface MaxllmClient {
   /** Completes many requests with bounded concurrency; results in input order. */
   batchComplete<T = unknown>(
     items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-    options?: BatchCompleteOptions<T>,
+    options?: BatchViaOptions<T>,
   ): Promise<unknown[]>;
   /**
    * Opens (or reopens) an OpenAI Batch API workspace for one model, wired to this client's config, cache, ledger,
