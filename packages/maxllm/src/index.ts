@@ -250,6 +250,7 @@ export type {
 // @maxllm/batch: the OpenAI Batch API as a resumable workflow
 export {
   openBatch,
+  listBatchWorkspaces,
   combineJobStates,
   formatProgress as formatBatchProgress,
   BatchError,
@@ -262,6 +263,7 @@ export {
   BatchDownloadError,
 } from '@maxllm/batch';
 export type {
+  BatchWorkspaceSummary,
   BatchHandle,
   OpenBatchOptions,
   RetryOptions,

@@ -1,6 +1,13 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createClient, type BatchHandle, type BatchResult, type MaxllmClient } from 'maxllm';
+import {
+  createClient,
+  listBatchWorkspaces,
+  type BatchHandle,
+  type BatchResult,
+  type BatchWorkspaceSummary,
+  type MaxllmClient,
+} from 'maxllm';
 import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
 import { parseDuration } from '../duration.js';
 import { CliError, UsageError } from '../errors.js';
@@ -9,8 +16,17 @@ import { withExamples } from '../help.js';
 import { parseRequestLine, readLines } from '../jsonl.js';
 import { openOutput } from '../output-sink.js';
 import { formatCount, formatTable } from '../table.js';
-import { listWorkspaces, readWorkspace } from '../workspaces.js';
 import { errorRecord } from './run.js';
+
+/** A workspace by folder name or absolute path. @throws CliError when there is none. */
+async function findWorkspace(batchHome: string, name: string): Promise<BatchWorkspaceSummary> {
+  const found = (await listBatchWorkspaces(batchHome)).find(
+    (workspace) => workspace.name === name || workspace.path === name,
+  );
+  if (found === undefined)
+    throw new CliError(`no batch workspace "${name}" in ${batchHome} (see: maxllm batch list)`);
+  return found;
+}
 
 const finalStates = new Set(['completed', 'failed', 'expired', 'cancelled', 'cached']);
 
@@ -21,10 +37,10 @@ async function withWorkspace<T>(
 ): Promise<T> {
   const verbose = globalOptions(command).verbose;
   const config = loadCliConfig(verbose);
-  const summary = readWorkspace(config.paths.batch, name);
+  const summary = await findWorkspace(config.paths.batch, name);
   const client = createClient({ config, logger: createCliLogger(verbose) });
   try {
-    const batch = await client.getBatch({ model: summary.model, workspace: summary.dir });
+    const batch = await client.getBatch({ model: summary.model, workspace: summary.path });
     try {
       return await use(batch, client);
     } finally {
@@ -232,9 +248,9 @@ export function registerBatchCommand(program: Command): void {
         'every workspace under $MAXLLM_HOME/batch, newest first (state as last seen; `status` polls)',
       )
       .option('--json', 'print JSON')
-      .action((options: { json?: boolean }, command: Command) => {
+      .action(async (options: { json?: boolean }, command: Command) => {
         const config = loadCliConfig(globalOptions(command).verbose);
-        const workspaces = listWorkspaces(config.paths.batch);
+        const workspaces = await listBatchWorkspaces(config.paths.batch);
         if (options.json === true) {
           printJson(workspaces);
           return;
@@ -245,17 +261,14 @@ export function registerBatchCommand(program: Command): void {
         }
         println(
           formatTable(
-            ['workspace', 'model', 'state', 'requests', 'cached', 'jobs', 'created'],
+            ['workspace', 'model', 'state', 'requests', 'jobs', 'created'],
             workspaces.map((workspace) => [
               workspace.name,
               workspace.model,
               workspace.state,
               formatCount(workspace.requests),
-              formatCount(workspace.cached),
               formatCount(workspace.jobs),
-              workspace.createdAt === undefined
-                ? '-'
-                : new Date(workspace.createdAt).toISOString().slice(0, 19).replace('T', ' '),
+              new Date(workspace.createdAt).toISOString().slice(0, 19).replace('T', ' '),
             ]),
           ),
         );
