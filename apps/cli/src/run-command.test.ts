@@ -154,6 +154,45 @@ describe('maxllm run', () => {
     }
   });
 
+  it('Ctrl-C finishes the requests in flight, writes the summary and exits 130', async () => {
+    const slow = await createMockServer({ output: { meanTokens: 5 }, latency: { meanMs: 150 } });
+    try {
+      const test = createTestHome(slow.url);
+      const input = promptsFile(test, 60, 'interrupt');
+      const output = join(test.root, 'out.jsonl');
+      const child = spawn(process.execPath, [cliPath, 'run', input, '-o', output, '--concurrency', '2'], {
+        env: cleanEnv(test.env),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        let written = 0;
+        try {
+          written = outputLines(output).length;
+        } catch {
+          // not created yet
+        }
+        if (written >= 4) break;
+      }
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/stopping after the requests in flight/);
+      expect(stderr).toMatch(/^run: \d+ lines: \d+ answered/m);
+      expect(stderr).toMatch(/interrupted: re-run the same command to continue/);
+      // Every line that was started is complete (no torn line), and far from all were done.
+      const text = readFileSync(output, 'utf8');
+      expect(text.endsWith('\n')).toBe(true);
+      const done = outputLines(output);
+      expect(done.length).toBe(text.trim().split('\n').length);
+      expect(done.length).toBeLessThan(60);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('--restart starts over; bad arguments exit 2', async () => {
     const test = createTestHome(server.url);
     const input = promptsFile(test, 3, 'restart');

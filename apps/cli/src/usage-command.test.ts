@@ -85,6 +85,6 @@ describe('maxllm usage and status', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(join(test.home, 'logs', 'openai_calls.csv'));
     expect(result.stdout).toMatch(/all time: 4 calls, 1 cached, \$0\.00600 spent/);
-    expect(result.stdout).toMatch(/last 24h: 1 calls/);
+    expect(result.stdout).toMatch(/last 24h: 1 call,/);
   });
 });

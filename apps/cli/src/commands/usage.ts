@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';
 import { formatLedgerSummary, totalRow } from '../ledger-table.js';
-import { formatBytes, formatCount, formatUsd } from '../table.js';
+import { formatBytes, formatCount, formatUsd, plural } from '../table.js';
 
 /** `--since`: a duration back from now (`7d`) or a date (`2026-11-01`). */
 function parseSince(text: string, now: number): Date {
@@ -102,10 +102,10 @@ export function registerUsageCommands(program: Command): void {
           `cache:   ${config.paths.cache} (${formatCount(stats.entries)} answers, ${formatBytes(stats.bytes)})`,
         );
         println(
-          `last 24h: ${formatCount(day.calls)} calls, ${formatCount(day.hits)} cached, ${formatUsd(day.costUsd)} spent`,
+          `last 24h: ${plural(day.calls, 'call')}, ${formatCount(day.hits)} cached, ${formatUsd(day.costUsd)} spent`,
         );
         println(
-          `all time: ${formatCount(total.calls)} calls, ${formatCount(total.hits)} cached, ${formatUsd(total.costUsd)} spent, ${formatUsd(total.savedUsd)} saved`,
+          `all time: ${plural(total.calls, 'call')}, ${formatCount(total.hits)} cached, ${formatUsd(total.costUsd)} spent, ${formatUsd(total.savedUsd)} saved`,
         );
         if (rows.length > 0) {
           println('');
