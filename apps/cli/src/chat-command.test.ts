@@ -90,6 +90,19 @@ describe('maxllm chat', () => {
     expect(invalid.stderr).toMatch(/is not valid JSON/);
   });
 
+  it('a model the config cannot resolve is a configuration error (exit 3), in chat and in run', async () => {
+    const home = createTestHome(server.url, {
+      extraModels:
+        '  - model_name: needs-key\n    litellm_params:\n      model: x\n      api_key: os.environ/UNSET_CHAT_VARIABLE\n',
+    });
+    const chat = await runCli(['chat', '-m', 'needs-key', 'hi'], { env: home.env });
+    expect(chat.code).toBe(3);
+    expect(chat.stderr).toMatch(/^maxllm: error: Environment variable UNSET_CHAT_VARIABLE is not set/m);
+    const run = await runCli(['run', '-', '-m', 'needs-key'], { env: home.env, input: '"hi"\n' });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).error.message).toMatch(/UNSET_CHAT_VARIABLE/);
+  });
+
   it('an API error gives one line naming the model and a non-zero exit, never the key', async () => {
     const failing = await createMockServer({ apiKey: 'sk-the-server-wants-another-key' });
     try {

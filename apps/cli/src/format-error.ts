@@ -51,8 +51,20 @@ function chain(error: unknown): string {
   return parts.join('\n');
 }
 
+/** The first configuration error in `error`'s cause chain (the client wraps them when a model cannot be resolved). */
+function configCause(error: Error): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (isConfigError(current)) return current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
 /** Turns anything thrown by a command into a one-line message, verbose details and an exit code. */
-export function formatError(error: unknown): FormattedError {
+export function formatError(thrown: unknown): FormattedError {
+  const error =
+    thrown instanceof Error && !CliError.isInstance(thrown) ? (configCause(thrown) ?? thrown) : thrown;
   if (!(error instanceof Error)) {
     return {
       message: redactSecrets(inspect(error)),
@@ -82,5 +94,5 @@ export function formatError(error: unknown): FormattedError {
   const message = redactSecrets(
     `${prefix}${firstLine}${rest ? ` (${rest.replace(/\s*\n\s*/g, '; ')})` : ''}`,
   );
-  return { message, details: redactSecrets(chain(error)), exitCode, expected };
+  return { message, details: redactSecrets(chain(thrown)), exitCode, expected };
 }

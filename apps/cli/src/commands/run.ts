@@ -12,7 +12,7 @@ import { positiveInteger } from '../numbers.js';
 import { openOutput, type OutputSink } from '../output-sink.js';
 import { runPool } from '../pool.js';
 import { createTerminalProgress } from '../progress.js';
-import { formatUsd } from '../table.js';
+import { formatUsd, plural } from '../table.js';
 import { runViaBatch } from './run-via-batch.js';
 
 /** Options of `maxllm run`. */
@@ -249,7 +249,7 @@ export function registerRunCommand(program: Command): void {
         }
         const where = options.output === undefined ? '' : `; output: ${options.output}`;
         process.stderr.write(
-          `run: ${summary.lines} lines: ${summary.done} answered (${summary.hits} from the cache), ${summary.skipped} already done, ${summary.failed} failed; ${formatUsd(summary.costUsd)} spent${where}\n`,
+          `run: ${plural(summary.lines, 'line')}: ${summary.done} answered (${summary.hits} from the cache), ${summary.skipped} already done, ${summary.failed} failed; ${formatUsd(summary.costUsd)} spent${where}\n`,
         );
         if (controller.signal.aborted)
           throw new CliError('interrupted: re-run the same command to continue', {
