@@ -24,6 +24,9 @@ export function benchHome(url, { rpm = 1e9, tpm = 1e12, concurrency = 1000, mode
         `      rpm: ${model.rpm ?? rpm}`,
         `      tpm: ${model.tpm ?? tpm}`,
         `      concurrency: ${model.concurrency ?? concurrency}`,
+        // gpt-4o-mini's prices, so models the price table does not know price too (and do not warn).
+        '      input_cost_per_million: 0.15',
+        '      output_cost_per_million: 0.6',
       ]),
       'rate_limit:',
       '  default:',

@@ -43,10 +43,25 @@ const server = await startMock({
   ),
   ...(SCALE === 1 ? {} : { timeScale: { scale: SCALE, anchor: clock.now() } }),
 });
-const { home, config } = benchHome(server.url, {
-  models: models.map(({ name, rpm, tpm }) => ({ name, rpm, tpm, concurrency: 1000 })),
-});
-const client = createClient({ config, home, ...(SCALE === 1 ? {} : { clock }) });
+
+/** A client of its own per model (own home, own logger), so failures are counted per model. */
+function clientFor(model) {
+  const { home, config } = benchHome(server.url, {
+    models: [{ name: model.name, rpm: model.rpm, tpm: model.tpm, concurrency: 1000 }],
+  });
+  const counter = { failed: 0 };
+  const logger = {
+    debug() {},
+    info() {},
+    warn: (message) => console.error(`maxllm warn: ${message}`),
+    error(message) {
+      // batchComplete logs each failed item here ("Completion failed at index ...").
+      counter.failed++;
+      console.error(`maxllm error: ${message}`);
+    },
+  };
+  return { client: createClient({ config, home, logger, ...(SCALE === 1 ? {} : { clock }) }), counter };
+}
 
 /** An endless backlog of prompts of varying length. */
 function* backlog(tag) {
@@ -54,8 +69,8 @@ function* backlog(tag) {
 }
 
 async function run(model) {
+  const { client, counter } = clientFor(model);
   const stopper = new AbortController();
-  let failed = 0;
   const started = clock.now();
   let atEnd;
   const timer = clock.setTimeout(() => {
@@ -70,8 +85,6 @@ async function run(model) {
       concurrency: 64,
       progress: false,
       signal: stopper.signal,
-      placeholder: undefined,
-      onResult: (result) => (failed += result === undefined ? 1 : 0),
     });
   } catch (error) {
     if (!stopper.signal.aborted) throw error;
@@ -79,15 +92,15 @@ async function run(model) {
     clock.clearTimeout(timer);
   }
   const seconds = (clock.now() - started) / 1000;
-  return { model, atEnd, seconds, failed };
+  await client.close();
+  return { model, atEnd, seconds, failed: counter.failed };
 }
 
 const runs = await Promise.all(models.map(run));
 const stats = await server.stats();
-await client.close();
 await server.close();
 
-for (const { model, atEnd, seconds } of runs) {
+for (const { model, atEnd, seconds, failed } of runs) {
   const admittedRequests = atEnd.requests - atEnd.rateLimited;
   const requests = admittedRequests / (WINDOWS * model.rpm);
   const tokens = atEnd.admittedTokens / (WINDOWS * model.tpm);
@@ -95,6 +108,7 @@ for (const { model, atEnd, seconds } of runs) {
   const rateLimited = stats.byModel[model.name]?.rateLimited ?? 0;
   console.log(
     `${model.metric} utilisation=${fmt(binding, 3)} rate_limited=${rateLimited} requests=${admittedRequests} ` +
+      `failed=${failed} ` +
       `rpm_ratio=${fmt(requests, 3)} tpm_ratio=${fmt(tokens, 3)} windows=${WINDOWS} window_s=${WINDOW_MS / 1000} ` +
       `time_scale=${SCALE} virtual_s=${fmt(seconds, 1)}`,
   );
