@@ -57,6 +57,30 @@ const stats = await server.stats();
 await client.close();
 await server.close();
 
+// The same comparison with 100 ms of server latency, as a real API has: there the client's CPU is not the bottleneck.
+const LATENCY_N = Math.min(N, 2000);
+const slowServer = await startMock({
+  output: { meanTokens: 20, spread: 0.5 },
+  latency: { meanMs: 100, jitterMs: 20 },
+});
+const slowRaw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: slowServer.url, maxRetries: 0 });
+const slowHome = benchHome(slowServer.url);
+const slowClient = createClient({ config: slowHome.config, home: slowHome.home });
+const slow = { raw: totals(), miss: totals() };
+for (let offset = 0; offset < LATENCY_N; offset += LATENCY_N / 2) {
+  await measure(slow.raw, LATENCY_N / 2, offset, (i) =>
+    slowRaw.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: prompt('slow-raw', i) }],
+    }),
+  );
+  await measure(slow.miss, LATENCY_N / 2, offset, (i) =>
+    slowClient.complete({ model: MODEL, prompt: prompt('slow-stack', i) }),
+  );
+}
+await slowClient.close();
+await slowServer.close();
+
 const rps = (side) => N / results[side].seconds;
 const line = (metric, side, extra = '') =>
   `${metric} requests=${N} rps=${fmt(rps(side))}${extra} p50_ms=${fmt(percentile(results[side].latencies, 50), 2)} ` +
@@ -65,6 +89,11 @@ console.log(line('overhead.raw_sdk', 'raw', ` concurrency=${CONCURRENCY}`));
 console.log(line('overhead.full_stack_miss', 'miss', ` ratio=${fmt(rps('miss') / rps('raw'), 2)}`));
 console.log(line('overhead.full_stack_hit', 'hit', ` ratio=${fmt(rps('hit') / rps('raw'), 2)}`));
 console.log(line('overhead.stack_without_cache', 'noCache', ` ratio=${fmt(rps('noCache') / rps('raw'), 2)}`));
+console.log(
+  `overhead.full_stack_miss_latency_100ms requests=${LATENCY_N} raw_rps=${fmt(LATENCY_N / slow.raw.seconds)} ` +
+    `rps=${fmt(LATENCY_N / slow.miss.seconds)} ratio=${fmt(slow.raw.seconds / slow.miss.seconds, 2)} ` +
+    `p50_ms=${fmt(percentile(slow.miss.latencies, 50), 1)} raw_p50_ms=${fmt(percentile(slow.raw.latencies, 50), 1)}`,
+);
 if (hitRequests !== 0 || stats.rateLimited !== 0) {
   console.error(`unexpected: ${hitRequests} HTTP requests during the hit rounds, ${stats.rateLimited} 429s`);
 }
