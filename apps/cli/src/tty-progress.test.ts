@@ -51,7 +51,7 @@ describe.skipIf(!hasScript())('progress display', () => {
       // cli-progress moves the cursor back and clears the line (ANSI) for each redraw.
       const redraws = terminal
         .split(new RegExp(`\r|${escape}\\[\\d*G`))
-        .filter((part) => part.includes(`run ${input} |`));
+        .filter((part) => part.includes(`run ${input}: `));
       expect(redraws.length).toBeGreaterThan(1);
       expect(terminal).toMatch(/80\/80/);
 

@@ -73,7 +73,7 @@ export function registerBenchCommand(program: Command): void {
                 max_tokens: options.maxOutputTokens,
                 concurrency: options.concurrency,
                 desc: `bench ${model}`,
-                progress: createTerminalProgress(members.length > 1 ? { tty: false } : {}),
+                progress: createTerminalProgress(members.length > 1 ? { plain: true } : {}),
               });
               const seconds = (performance.now() - started) / 1000;
               const diff = client.diffCallStatus(client.getCallStatus(), before);
