@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { CompleteRequest, MaxllmClient, ProgressSnapshot } from 'maxllm';
+import type { CompleteRequest, MaxllmClient } from 'maxllm';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { parseRequestLine, readLines } from '../jsonl.js';
@@ -85,60 +85,34 @@ export async function runViaBatch(input: RunViaBatchInput): Promise<RunSummary> 
   };
   if (existing === undefined) writeFileSync(planPath(output), JSON.stringify(plan));
   const before = client.getCallStatus();
-  const handle = await client.getBatch({ model: options.model, workspace: plan.workspace });
-  const progress = createTerminalProgress();
-  const snapshot: ProgressSnapshot = {
-    done: 0,
-    total: requests.length,
-    cacheHits: 0,
-    errors: 0,
-    tokens: 0,
-    costUsd: 0,
-    startedAt: Date.now(),
-  };
-  progress.start(snapshot, `batch ${plan.workspace}`);
-  try {
-    if (handle.state === 'enqueuing') {
-      // A workspace reopened while enqueuing already holds its first `size` requests.
-      for (let position = handle.size; position < requests.length; position += 1) {
-        await handle.enqueue(requests[position]!);
-      }
-    }
-    if (handle.state === 'enqueuing' || handle.state === 'uploading') await handle.upload({ signal });
-    if (handle.state === 'in_progress') {
-      await handle.waitUntilDone({
-        pollIntervalMs,
-        signal,
-        onProgress(counts) {
-          snapshot.cacheHits = counts.cached;
-          snapshot.errors = counts.failed;
-          snapshot.done = Math.min(requests.length, counts.cached + counts.completed + counts.failed);
-          progress.update(snapshot);
-        },
-      });
-    }
-    const answers = await handle.results({ signal });
-    answers.forEach((answer, position) => {
+  // The client's Batch API path: enqueue (cache hits are answered at once), upload, wait, results; reopening the
+  // same workspace after a kill skips what it already holds and waits for the jobs already created.
+  await client.batchComplete(requests, {
+    via: 'batch',
+    model: options.model,
+    workspace: plan.workspace,
+    pollIntervalMs,
+    returnErrors: true,
+    signal,
+    desc: `batch ${plan.workspace}`,
+    progress: createTerminalProgress(),
+    onResult(value: unknown, position: number) {
       const index = lines[position];
       if (index === undefined || done.has(index)) return;
-      if (answer.ok) {
-        sink.write({ index, result: answer.value });
-        summary.done += 1;
-      } else {
-        sink.write({ index, error: errorRecord(answer.error) });
+      if (value instanceof Error) {
+        sink.write({ index, error: errorRecord(value) });
         summary.failed += 1;
+      } else {
+        sink.write({ index, result: value });
+        summary.done += 1;
       }
-    });
-    snapshot.done = answers.length;
-    snapshot.errors = answers.filter((answer) => !answer.ok).length;
-    snapshot.cacheHits = answers.filter((answer) => answer.ok && answer.source === 'cache').length;
-  } finally {
-    progress.stop(snapshot);
-    await handle.close();
-  }
+    },
+  });
   const after = client.diffCallStatus(client.getCallStatus(), before);
-  for (const model of Object.values(after)) summary.costUsd += model.costUsd;
-  summary.hits = snapshot.cacheHits;
+  for (const model of Object.values(after)) {
+    summary.hits += model.cacheHits;
+    summary.costUsd += model.costUsd;
+  }
   rmSync(planPath(output), { force: true });
   return summary;
 }
