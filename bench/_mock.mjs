@@ -10,6 +10,8 @@ if (isChild) {
   const { createMockServer } = await import('@maxllm/mock-server');
   const { scaledClock } = await import('./_shared.mjs');
   let server;
+  // The parent is gone (finished, crashed or killed by run-all's timeout): do not outlive it.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', async ({ id, op, options }) => {
     try {
       let value;
@@ -22,7 +24,6 @@ if (isChild) {
       else if (op === 'reset') value = server.reset();
       else if (op === 'close') value = await server.close();
       process.send({ id, value });
-      if (op === 'close') process.disconnect();
     } catch (error) {
       process.send({ id, error: String(error?.stack ?? error) });
     }
@@ -36,9 +37,14 @@ export async function startMock(options = {}) {
   });
   const pending = new Map();
   let nextId = 0;
+  // The child and its channel keep this process alive only while a call waits for its answer, so a benchmark that
+  // fails before close() still exits (and the child follows on 'disconnect').
+  child.unref();
+  child.channel.unref();
   child.on('message', ({ id, value, error }) => {
     const { resolve, reject } = pending.get(id);
     pending.delete(id);
+    if (pending.size === 0) child.channel?.unref();
     if (error) reject(new Error(`mock server: ${error}`));
     else resolve(value);
   });
@@ -50,6 +56,7 @@ export async function startMock(options = {}) {
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
+      child.channel.ref();
       child.send({ id, op, ...payload });
     });
   const { url } = await call('start', { options });
@@ -60,7 +67,10 @@ export async function startMock(options = {}) {
     reset: () => call('reset'),
     async close() {
       await call('close');
-      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.ref();
+      child.disconnect();
+      if (child.exitCode === null) await exited;
     },
   };
 }
