@@ -152,9 +152,24 @@ async function converse(
       }
       history.push({ role: 'user', content: line });
       try {
-        const answer = await ask(client, options, history);
-        printAnswer(answer, structured);
-        history.push({ role: 'assistant', content: textOf(answer) });
+        if (structured || options.raw === true) {
+          const answer = await ask(client, options, history);
+          printAnswer(answer, structured);
+          history.push({ role: 'assistant', content: textOf(answer) });
+        } else {
+          // Plain text: print the answer as it is generated (a cached one is replayed the same way).
+          let text = '';
+          for await (const delta of client.stream({
+            model: options.model,
+            messages: history,
+            ...(options.cache ? {} : { force: true }),
+          })) {
+            text += delta;
+            process.stdout.write(delta);
+          }
+          process.stdout.write('\n');
+          history.push({ role: 'assistant', content: text });
+        }
       } catch (error) {
         history.pop();
         process.stderr.write(`maxllm: error: ${(error as Error).message}\n`);
