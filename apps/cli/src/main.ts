@@ -32,6 +32,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 export async function run(): Promise<void> {
   // Hundreds of requests in flight each listen on the run's AbortSignal: that is expected, not a leak.
   setMaxListeners(1000);
+  // `maxllm run big.jsonl | head`: the reader went away, which is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
   const code = await main(process.argv);
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exit(code);
