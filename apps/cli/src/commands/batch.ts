@@ -16,7 +16,7 @@ import { withExamples } from '../help.js';
 import { parseRequestLine, readLines } from '../jsonl.js';
 import { openOutput } from '../output-sink.js';
 import { formatCount, formatTable } from '../table.js';
-import { errorRecord } from './run.js';
+import { errorRecord } from '../error-record.js';
 
 /** A workspace by folder name or absolute path. @throws CliError when there is none. */
 async function findWorkspace(batchHome: string, name: string): Promise<BatchWorkspaceSummary> {

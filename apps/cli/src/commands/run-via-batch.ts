@@ -8,7 +8,7 @@ import { parseRequestLine, readLines } from '../jsonl.js';
 import type { OutputSink } from '../output-sink.js';
 import { createTerminalProgress } from '../progress.js';
 import type { RunOptions, RunSummary } from './run.js';
-import { errorRecord } from './run.js';
+import { errorRecord } from '../error-record.js';
 
 /** Inputs of {@link runViaBatch}. */
 export interface RunViaBatchInput {

@@ -11,6 +11,7 @@ import { parseRequestLine, readExistingOutput, readLines, type InputLine } from 
 import { positiveInteger } from '../numbers.js';
 import { openOutput, type OutputSink } from '../output-sink.js';
 import { runPool } from '../pool.js';
+import { errorRecord } from '../error-record.js';
 import { createTerminalProgress } from '../progress.js';
 import { formatUsd, plural } from '../table.js';
 import { runViaBatch } from './run-via-batch.js';
@@ -61,21 +62,8 @@ function sumStatus(status: CallStatus): { hits: number; costUsd: number; tokens:
   return sum;
 }
 
-/** The error part of an output line: class name, message and the facts a client error carries (never a key). */
-export function errorRecord(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const facts = error as { status?: unknown; requestId?: unknown; attempts?: unknown };
-  return {
-    name: error.name,
-    message: error.message,
-    ...(typeof facts.status === 'number' ? { status: facts.status } : {}),
-    ...(typeof facts.requestId === 'string' ? { requestId: facts.requestId } : {}),
-    ...(typeof facts.attempts === 'number' ? { attempts: facts.attempts } : {}),
-  };
-}
-
-/** Reads the input lines that still need an answer (skipping `done`), each parsed into a request or an error. */
-export async function* pendingLines(
+/** Streams the input lines that still need an answer (skipping `done`), counting every line read. */
+async function* pendingLines(
   file: string,
   done: ReadonlySet<number>,
   counters: { lines: number; skipped: number },
