@@ -36,6 +36,18 @@ describe('maxllm config', () => {
     expect(json.stdout).not.toContain(testApiKey);
   });
 
+  it('show with no config file describes the built-in default without printing OPENAI_API_KEY', async () => {
+    const test = createTestHome('http://127.0.0.1:9/v1');
+    const key = 'sk-from-the-environment-4242';
+    const result = await runCli(['config', 'show'], {
+      env: { MAXLLM_HOME: test.home, OPENAI_API_KEY: key, OPENAI_API_BASE: 'http://127.0.0.1:9/v1' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^config: +\(built-in default/m);
+    expect(result.stdout).toMatch(/key sk-\.\.\.4242/);
+    expect(result.stdout + result.stderr).not.toContain(key);
+  });
+
   it('check exits 3 naming the variable a model needs, and 0 once it is set', async () => {
     const test = createTestHome('http://127.0.0.1:9/v1', { extraModels });
     const failing = await runCli(['config', 'check', 'glm-4.6'], { env: test.env });
