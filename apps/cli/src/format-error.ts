@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { ConfigError } from 'maxllm';
 import { CliError, ExitCode } from './errors.js';
 import { redactSecrets } from './redact.js';
 
@@ -14,19 +15,13 @@ export interface FormattedError {
   expected: boolean;
 }
 
-/** Class names (from the MaxLLM packages) whose errors mean "fix your configuration": exit code 3. */
-const configErrorPattern = /^Config|Config[A-Z]?\w*Error$/;
-
 function errorName(error: Error): string {
   return error.name === 'Error' ? error.constructor.name : error.name;
 }
 
-function isConfigError(error: Error): boolean {
-  for (let proto: unknown = error; proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
-    const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? '';
-    if (configErrorPattern.test(name)) return true;
-  }
-  return configErrorPattern.test(error.name);
+/** A `@maxllm/config` error (bad file, unknown model, missing variable): "fix your configuration", exit code 3. */
+function isConfigError(error: unknown): boolean {
+  return ConfigError.isInstance(error);
 }
 
 function httpStatus(error: Error): number | undefined {
