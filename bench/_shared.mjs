@@ -1,14 +1,23 @@
 // Helpers shared by the benchmarks (files starting with `_` are not benchmarks).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+/**
+ * A temp folder, removed when the process exits (a 100k-answer cache takes ~1.3 GB); `BENCH_KEEP=1` keeps it.
+ */
+export function tempDir(prefix = 'maxllm-bench-') {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (process.env.BENCH_KEEP !== '1') process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /**
  * A temp MAXLLM_HOME with a maxllm.yaml that sends models to `url`: every model ("*") with the given limits, or only
  * the listed `models` (each `{ name, rpm, tpm, concurrency }`).
  */
 export function benchHome(url, { rpm = 1e9, tpm = 1e12, concurrency = 1000, models } = {}) {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'maxllm-bench-'));
+  const home = tempDir();
   const config = path.join(home, 'maxllm.yaml');
   const entries = models ?? [{ name: '*', rpm, tpm, concurrency }];
   writeFileSync(
