@@ -32,9 +32,10 @@ async function measure(total, n, offset, task) {
   const used = process.cpuUsage(cpu);
   total.seconds += run.seconds;
   total.cpuSeconds += (used.user + used.system) / 1e6;
+  total.systemSeconds += used.system / 1e6;
   total.latencies.push(...run.latencies);
 }
-const totals = () => ({ seconds: 0, cpuSeconds: 0, latencies: [] });
+const totals = () => ({ seconds: 0, cpuSeconds: 0, systemSeconds: 0, latencies: [] });
 
 // Warm-up on both sides (sockets, JIT, cache folders), with prompts the measured rounds do not use.
 await pool(500, CONCURRENCY, (i) => sides.raw(N + i));
@@ -82,9 +83,14 @@ await slowClient.close();
 await slowServer.close();
 
 const rps = (side) => N / results[side].seconds;
-const line = (metric, side, extra = '') =>
-  `${metric} requests=${N} rps=${fmt(rps(side))}${extra} p50_ms=${fmt(percentile(results[side].latencies, 50), 2)} ` +
-  `p99_ms=${fmt(percentile(results[side].latencies, 99), 2)} cpu_ms_per_req=${fmt((1000 * results[side].cpuSeconds) / N, 3)}`;
+const line = (metric, side, extra = '') => {
+  const { latencies, cpuSeconds, systemSeconds } = results[side];
+  return (
+    `${metric} requests=${N} rps=${fmt(rps(side))}${extra} p50_ms=${fmt(percentile(latencies, 50), 2)} ` +
+    `p99_ms=${fmt(percentile(latencies, 99), 2)} cpu_ms_per_req=${fmt((1000 * cpuSeconds) / N, 3)} ` +
+    `sys_ms_per_req=${fmt((1000 * systemSeconds) / N, 3)}`
+  );
+};
 console.log(line('overhead.raw_sdk', 'raw', ` concurrency=${CONCURRENCY}`));
 console.log(line('overhead.full_stack_miss', 'miss', ` ratio=${fmt(rps('miss') / rps('raw'), 2)}`));
 console.log(line('overhead.full_stack_hit', 'hit', ` ratio=${fmt(rps('hit') / rps('raw'), 2)}`));
