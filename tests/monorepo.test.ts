@@ -31,8 +31,10 @@ describe('every package is a real package', () => {
   it.each(packageDirs)('%s has a README, sources, tests and an ESM manifest', (dir) => {
     const manifest = manifests.get(dir)!;
     const readme = readFileSync(path.join(root, dir, 'README.md'), 'utf8');
-    expect(readme).toContain('#');
-    expect(readme).not.toMatch(/placeholder/i);
+    // A real README: a title, an install line and a code example, not a stub.
+    expect(readme).toMatch(/^# /m);
+    expect(readme).toContain('```');
+    expect(readme.split('\n').length).toBeGreaterThan(20);
     expect(existsSync(path.join(root, dir, 'src/index.ts'))).toBe(true);
     const tests = readdirSync(path.join(root, dir, 'src'), { recursive: true }).filter((file) =>
       String(file).endsWith('.test.ts'),
