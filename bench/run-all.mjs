@@ -2,6 +2,7 @@
 // Runs every benchmark in this folder as its own process, collects their summary lines and rewrites BENCHMARKS.md.
 // A summary line is `<metric> key=value key=value ...`; anything else a benchmark prints is shown but not recorded.
 // Usage: npm run bench            (all)        node bench/run-all.mjs cache-hits overhead   (some)
+//        node bench/run-all.mjs --notes   (copy an edited bench/NOTES.md into BENCHMARKS.md without running)
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,18 @@ import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
+const NOTES_HEADING = '## Notes';
+
+// `--notes`: only refresh the notes part of BENCHMARKS.md from bench/NOTES.md (after editing the notes), no run.
+if (process.argv[2] === '--notes') {
+  const file = path.join(root, 'BENCHMARKS.md');
+  const current = readFileSync(file, 'utf8');
+  const at = current.indexOf(`\n${NOTES_HEADING}`);
+  const notes = readFileSync(path.join(here, 'NOTES.md'), 'utf8').trim();
+  writeFileSync(file, `${at === -1 ? current.trimEnd() : current.slice(0, at).trimEnd()}\n\n${notes}\n`);
+  process.exit(0);
+}
+
 const only = process.argv.slice(2);
 const scripts = readdirSync(here)
   .filter((name) => name.endsWith('.mjs') && name !== 'run-all.mjs' && !name.startsWith('_'))
