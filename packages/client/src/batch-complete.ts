@@ -31,7 +31,8 @@ export interface BatchCompleteOptions<T = unknown> {
   [param: string]: unknown;
 }
 
-const OWN_OPTIONS = new Set([
+/** Option names of `batchComplete` (online or via batch) that are not SDK parameters for every item. */
+export const OWN_OPTIONS: ReadonlySet<string> = new Set([
   'model',
   'concurrency',
   'desc',
@@ -40,7 +41,7 @@ const OWN_OPTIONS = new Set([
   'onResult',
   'signal',
   'progress',
-  // batch-via options: never SDK parameters
+  // options of the Batch API path (batch-via.ts)
   'via',
   'workspace',
   'pollIntervalMs',

@@ -4,7 +4,7 @@ import type { MaxllmConfig, ResolvedModel } from '@maxllm/config';
 import type { Ledger } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
 import type OpenAI from 'openai';
-import type { BatchCompleteOptions, BatchItem } from './batch-complete';
+import { OWN_OPTIONS, type BatchCompleteOptions, type BatchItem } from './batch-complete';
 import { abortReason, type Clock } from './clock';
 import { InvalidClientRequestError } from './errors';
 import type { Logger } from './logger';
@@ -40,23 +40,6 @@ export interface BatchViaOptions<T = unknown> extends BatchCompleteOptions<T> {
   /** Metadata of the batch jobs. */
   metadata?: Record<string, string>;
 }
-
-/** Option names that are not SDK parameters (the rest is sent with every request, as on the online path). */
-const OWN_OPTIONS = new Set([
-  'model',
-  'concurrency',
-  'desc',
-  'placeholder',
-  'returnErrors',
-  'onResult',
-  'signal',
-  'progress',
-  'via',
-  'workspace',
-  'pollIntervalMs',
-  'batchLimits',
-  'metadata',
-]);
 
 /**
  * Runs a whole list through the OpenAI Batch API (`@maxllm/batch`): enqueues every item (cache hits are answered at

@@ -6,7 +6,13 @@ export { priceDataSource } from './price-data.js';
 export { emptyModelCallStatus, type CallStatus, type ModelCallStatus } from './call-status.js';
 export { formatCallStatus } from './format-call-status.js';
 export { diffCallStatus } from './diff-call-status.js';
-export { summarizeLedger, type LedgerSummaryRow, type SummarizeLedgerOptions } from './summarize-ledger.js';
+export {
+  summarizeLedger,
+  emptySummaryRow,
+  addSummaryRow,
+  type LedgerSummaryRow,
+  type SummarizeLedgerOptions,
+} from './summarize-ledger.js';
 export { ledgerColumns, type LedgerColumn } from './columns.js';
 export { parseCsvLine } from './parse-csv-line.js';
 export { LedgerError, LedgerClosedError, LedgerWriteError } from './errors.js';

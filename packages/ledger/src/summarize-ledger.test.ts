@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ledgerColumns } from './columns.js';
 import { createLedger } from './ledger.js';
-import { summarizeLedger } from './summarize-ledger.js';
+import { addSummaryRow, emptySummaryRow, summarizeLedger } from './summarize-ledger.js';
 import { memoryLogger, sampleCall, tempDir } from './test-helpers.js';
 
 let dir: string;
@@ -93,5 +93,13 @@ describe('summarizeLedger', () => {
     expect(rows.reduce((total, row) => total + row.inputTokens, 0)).toBe(rowCount * 100);
     // The file is ~100 MB; holding its lines would take far more heap than this.
     expect(peak - before).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+describe('summary rows', () => {
+  it('adds every counter into a total row and keeps the total key', () => {
+    const row = { ...emptySummaryRow('gpt'), calls: 2, hits: 1, costUsd: 0.5, unpricedCalls: 1 };
+    const total = [row, row].reduce(addSummaryRow, emptySummaryRow('total'));
+    expect(total).toEqual({ ...emptySummaryRow('total'), calls: 4, hits: 2, costUsd: 1, unpricedCalls: 2 });
   });
 });

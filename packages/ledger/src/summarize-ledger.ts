@@ -85,19 +85,7 @@ export async function summarizeLedger(
     const key = options.by === 'day' ? timestamp.slice(0, 10) : field('unique_name') || field('model');
     let group = groups.get(key);
     if (group === undefined) {
-      group = {
-        key,
-        calls: 0,
-        hits: 0,
-        errors: 0,
-        inputTokens: 0,
-        cachedInputTokens: 0,
-        outputTokens: 0,
-        reasoningTokens: 0,
-        costUsd: 0,
-        savedUsd: 0,
-        unpricedCalls: 0,
-      };
+      group = emptySummaryRow(key);
       groups.set(key, group);
     }
     const hit = field('cache_hit') === 'yes';
@@ -117,6 +105,31 @@ export async function summarizeLedger(
   }
   if (skipped > 0) options.logger?.warn(`Skipped ${skipped} malformed line(s) in the ledger ${path}.`);
   return [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** A summary row with every counter at zero. */
+export function emptySummaryRow(key: string): LedgerSummaryRow {
+  return {
+    key,
+    calls: 0,
+    hits: 0,
+    errors: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    savedUsd: 0,
+    unpricedCalls: 0,
+  };
+}
+
+/** Adds `row`'s counters into `total` (for a total line over several rows). */
+export function addSummaryRow(total: LedgerSummaryRow, row: LedgerSummaryRow): LedgerSummaryRow {
+  for (const name of Object.keys(total) as Array<keyof LedgerSummaryRow>) {
+    if (name !== 'key') total[name] += row[name];
+  }
+  return total;
 }
 
 function number(text: string): number {

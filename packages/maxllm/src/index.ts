@@ -202,6 +202,8 @@ export {
   formatCallStatus,
   diffCallStatus,
   summarizeLedger,
+  emptySummaryRow,
+  addSummaryRow,
   ledgerColumns,
   parseCsvLine,
   LedgerError,
