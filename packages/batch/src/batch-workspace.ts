@@ -128,8 +128,12 @@ export class BatchWorkspace implements BatchHandle {
     const duplicateOf = cached === undefined && request.force !== true ? this.#keys.get(key) : undefined;
     if (cached === undefined && request.force !== true && duplicateOf === undefined)
       this.#keys.set(key, customId);
-    this.#log.fill(index, taskRecord(customId, prepared, request, bodyText, cached, duplicateOf));
+    const written = this.#log.fill(
+      index,
+      taskRecord(customId, prepared, request, bodyText, cached, duplicateOf),
+    );
     if (cached !== undefined) this.#cachedPending += 1;
+    if (written) await written;
     return customId;
   }
 

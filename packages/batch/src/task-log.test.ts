@@ -28,11 +28,11 @@ describe('TaskLog', () => {
     const path = join(await mkdtemp(join(tmpdir(), 'batch-log-')), 'tasks.jsonl');
     const log = new TaskLog(path, 0);
     const ids = [log.reserve(), log.reserve(), log.reserve()];
-    log.fill(ids[2]!, task(2));
-    log.fill(ids[0]!, task(0));
+    void log.fill(ids[2]!, task(2));
+    void log.fill(ids[0]!, task(0));
     await log.flush();
     expect(log.written).toBe(1);
-    log.fill(ids[1]!, task(1));
+    void log.fill(ids[1]!, task(1));
     await log.close();
     expect(log.written).toBe(3);
     const seen: string[] = [];
@@ -43,7 +43,7 @@ describe('TaskLog', () => {
   it('continues numbering after the lines already on disk', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'batch-log-')), 'tasks.jsonl');
     const first = new TaskLog(path, 0);
-    first.fill(first.reserve(), task(0));
+    void first.fill(first.reserve(), task(0));
     await first.close();
     const second = new TaskLog(path, await recoverTaskLog(path));
     expect(second.reserve()).toBe(1);
@@ -52,8 +52,8 @@ describe('TaskLog', () => {
   it('cuts a partial trailing line left by a crash', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'batch-log-')), 'tasks.jsonl');
     const log = new TaskLog(path, 0);
-    log.fill(log.reserve(), task(0));
-    log.fill(log.reserve(), task(1));
+    void log.fill(log.reserve(), task(0));
+    void log.fill(log.reserve(), task(1));
     await log.close();
     await appendFile(path, '{"customId":"2","cacheK');
     expect(await recoverTaskLog(path)).toBe(2);
@@ -63,5 +63,24 @@ describe('TaskLog', () => {
   it('treats a missing file as empty', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'batch-log-')), 'none.jsonl');
     expect(await recoverTaskLog(path)).toBe(0);
+  });
+});
+
+describe('backpressure', () => {
+  it('makes a writer that outpaces the disk wait for the buffered lines to be written', async () => {
+    // enqueue() can finish without ever yielding to I/O (cache misses are answered synchronously), so without
+    // backpressure the whole log would stay in memory until close().
+    const path = join(await mkdtemp(join(tmpdir(), 'batch-log-')), 'tasks.jsonl');
+    const log = new TaskLog(path, 0);
+    const big = { ...task(0), body: { padding: 'x'.repeat(4096) } } as TaskRecord;
+    for (let index = 0; index < 600; index += 1) {
+      await log.fill(log.reserve(), { ...big, customId: String(index) });
+    }
+    // Checked before this test itself waits for any I/O: only awaiting fill() can have let the writes happen.
+    const writtenWhileFilling = log.written;
+    expect(writtenWhileFilling).toBeGreaterThan(200);
+    const onDisk = (await readFile(path, 'utf8')).split('\n').length - 1;
+    expect(onDisk).toBeGreaterThanOrEqual(writtenWhileFilling);
+    await log.close();
   });
 });

@@ -56,7 +56,7 @@ export class TaskLog {
   #bufferedBytes = 0;
   #chain: Promise<void> = Promise.resolve();
   #handle: FileHandle | undefined;
-  #flushQueued = false;
+  #backgroundFlush: Promise<void> | undefined;
   #failure: Error | undefined;
 
   constructor(path: string, lines: number) {
@@ -80,21 +80,24 @@ export class TaskLog {
     return this.#next++;
   }
 
-  /** Provides the line for a reserved index; writes start once enough contiguous lines are buffered. */
-  fill(index: number, task: TaskRecord): void {
+  /**
+   * Provides the line for a reserved index; writes start once enough contiguous lines are buffered. Past that size
+   * it returns the write in progress: a caller that awaits it (enqueue does) cannot outpace the disk, so memory stays
+   * bounded. A write failure is kept and thrown by the next `flush()`.
+   */
+  fill(index: number, task: TaskRecord): Promise<void> | undefined {
     const line = `${JSON.stringify(task)}\n`;
     this.#pending.set(index, line);
     this.#bufferedBytes += line.length;
-    if (this.#bufferedBytes >= FLUSH_BYTES && !this.#flushQueued) {
-      this.#flushQueued = true;
-      void this.flush()
-        .catch((error: unknown) => {
-          this.#failure ??= error instanceof Error ? error : new Error(String(error));
-        })
-        .finally(() => {
-          this.#flushQueued = false;
-        });
-    }
+    if (this.#bufferedBytes < FLUSH_BYTES) return undefined;
+    this.#backgroundFlush ??= this.flush()
+      .catch((error: unknown) => {
+        this.#failure ??= error instanceof Error ? error : new Error(String(error));
+      })
+      .finally(() => {
+        this.#backgroundFlush = undefined;
+      });
+    return this.#backgroundFlush;
   }
 
   /** Writes every contiguous filled line to the file (no fsync). Rejects if a background write failed. */
