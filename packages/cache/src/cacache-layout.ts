@@ -1,14 +1,14 @@
 import { hash as digest } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 /**
- * A synchronous reader of cacache's on-disk format, for the hit path only: `cacache.get` costs several thread-pool
- * round trips per call (~4,000 gets/s here), two `readFileSync` calls cost ~25 µs. Writes, deletions and maintenance
- * all go through cacache itself; the format versions come from the installed cacache, and the tests read entries
- * that cacache wrote, so a layout change fails the suite rather than the cache.
+ * cacache's on-disk format, read synchronously: `cacache.get` costs several thread-pool round trips per call (~4,000
+ * gets/s here), two `readFileSync` calls cost ~25 µs. Writes follow the same format (`cacache-writer.ts`); deletions
+ * and maintenance go through cacache itself. The format versions come from the installed cacache, and the tests read
+ * entries that cacache wrote (and have cacache read ours), so a layout change fails the suite rather than the cache.
  */
 const versions = layoutVersions();
 
@@ -39,11 +39,13 @@ export interface BucketLookup {
   damaged: boolean;
 }
 
-function hash(text: string, algorithm: string): string {
+/** Hex digest of `text`, as cacache hashes keys (sha256) and index lines (sha1). */
+export function hash(text: string, algorithm: string): string {
   return digest(algorithm, text, 'hex');
 }
 
-function bucketPath(dir: string, key: string): string {
+/** The index bucket file that holds `key`'s lines: `index-v5/<sha256[0:2]>/<sha256[2:4]>/<sha256[4:]>`. */
+export function bucketPath(dir: string, key: string): string {
   const hashed = hash(key, 'sha256');
   return join(dir, `index-v${versions.index}`, hashed.slice(0, 2), hashed.slice(2, 4), hashed.slice(4));
 }
@@ -75,9 +77,12 @@ export function parseBucket(text: string, key: string): BucketLookup {
 
 /** The bucket lookup for `key`, or `undefined` when no entry was ever written under it. */
 export function readBucketSync(dir: string, key: string): BucketLookup | undefined {
+  const file = bucketPath(dir, key);
   let text: string;
   try {
-    text = readFileSync(bucketPath(dir, key), 'utf8');
+    // A miss is the common case on a cold cache: look without paying for an ENOENT exception.
+    if (!statSync(file, { throwIfNoEntry: false })) return undefined;
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -103,8 +108,12 @@ const singleHash = /^(sha512|sha384|sha256|sha1)-([A-Za-z0-9+/]+={0,2})$/;
 export function contentPath(dir: string, integrity: string): string | undefined {
   const match = singleHash.exec(integrity);
   if (!match?.[1] || !match[2]) return undefined;
-  const hex = Buffer.from(match[2], 'base64').toString('hex');
-  return join(dir, `content-v${versions.content}`, match[1], hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
+  return contentFile(dir, match[1], Buffer.from(match[2], 'base64').toString('hex'));
+}
+
+/** The content file of a digest: `content-v2/<algorithm>/<hex[0:2]>/<hex[2:4]>/<hex[4:]>`. */
+export function contentFile(dir: string, algorithm: string, hex: string): string {
+  return join(dir, `content-v${versions.content}`, algorithm, hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
 }
 
 /** Whether `data` hashes to `integrity` (a single-hash string accepted by {@link contentPath}). */

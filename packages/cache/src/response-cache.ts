@@ -8,6 +8,7 @@ import {
   readBucketSync,
   type IndexRecord,
 } from './cacache-layout';
+import { createCacacheWriter } from './cacache-writer';
 import { systemClock, type Clock } from './clock';
 import { InvalidCacheEntryError } from './errors';
 import { stderrLogger, type Logger } from './logger';
@@ -55,11 +56,13 @@ const syncReadLimit = 1024 * 1024;
 /**
  * Creates the response cache over a cacache directory. Reads go memory LRU → synchronous read of cacache's index
  * bucket and content file (integrity checked every time) → miss; a miss in memory always looks at the disk, so
- * another process's fresh write is found. Writes go through `cacache.put` (atomic content, appended index line).
+ * another process's fresh write is found. Writes go straight to cacache's layout (atomic rename of the content file,
+one appended index line, a handful of synchronous file-system calls; see `cacache-writer.ts`).
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const { dir, clock = systemClock, logger = stderrLogger, ttlMs: defaultTtlMs } = options;
   const memory = new MemoryLru(options.memoryEntries ?? 10_000, options.memoryBytes ?? 64 * 1024 * 1024);
+  const writer = createCacacheWriter(dir);
 
   async function lookup(key: string): Promise<IndexRecord | undefined> {
     let found = readBucketSync(dir, key);
@@ -126,12 +129,20 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     return entry;
   }
 
-  async function set(
+  function set(
     namespace: string,
     key: string,
     entry: CacheEntry,
     setOptions: { ttlMs?: number } = {},
   ): Promise<void> {
+    // Synchronous file-system calls (a handful) cost less than thread-pool hand-offs; a throw becomes a rejection.
+    return new Promise((resolve) => {
+      setSync(namespace, key, entry, setOptions);
+      resolve();
+    });
+  }
+
+  function setSync(namespace: string, key: string, entry: CacheEntry, setOptions: { ttlMs?: number }): void {
     const fullKey = storageKey(namespace, key);
     const text = serialiseEntry(entry, namespace);
     const ttlMs = setOptions.ttlMs ?? defaultTtlMs;
@@ -142,8 +153,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     }
     const now = clock.now();
     const expiresAt = ttlMs === undefined ? undefined : now + ttlMs;
-    const putOptions = { metadata: { namespace, expiresAt }, time: now };
-    await cacache.put(dir, fullKey, text, putOptions);
+    writer.put(fullKey, Buffer.from(text, 'utf8'), { metadata: { namespace, expiresAt }, time: now });
     memory.set(fullKey, { text, expiresAt });
   }
 
@@ -166,6 +176,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   async function clear(namespace?: string): Promise<void> {
     if (namespace === undefined) {
       memory.clear();
+      writer.forgetFolders();
       await cacache.rm.all(dir);
       return;
     }
