@@ -18,6 +18,8 @@ const CONCURRENCY = 64;
 const MODEL = 'gpt-4o-mini';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, '..', 'apps', 'cli', 'dist', 'index.js');
+// The flags the installed `maxllm` bin runs with: its shebang (`#!/usr/bin/env -S node <flags>`).
+const shebangFlags = readFileSync(cli, 'utf8').split('\n', 1)[0].split(/\s+/).slice(3);
 const prompt = (i) => `Line ${i}: name one colour${i % 3 === 0 ? ' and one animal' : ''}.`;
 
 const server = await startMock({ output: { meanTokens: 8, spread: 0.5 } });
@@ -35,7 +37,8 @@ const started = performance.now();
 const child = spawn(
   process.execPath,
   [
-    // Extra V8 flags for the CLI, to try heap settings: BENCH_CLI_NODE_FLAGS='--max-old-space-size=192'
+    // The bin's own flags, then extra V8 flags to try heap settings: BENCH_CLI_NODE_FLAGS='--max-old-space-size=192'
+    ...shebangFlags,
     ...(process.env.BENCH_CLI_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     '--import',
     path.join(here, '_peak-rss-hook.mjs'),
