@@ -109,18 +109,23 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts steady on `spec` and resolves once it prints "Ready" (it takes ~2 s to load the 87k-line spec). */
+/** Starts steady on `spec` and resolves once it says it listens (it takes ~2 s to load the 87k-line spec). */
 function startSteady(port: number): Promise<ChildProcess> {
   const bin = join(clientDir, 'node_modules', '.bin', 'steady');
-  const child = spawn(bin, ['-p', String(port), '--host', '127.0.0.1', '-q', '--no-color', spec], {
-    detached: true, // its own process group: the launcher runs the real binary as a child, both are stopped
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    bin,
+    ['-p', String(port), '--host', '127.0.0.1', '-q', '--no-color', '--log-format', 'text', spec],
+    {
+      detached: true, // its own process group: the launcher runs the real binary as a child, both are stopped
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((done, fail) => {
     let output = '';
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (output.includes('Ready')) done(child);
+      // Text format says "Ready to accept requests"; CI format (auto-detected from CI=true) "Server listening".
+      if (/Ready to accept|Server listening/.test(output)) done(child);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
