@@ -36,8 +36,16 @@ export async function runComplete(
   const spec = request.model ?? DEFAULT_MODEL;
   const balancer = context.balancer(spec);
   const policy = cachePolicy({ force: request.force === true, recache: context.recache });
-  const prepare = (member: BalancedMember): PreparedRequest =>
-    prepareRequest(request, targetOf(member.resolved), { requestFlag: context.requestFlag });
+  // Prepared once per member: the cache read and the call use the same snapshot and key.
+  const preparedBy = new Map<BalancedMember, PreparedRequest>();
+  const prepare = (member: BalancedMember): PreparedRequest => {
+    let prepared = preparedBy.get(member);
+    if (!prepared) {
+      prepared = prepareRequest(request, targetOf(member.resolved), { requestFlag: context.requestFlag });
+      preparedBy.set(member, prepared);
+    }
+    return prepared;
+  };
 
   if (policy.read) {
     for (const member of balancer.active()) {
