@@ -1,19 +1,6 @@
-/** Source of time, injectable so retry, limiter and progress tests never sleep. */
-export interface Clock {
-  /** Milliseconds since the epoch. @unit ms */
-  now(): number;
-  /** Schedules `fn` after `ms` milliseconds. */
-  setTimeout(fn: () => void, ms: number): unknown;
-  /** Cancels a timer returned by `setTimeout`. */
-  clearTimeout(handle: unknown): void;
-}
+import { systemClock, type Clock } from '@maxllm/ratelimit';
 
-/** The real clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export { systemClock, type Clock };
 
 /**
  * Waits `ms` on `clock`; rejects with the signal's reason as soon as `signal` aborts.
