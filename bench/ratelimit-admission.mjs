@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { createRateLimiter } from '../packages/ratelimit/dist/index.js';
 
-const require = createRequire(new URL('../packages/ratelimit/package.json', import.meta.url));
+const require = createRequire(import.meta.url);
 const Bottleneck = require('bottleneck');
 const callers = 64;
 

@@ -62,7 +62,7 @@ export default defineConfig([
   {
     // One self-contained ESM file to copy into a project (as the original single-file library could be):
     // every MaxLLM package and their dependencies inlined; only `openai` (the user's SDK) and the optional
-    // `ioredis` / `bottleneck` (Redis-shared limits) stay imports. CommonJS dependencies (cacache...) get a real `require` through createRequire.
+    // `ioredis` (Redis-shared limits) stay imports. CommonJS dependencies (cacache...) get a real `require` through createRequire.
     entry: { 'maxllm.single': 'src/index.ts' },
     format: ['esm'],
     platform: 'node',
@@ -72,8 +72,8 @@ export default defineConfig([
     clean: false,
     splitting: false,
     // tsup lets `noExternal` win over `external`: the exceptions live in the pattern itself.
-    noExternal: [/^(?!(openai|ioredis|bottleneck)(\/|$))/],
-    external: ['openai', /^openai\//, 'ioredis', 'bottleneck'],
+    noExternal: [/^(?!(openai|ioredis)(\/|$))/],
+    external: ['openai', /^openai\//, 'ioredis'],
     esbuildPlugins: [inlineRuntimeRequires()],
     banner: {
       js: "import { createRequire as __maxllmCreateRequire } from 'node:module';\nconst require = __maxllmCreateRequire(import.meta.url);",

@@ -16,12 +16,10 @@ if (skip) console.warn('client: multi-process shared-limit test skipped: REDIS_U
 const worker = join(clientDir, 'test', 'fixtures', 'shared-worker.mjs');
 /** Window of the limit on both sides (the client's `rateWindowMs`); a slower machine may set a longer one. */
 const WINDOW_MS = Number(process.env.MAXLLM_SHARED_WINDOW_MS ?? 6000);
-/** The config's limit per window. Shared through Redis it is one stepped bucket for the whole cluster (planBucket in
- * @maxllm/ratelimit): 3 requests, refilled with 3 twenty times per window, i.e. 60 of 66 in a window (0.909). */
+/** The config's limit per window, shared through Redis as one sliding-window budget for the whole cluster. */
 const RPM = 66;
 const PROCESSES = 3;
-/** 24 each: 72 prompts, more than one window's limit (so unshared limiters would get 429s at once), and the
- * cluster's bucket never runs dry during the first window. */
+/** 24 each: 72 prompts, more than one window's limit (so unshared limiters would get 429s at once). */
 const PROMPTS_EACH = 24;
 
 let server: MockServer | undefined;
@@ -37,7 +35,7 @@ describe.skipIf(skip)('three processes share one limit through MAXLLM_REDIS_URL 
     buildClientDist();
   }, 120_000);
 
-  it('stay under one strict limit together (zero 429s) and use >= 90% of it', async () => {
+  it('stay under one strict limit together (zero 429s) and use >= 95% of it', async () => {
     // The mock enforces the limit over ANY trailing window (sliding log); the client's window is the same length.
     // Three unshared limiters would each send up to the whole limit at once: 72 requests, 429s in the first window.
     server = await createMockServer({ limits: { rpm: RPM }, windowMs: WINDOW_MS });
@@ -64,7 +62,7 @@ describe.skipIf(skip)('three processes share one limit through MAXLLM_REDIS_URL 
     expect(stats.rateLimited).toBe(0);
     expect(stats.byModel[model]?.requests).toBe(PROCESSES * PROMPTS_EACH);
     // Utilisation: the answers inside the busiest window, over the limit.
-    expect(busiestWindow(times, WINDOW_MS) / RPM).toBeGreaterThanOrEqual(0.9);
+    expect(busiestWindow(times, WINDOW_MS) / RPM).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 });
 

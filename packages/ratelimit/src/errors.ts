@@ -20,3 +20,6 @@ export class InvalidLimitError extends RateLimiterError {}
 
 /** `acquire()` was called on, or was still waiting in, a limiter that has been closed. */
 export class LimiterClosedError extends RateLimiterError {}
+
+/** The shared store (Redis) failed an operation: `cause` holds the client's error. */
+export class LimiterBackendError extends RateLimiterError {}

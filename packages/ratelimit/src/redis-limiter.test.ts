@@ -2,11 +2,12 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createMockServer } from '@maxllm/mock-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimiter } from './create-rate-limiter.js';
-import { LimiterClosedError } from './errors.js';
-import type { RateLimiter } from './types.js';
+import { LimiterBackendError, LimiterClosedError } from './errors.js';
+import type { Permit, RateLimiter } from './types.js';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {
@@ -23,6 +24,11 @@ if (!redisUrl) {
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
+
+interface WorkerOutput {
+  admitted: number[];
+  statuses: number[];
+}
 
 /** The largest number of admissions inside any window of `windowMs` (each window starts at an admission). */
 function busiestWindow(times: number[], windowMs: number): number {
@@ -73,21 +79,89 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
     expect(a.stats()).toMatchObject({ mode: 'redis', inFlight: 0 });
   });
 
-  it('shares a token budget, refunds on settle and lets an oversize request through alone', async () => {
+  it('shares a token budget and refunds on settle', async () => {
     const id = `test-${randomUUID()}`;
     const a = make({ tpm: 1000, intervalMs: 60_000, redis: { client, id } });
     const b = make({ tpm: 1000, intervalMs: 60_000, redis: { client, id } });
-    // The bucket holds floor(1000 / 22) = 45 tokens and refills 45 every 3 s.
-    const first = await a.acquire({ tokens: 40 });
-    const controller = new AbortController();
-    const blocked = b.acquire({ tokens: 40, signal: controller.signal });
-    setTimeout(() => controller.abort(), 200);
-    await expect(blocked).rejects.toMatchObject({ name: 'AbortError' });
-    first.settle({ tokens: 0 });
+    const first = await a.acquire({ tokens: 600 });
+    const blocked = b.acquire({ tokens: 600, signal: AbortSignal.timeout(200) });
+    await expect(blocked).rejects.toMatchObject({ name: 'TimeoutError' });
+    first.settle({ tokens: 100 }); // 500 refunded
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const second = await b.acquire({ tokens: 40 });
-    second.settle({ tokens: 40 });
-    expect(b.stats()).toMatchObject({ admitted: 1, waiting: 0, inFlight: 0 });
+    const second = await b.acquire({ tokens: 600 });
+    expect(b.stats()).toMatchObject({ tokensInWindow: 700, requestsInWindow: 2 });
+    second.settle({ tokens: 900 }); // 300 more charged: 1000 in the window
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(a.acquire({ tokens: 1, signal: AbortSignal.timeout(200) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect(a.stats()).toMatchObject({ tokensInWindow: 1000, waiting: 0, inFlight: 0 });
+  });
+
+  it('lets a request larger than the whole budget go alone once the window is empty', async () => {
+    const id = `test-${randomUUID()}`;
+    const limiter = make({ tpm: 100, intervalMs: 500, redis: { client, id } });
+    const big = await limiter.acquire({ tokens: 250 });
+    big.settle({ tokens: 250 });
+    const small = limiter.acquire({ tokens: 1 });
+    let admitted = false;
+    void small.then(() => (admitted = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(admitted).toBe(false); // the oversize request is alone in its window
+    (await small).release();
+    expect(limiter.stats()).toMatchObject({ admitted: 2, tokensInWindow: 1 });
+  });
+
+  it('takes requests, tokens and the slot together: a waiter holds none of them', async () => {
+    const id = `test-${randomUUID()}`;
+    const options = { tpm: 100, concurrency: 1, redis: { client, id } };
+    const [a, b, c] = [make(options), make(options), make(options)];
+    const holder = await a.acquire({ tokens: 10 });
+    const waiting = b.acquire({ tokens: 60 }); // waits for the slot
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(c.acquire({ tokens: 1, signal: AbortSignal.timeout(200) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    // What Redis counted when c was refused: a's request only; b waits without its 60 tokens or a request.
+    expect(c.stats()).toMatchObject({ requestsInWindow: 1, tokensInWindow: 10 });
+    holder.release();
+    const permit = await waiting;
+    expect(b.stats()).toMatchObject({ requestsInWindow: 2, tokensInWindow: 70, inFlight: 1 });
+    permit.release();
+  });
+
+  it('keeps arrival order across processes: a small request does not overtake an earlier large one', async () => {
+    const id = `test-${randomUUID()}`;
+    const options = { tpm: 100, intervalMs: 1500, redis: { client, id } };
+    const [a, b, c] = [make(options), make(options), make(options)];
+    (await a.acquire({ tokens: 50 })).settle({ tokens: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    (await a.acquire({ tokens: 50 })).settle({ tokens: 50 });
+    const order: string[] = [];
+    // b needs both of a's admissions to leave the window; c (arriving later) would fit after the first one.
+    const record = (name: string) => (permit: Permit) => {
+      order.push(name);
+      return permit;
+    };
+    const large = b.acquire({ tokens: 80 }).then(record('large'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const small = c.acquire({ tokens: 10 }).then(record('small'));
+    for (const permit of await Promise.all([large, small])) permit.release();
+    expect(order).toEqual(['large', 'small']);
+  });
+
+  it('gives a place in line back when its waiter is aborted', async () => {
+    const id = `test-${randomUUID()}`;
+    const options = { tpm: 100, intervalMs: 60_000, redis: { client, id } };
+    const [a, b] = [make(options), make(options)];
+    (await a.acquire({ tokens: 50 })).settle({ tokens: 50 });
+    // b's large waiter is ahead in line; once it is aborted, a's small request fits at once.
+    await expect(b.acquire({ tokens: 80, signal: AbortSignal.timeout(200) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    (await a.acquire({ tokens: 40, signal: AbortSignal.timeout(5000) })).release();
+    expect(a.stats()).toMatchObject({ tokensInWindow: 90 });
   });
 
   it('shares concurrency: a slot held in one limiter blocks the other until released', async () => {
@@ -141,18 +215,74 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
       execFileSync('pnpm', ['run', 'build'], { cwd: packageDir, stdio: 'ignore' });
     }, 60_000);
 
-    it('never admits more than the limit in any window, summed over two processes', async () => {
+    it('two processes share one limit: the mock server answers every request without a 429', async () => {
       const id = `test-${randomUUID()}`;
-      const [rpm, intervalMs, durationMs] = [30, 1500, 4500];
-      const worker = fileURLToPath(new URL('../test/redis-worker.mjs', import.meta.url));
-      const args = [worker, redisUrl!, id, String(rpm), String(intervalMs), String(durationMs)];
-      const outputs = await Promise.all([run(process.execPath, args), run(process.execPath, args)]);
-      const perProcess = outputs.map(({ stdout }) => JSON.parse(stdout) as number[]);
-      const all = perProcess.flat();
-      expect(perProcess.every((times) => times.length > 0)).toBe(true);
-      expect(busiestWindow(all, intervalMs)).toBeLessThanOrEqual(rpm);
-      // Sharing works only if the two processes together stay near one budget, not two.
-      expect(all.length).toBeLessThanOrEqual(rpm * (durationMs / intervalMs + 1));
+      const [rpm, tpm, intervalMs, each] = [30, 1500, 1500, 30];
+      const server = await createMockServer({ limits: { rpm, tpm }, windowMs: intervalMs });
+      try {
+        const worker = fileURLToPath(new URL('../test/redis-worker.mjs', import.meta.url));
+        const args = [worker, redisUrl!, id, server.url, String(rpm), String(tpm), String(intervalMs)];
+        const outputs = await Promise.all([0, 1].map(() => run(process.execPath, [...args, String(each)])));
+        const results = outputs.map(({ stdout }) => JSON.parse(stdout) as WorkerOutput);
+        const statuses = results.flatMap((result) => result.statuses);
+        expect(statuses).toHaveLength(2 * each);
+        expect(statuses.every((status) => status === 200)).toBe(true);
+        expect(server.stats().rateLimited).toBe(0);
+        // Either process alone may send a whole window's worth at once: only sharing keeps the sum under the limit.
+        expect(
+          busiestWindow(
+            results.flatMap((result) => result.admitted),
+            intervalMs,
+          ),
+        ).toBeLessThanOrEqual(rpm);
+      } finally {
+        await server.close();
+      }
+    }, 60_000);
+
+    it("frees a crashed process's concurrency slot when its lease runs out", async () => {
+      const id = `test-${randomUUID()}`;
+      const worker = fileURLToPath(new URL('../test/redis-crash-worker.mjs', import.meta.url));
+      const { stdout } = await run(process.execPath, [worker, redisUrl!, id, '1000']);
+      expect(stdout).toBe('holding');
+      const limiter = make({ concurrency: 1, redis: { client, id } });
+      // The slot is still taken by the dead process; without the lease this would wait forever.
+      await expect(limiter.acquire({ tokens: 1, signal: AbortSignal.timeout(100) })).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
+      (await limiter.acquire({ tokens: 1, signal: AbortSignal.timeout(20_000) })).release();
     }, 30_000);
+  });
+});
+
+describe('redis limiter: bad options and an unreachable Redis (no server needed)', () => {
+  const unreachable = () =>
+    new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+
+  it('names a bad id or leaseMs', () => {
+    const client = unreachable();
+    expect(() => createRateLimiter({ redis: { client, id: '' } })).toThrow(/redis\.id/);
+    expect(() => createRateLimiter({ redis: { client, id: 'x', leaseMs: 10 } })).toThrow(
+      /redis\.leaseMs must be a finite number >= 1000, got 10/,
+    );
+    client.disconnect();
+  });
+
+  it('rejects acquire() with LimiterBackendError (the client error as cause) when Redis fails', async () => {
+    const client = unreachable();
+    client.on('error', () => undefined);
+    const limiter = createRateLimiter({ rpm: 10, redis: { client, id: 'unreachable' } });
+    const failure = await limiter.acquire({ tokens: 1 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(LimiterBackendError);
+    expect((failure as Error).message).toMatch(/^acquire: the Redis admission script failed: /);
+    expect((failure as Error).cause).toBeInstanceOf(Error);
+    await limiter.close();
+    client.disconnect();
   });
 });

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
-import type Bottleneck from 'bottleneck';
-import { LimiterClosedError } from './errors.js';
+import { randomUUID } from 'node:crypto';
+import { InvalidLimitError, LimiterBackendError, LimiterClosedError } from './errors.js';
 import { checkTokens, type Limits } from './limits.js';
 import { abortReason } from './local-limiter.js';
-import { planBucket, type BucketPlan } from './bucket-plan.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
+import { ADMISSION_SCRIPT, ADMISSION_SCRIPT_SHA, redisChannel, redisKeys } from './redis-script.js';
 import type {
   AcquireRequest,
   HeadersLike,
@@ -12,203 +11,283 @@ import type {
   RateLimiter,
   RateLimiterOptions,
   RateLimiterStats,
+  RedisClientLike,
 } from './types.js';
 
-const require = createRequire(import.meta.url);
-/** bottleneck, loaded on first use so local-only users never pay for it. */
-let bottleneck: typeof Bottleneck | undefined;
-const loadBottleneck = (): typeof Bottleneck => (bottleneck ??= require('bottleneck') as typeof Bottleneck);
+/** A waiter's place in line lapses if not refreshed for this long (its process died). */
+const CLAIM_TTL_MS = 10_000;
+/** The head waiter re-checks at least this often (keeps its claim alive; covers a lost "free" event). */
+const POLL_MS = 2_000;
+const DEFAULT_LEASE_MS = 30_000;
 
-/** Longest a permit may hold a shared concurrency slot before the cluster reclaims it (crashed process). */
-const PERMIT_EXPIRATION_MS = 15 * 60_000;
-
-interface Reservoir {
-  limiter: Bottleneck;
-  plan: BucketPlan;
+/** The connection used for events (`client.duplicate()`). */
+interface Subscriber {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  disconnect(): void;
 }
 
-function reservoir(
-  connection: Bottleneck.IORedisConnection,
-  id: string,
-  limit: number,
-  windowMs: number,
-  concurrency: number,
-): Reservoir {
-  const plan = planBucket(limit, windowMs);
-  const limited = Number.isFinite(limit);
-  const limiter = new (loadBottleneck())({
-    id,
-    datastore: 'ioredis',
-    connection,
-    maxConcurrent: Number.isFinite(concurrency) ? Math.floor(concurrency) : null,
-    reservoir: limited ? plan.maximum : null,
-    reservoirIncreaseInterval: limited ? plan.intervalMs : null,
-    reservoirIncreaseAmount: limited ? plan.amount : null,
-    reservoirIncreaseMaximum: limited ? plan.maximum : null,
-    heartbeatInterval: Math.max(50, Math.min(1000, Math.floor(plan.intervalMs / 4))),
-    timeout: Math.max(300_000, windowMs * 5),
-  });
-  limiter.on('error', () => undefined);
-  return { limiter, plan };
+interface Waiter {
+  id: string;
+  tokens: number;
+  resolve(permit: Permit): void;
+  reject(error: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  done: boolean;
+  /** Holds a place in the shared line (a claim in Redis) that must be dropped if it stops waiting. */
+  claimed: boolean;
+}
+
+type Reply = [admitted: number, waitMs: number, requests: number, tokens: number, running: number];
+
+function leaseOf(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_LEASE_MS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1000) {
+    throw new InvalidLimitError(
+      `createRateLimiter: redis.leaseMs must be a finite number >= 1000, got ${String(value)}`,
+    );
+  }
+  return Math.ceil(value);
 }
 
 /**
- * Distributed mode: two bottleneck limiters on the caller's Redis, one for tokens (weight = tokens) and one for
- * requests + concurrency (weight 1, held until the permit ends). Tokens are taken first, then the request slot.
+ * Distributed mode: one Lua script on the caller's Redis checks and takes requests, tokens and a concurrency slot
+ * together (sliding-window log, Redis's clock). Each process queues its callers in FIFO order and sends only the
+ * head; a refused head leaves a claim so that later requests from any process do not overtake it.
  */
 export function createRedisLimiter(
   limits: Limits,
   redis: NonNullable<RateLimiterOptions['redis']>,
 ): RateLimiter {
-  const { rpm, tpm, concurrency, intervalMs } = limits;
-  const client = redis.client.duplicate() as { constructor: unknown };
-  const connection = new (loadBottleneck().IORedisConnection)({ client, Redis: client.constructor });
-  connection.on('error', () => undefined);
-  const prefix = `maxllm-ratelimit:${redis.id}`;
-  const tokens = Number.isFinite(tpm)
-    ? reservoir(connection, `${prefix}:tokens`, tpm, intervalMs, Infinity)
-    : undefined;
-  const requests = reservoir(connection, `${prefix}:requests`, rpm, intervalMs, concurrency);
-  let pausedUntil = 0;
+  const { rpm, tpm, concurrency, intervalMs, safetyMarginMs } = limits;
+  if (typeof redis.id !== 'string' || redis.id === '')
+    throw new InvalidLimitError('createRateLimiter: redis.id must be a non-empty string');
+  const leaseMs = leaseOf(redis.leaseMs);
+  const client: RedisClientLike = redis.client;
+  const keys = redisKeys(redis.id);
+  const channel = redisChannel(redis.id);
+  const bound = (limit: number): number => (Number.isFinite(limit) ? Math.floor(limit) : -1);
+  const settings = [
+    bound(rpm),
+    bound(tpm),
+    bound(concurrency),
+    Math.ceil(intervalMs),
+    Math.ceil(safetyMarginMs),
+    leaseMs,
+    CLAIM_TTL_MS,
+    channel,
+  ];
+
+  const queue: Waiter[] = [];
+  const open = new Set<string>();
+  const pending = new Set<Promise<unknown>>();
+  let busy = false;
+  let woken = false;
+  let closed = false;
   let waiting = 0;
   let inFlight = 0;
   let admitted = 0;
-  let closed = false;
-  const sleepers = new Set<() => void>();
-  /** Ends the bottleneck job of each open permit (close() frees the shared slots they hold). */
-  const openJobs = new Set<() => void>();
+  let pausedUntil = 0;
+  let seen = { requests: 0, tokens: 0 };
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let renewTimer: ReturnType<typeof setInterval> | undefined;
 
-  const ignore = (promise: Promise<unknown>): void => {
-    promise.catch(() => undefined);
-  };
-
-  requests.limiter.on('message', (message: string) => {
-    const until = Number(/^pause:(\d+)$/.exec(message)?.[1]);
-    if (until > pausedUntil) pausedUntil = until;
-  });
-
-  /** Adds to the tokens reservoir without going above its size (best effort: read, then increment). */
-  const refund = async (amount: number): Promise<void> => {
-    if (!tokens || amount <= 0) return;
-    const current = (await tokens.limiter.currentReservoir()) ?? 0;
-    const room = Math.min(amount, tokens.plan.maximum - current);
-    if (room > 0) await tokens.limiter.incrementReservoir(room);
-  };
-  const charge = (amount: number): void => {
-    if (tokens && amount > 0) ignore(tokens.limiter.incrementReservoir(-amount));
-  };
-
-  const waitForPause = async (signal: AbortSignal | undefined): Promise<void> => {
-    while (Date.now() < pausedUntil && !closed) {
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          clearTimeout(timer);
-          sleepers.delete(wake);
-          signal?.removeEventListener('abort', wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, pausedUntil - Date.now());
-        sleepers.add(wake);
-        signal?.addEventListener('abort', wake, { once: true });
-      });
-      if (signal?.aborted) throw abortReason(signal);
-    }
-  };
-
-  const acquire = async (request: AcquireRequest): Promise<Permit> => {
-    const reserved = Math.ceil(checkTokens('acquire', request.tokens));
-    const { signal } = request;
-    if (closed) throw new LimiterClosedError('acquire: the rate limiter is closed');
-    if (signal?.aborted) throw abortReason(signal);
-    waiting++;
-    let cancelled = false;
-    let onAbort: (() => void) | undefined;
+  const run = async (op: string, id: string, ...args: (string | number)[]): Promise<Reply> => {
+    const argv = [op, id, ...settings, ...args];
+    let reply: unknown;
     try {
-      await waitForPause(signal);
-      return await new Promise<Permit>((resolve, reject) => {
-        onAbort = () => {
-          cancelled = true;
-          reject(abortReason(signal!));
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const weight = tokens ? Math.min(reserved, tokens.plan.maximum) : 0;
-        const tokensTaken =
-          tokens && weight > 0
-            ? tokens.limiter.schedule({ weight }, () => Promise.resolve())
-            : Promise.resolve();
-        const fail = (error: unknown): void => {
-          if (closed) reject(new LimiterClosedError('acquire: the rate limiter was closed while waiting'));
-          else reject(error instanceof Error ? error : new Error(String(error)));
-        };
-        tokensTaken
-          .then(() => {
-            if (cancelled || closed) return ignore(refund(weight));
-            charge(reserved - weight);
-            requests.limiter
-              .schedule({ expiration: PERMIT_EXPIRATION_MS }, () => {
-                if (cancelled || closed) {
-                  ignore(refund(reserved));
-                  ignore(requests.limiter.incrementReservoir(Number.isFinite(rpm) ? 1 : 0));
-                  return Promise.resolve();
-                }
-                return new Promise<void>((done) => {
-                  inFlight++;
-                  admitted++;
-                  let open = true;
-                  const finish = (): void => {
-                    if (!open) return;
-                    open = false;
-                    inFlight--;
-                    openJobs.delete(finish);
-                    done();
-                  };
-                  openJobs.add(finish);
-                  resolve({
-                    tokens: reserved,
-                    settle(usage) {
-                      if (!open) return;
-                      const used = Math.ceil(checkTokens('permit.settle', usage.tokens));
-                      if (used > reserved) charge(used - reserved);
-                      else ignore(refund(reserved - used));
-                      finish();
-                    },
-                    release: finish,
-                  });
-                });
-              })
-              .catch(fail);
-          })
-          .catch(fail);
-      });
-    } finally {
-      waiting--;
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      reply = await client.evalsha(ADMISSION_SCRIPT_SHA, keys.length, ...keys, ...argv);
+    } catch (error) {
+      if (!String((error as Error | undefined)?.message).includes('NOSCRIPT')) throw error;
+      reply = await client.eval(ADMISSION_SCRIPT, keys.length, ...keys, ...argv);
     }
+    const values = (reply as unknown[]).map(Number);
+    const usage = op === 'acquire' ? values.slice(2) : values;
+    seen = { requests: usage[0] ?? 0, tokens: usage[1] ?? 0 };
+    return (op === 'acquire' ? values : [0, 0, ...values]) as Reply;
+  };
+
+  /** Runs an operation nobody waits for (settle, observe...): tracked so close() can wait for it. */
+  const track = <T>(call: Promise<T>): Promise<T> => {
+    const settled = call.catch(() => undefined);
+    pending.add(settled);
+    void settled.finally(() => pending.delete(settled));
+    return call;
+  };
+  const background = (op: string, id: string, ...args: (string | number)[]): void => {
+    track(run(op, id, ...args)).catch(() => undefined);
+  };
+
+  const subscriber = client.duplicate() as Subscriber;
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', (_channel: string, message: string) => {
+    const pause = /^pause:(\d+)$/.exec(message);
+    if (pause) pausedUntil = Math.max(pausedUntil, Date.now() + Number(pause[1]));
+    else wake();
+  });
+  // Until subscribed, a head could miss the event that frees it; it still polls, so a failure only slows it.
+  const subscribed = subscriber.subscribe(channel).catch(() => undefined);
+
+  const finishWaiter = (waiter: Waiter): void => {
+    waiter.done = true;
+    waiting--;
+    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+  };
+
+  const renew = (): void => {
+    if (open.size === 0 || closed) {
+      clearInterval(renewTimer);
+      renewTimer = undefined;
+      return;
+    }
+    background('renew', '', ...open);
+  };
+
+  const permitFor = (id: string, reserved: number): Permit => {
+    inFlight++;
+    admitted++;
+    open.add(id);
+    if (renewTimer === undefined && Number.isFinite(concurrency)) {
+      renewTimer = setInterval(renew, Math.floor(leaseMs / 3));
+      renewTimer.unref();
+    }
+    let ended = false;
+    const end = (spent: number): void => {
+      ended = true;
+      inFlight--;
+      open.delete(id);
+      background('finish', id, reserved, spent);
+    };
+    return {
+      tokens: reserved,
+      settle(usage) {
+        if (ended) return;
+        end(Math.ceil(checkTokens('permit.settle', usage.tokens)));
+      },
+      release() {
+        if (!ended) end(-1);
+      },
+    };
+  };
+
+  function wake(): void {
+    if (busy) {
+      woken = true;
+      return;
+    }
+    void pump();
+  }
+
+  /** Sends the head waiter's acquire to Redis; one at a time, so this process's callers keep their order. */
+  async function pump(): Promise<void> {
+    if (busy || closed) return;
+    while (queue.length > 0 && queue[0]!.done) queue.shift();
+    const waiter = queue[0];
+    if (!waiter) return;
+    clearTimeout(retryTimer);
+    busy = true;
+    woken = false;
+    let reply: Reply;
+    try {
+      await subscribed;
+      reply = await track(run('acquire', waiter.id, waiter.tokens));
+    } catch (error) {
+      busy = false;
+      queue.shift();
+      if (!waiter.done) {
+        finishWaiter(waiter);
+        waiter.reject(
+          closed
+            ? new LimiterClosedError('acquire: the rate limiter was closed while waiting')
+            : new LimiterBackendError(`acquire: the Redis admission script failed: ${messageOf(error)}`, {
+                cause: error,
+              }),
+        );
+      }
+      void pump();
+      return;
+    }
+    busy = false;
+    if (reply[0] === 1) {
+      queue.shift();
+      const permit = permitFor(waiter.id, waiter.tokens);
+      if (waiter.done)
+        permit.settle({ tokens: 0 }); // aborted while Redis admitted it: give it all back
+      else {
+        finishWaiter(waiter);
+        waiter.resolve(permit);
+      }
+      void pump();
+      return;
+    }
+    waiter.claimed = true;
+    if (waiter.done || closed) {
+      background('drop', waiter.id);
+      void pump();
+      return;
+    }
+    const waitMs = woken ? 0 : reply[1] >= 0 ? Math.min(reply[1], POLL_MS) : POLL_MS;
+    retryTimer = setTimeout(() => void pump(), waitMs);
+  }
+
+  const acquire = (request: AcquireRequest): Promise<Permit> => {
+    const tokens = Math.ceil(checkTokens('acquire', request.tokens));
+    const { signal } = request;
+    if (closed) return Promise.reject(new LimiterClosedError('acquire: the rate limiter is closed'));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise<Permit>((resolve, reject) => {
+      const waiter: Waiter = {
+        id: randomUUID(),
+        tokens,
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+        done: false,
+        claimed: false,
+      };
+      if (signal) {
+        waiter.onAbort = () => {
+          if (waiter.done) return;
+          finishWaiter(waiter);
+          reject(abortReason(signal));
+          // An acquire in flight is settled by pump() when Redis answers; otherwise give the place back now.
+          if (busy && queue[0] === waiter) return;
+          if (waiter.claimed) background('drop', waiter.id);
+          if (queue[0] === waiter) wake();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      queue.push(waiter);
+      waiting++;
+      void pump();
+    });
   };
 
   return {
     acquire,
 
     observe(headers: HeadersLike): void {
-      const seen = readRateLimitHeaders(headers);
-      const lower = (target: Reservoir | undefined, remaining: number | undefined): void => {
-        if (!target || remaining === undefined || !Number.isFinite(target.plan.maximum)) return;
-        ignore(
-          target.limiter.currentReservoir().then((current) => {
-            if (current !== null && current > remaining)
-              return target.limiter.incrementReservoir(remaining - current);
-          }),
-        );
-      };
-      lower(tokens, seen.remainingTokens);
-      if (Number.isFinite(rpm)) lower(requests, seen.remainingRequests);
+      const seenHeaders = readRateLimitHeaders(headers);
+      const { remainingRequests, remainingTokens, resetRequestsMs, resetTokensMs } = seenHeaders;
+      if (remainingRequests === undefined && remainingTokens === undefined) return;
+      const orAbsent = (value: number | undefined): number =>
+        value === undefined ? -1 : Math.max(0, Math.ceil(value));
+      background(
+        'observe',
+        '',
+        orAbsent(remainingRequests),
+        orAbsent(resetRequestsMs),
+        orAbsent(remainingTokens),
+        orAbsent(resetTokensMs),
+      );
     },
 
     penalize(retryAfterMs: number): void {
-      if (!(retryAfterMs > 0)) return;
-      const until = Date.now() + retryAfterMs;
-      if (until > pausedUntil) pausedUntil = until;
-      ignore(requests.limiter.publish(`pause:${Math.ceil(until)}`));
+      if (!(retryAfterMs > 0) || !Number.isFinite(retryAfterMs)) return;
+      pausedUntil = Math.max(pausedUntil, Date.now() + retryAfterMs);
+      background('pause', '', Math.ceil(retryAfterMs));
     },
 
     stats(): RateLimiterStats {
@@ -217,8 +296,8 @@ export function createRedisLimiter(
         admitted,
         waiting,
         inFlight,
-        requestsInWindow: 0,
-        tokensInWindow: 0,
+        requestsInWindow: seen.requests,
+        tokensInWindow: seen.tokens,
         pausedMs: Math.max(0, pausedUntil - Date.now()),
       };
     },
@@ -226,11 +305,23 @@ export function createRedisLimiter(
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      for (const wake of [...sleepers]) wake();
-      for (const finish of [...openJobs]) finish();
-      const targets = tokens ? [requests, tokens] : [requests];
-      await Promise.allSettled(targets.map((target) => target.limiter.stop({ dropWaitingJobs: true })));
-      await connection.disconnect();
+      clearTimeout(retryTimer);
+      clearInterval(renewTimer);
+      for (const waiter of queue.splice(0)) {
+        if (waiter.done) continue;
+        finishWaiter(waiter);
+        waiter.reject(new LimiterClosedError('acquire: the rate limiter was closed while waiting'));
+        if (waiter.claimed) background('drop', waiter.id);
+      }
+      // Open permits give their concurrency slots back (their tokens stay counted, as with release()).
+      for (const id of open) background('finish', id, 0, -1);
+      open.clear();
+      await Promise.allSettled([...pending]);
+      subscriber.disconnect();
     },
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

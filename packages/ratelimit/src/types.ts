@@ -1,9 +1,13 @@
 import type { Clock } from './clock.js';
 
-/** The slice of an ioredis client the distributed mode needs (an ioredis `Redis` or `Cluster` instance). */
+/**
+ * The slice of an ioredis client (a `Redis` or `Cluster` instance) the distributed mode uses: `evalsha` / `eval`
+ * for the admission script, and `duplicate()` for one extra connection that subscribes to the limit's events.
+ */
 export interface RedisClientLike {
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   duplicate(): unknown;
-  options?: unknown;
 }
 
 /** Options of {@link createRateLimiter}. Omit a limit (or pass `Infinity`) to leave it unbounded. */
@@ -26,11 +30,13 @@ export interface RateLimiterOptions {
   /** Time source; tests pass `createManualClock()`. Local mode only. @default systemClock */
   clock?: Clock;
   /**
-   * Share the limits between processes and hosts through Redis (bottleneck's ioredis datastore).
-   * `client` is your ioredis connection (it is duplicated, never closed by the limiter); `id` names the shared limit:
-   * every limiter created with the same `id` on the same Redis draws from one budget.
+   * Share the limits between processes and hosts through Redis (one atomic Lua script per operation, Redis's clock).
+   * `client` is your ioredis connection (never closed by the limiter; it is duplicated once for events); `id` names
+   * the shared limit: every limiter created with the same `id` on the same Redis draws from one budget (give them
+   * the same limits). `leaseMs`: a concurrency slot of a process that stopped renewing it (crashed) is freed after
+   * this long; live permits are renewed every `leaseMs / 3`. @default leaseMs 30000
    */
-  redis?: { client: RedisClientLike; id: string };
+  redis?: { client: RedisClientLike; id: string; leaseMs?: number };
 }
 
 /** What a caller asks for. */
@@ -71,9 +77,9 @@ export interface RateLimiterStats {
   waiting: number;
   /** Permits not yet settled or released (this process). */
   inFlight: number;
-  /** Requests counted in the current window (local mode; includes holds from `observe`). */
+  /** Requests counted in the current window, including holds from `observe` (Redis mode: as of the last reply). */
   requestsInWindow: number;
-  /** Tokens counted in the current window (local mode; includes holds from `observe`). @unit tokens */
+  /** Tokens counted in the current window, including holds (Redis mode: as of the last reply). @unit tokens */
   tokensInWindow: number;
   /** Time left of a `penalize()` pause. @unit milliseconds */
   pausedMs: number;

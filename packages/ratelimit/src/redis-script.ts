@@ -1,0 +1,266 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The shared state of one limit in Redis, all under one hash tag so a Redis Cluster keeps it on one node:
+ * - `log` (sorted set): admission id → when it leaves the window; `entries` (hash): id → "at:requests:tokens";
+ * - `running` (sorted set): id → lease expiry, the concurrency slots (a crashed holder's lease runs out);
+ * - `claims` (sorted set): waiting id → when it first waited, `claimAlive`: id → claim expiry, `claimTokens`:
+ *   id → tokens; a claim keeps its place in line: a later request cannot take what an earlier waiter needs;
+ * - `state` (hash): running totals `requests` / `tokens`, `pausedUntil`, and the holds set by `observe`.
+ */
+export const REDIS_KEYS = [
+  'log',
+  'entries',
+  'running',
+  'claims',
+  'claimAlive',
+  'claimTokens',
+  'state',
+] as const;
+
+export function redisKeys(id: string): string[] {
+  return REDIS_KEYS.map((name) => `maxllm:ratelimit:{${id}}:${name}`);
+}
+
+export function redisChannel(id: string): string {
+  return `maxllm:ratelimit:{${id}}:events`;
+}
+
+/**
+ * One script, so every operation is atomic: requests, tokens and the concurrency slot are checked and taken
+ * together against Redis's clock (`TIME`), never one while waiting for another.
+ *
+ * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel, ...
+ * - `acquire tokens` → { 1, 0, requests, tokens, running } when admitted, or { 0, waitMs, ... } where waitMs is
+ *   when to try again (-1: when something is released; the caller also polls to keep its claim alive);
+ * - `finish reserved used` (used -1 = keep the charge) ends a permit: frees its slot, reconciles its tokens;
+ * - `observe remainingRequests resetRequestsMs remainingTokens resetTokensMs` (-1 = absent) holds capacity the
+ *   provider says is gone; `pause ms` stops admission; `drop` removes a claim; `renew id...` extends leases.
+ * An event ("free" or "pause:<ms>") is published when a waiter may now go or must pause.
+ */
+export const ADMISSION_SCRIPT = `
+local logKey, entries, running, claims, claimAlive, claimTokens, state =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local op, id = ARGV[1], ARGV[2]
+local rpm, tpm, conc = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local interval, margin, lease, claimTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local channel = ARGV[10]
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+local function parse(entry)
+  local at, requests, tokens = string.match(entry, '^(%-?%d+):(%d+):(%d+)$')
+  return tonumber(at), tonumber(requests), tonumber(tokens)
+end
+
+local function num(field)
+  return tonumber(redis.call('HGET', state, field) or '0') or 0
+end
+
+local function removeAll(key, members)
+  for i = 1, #members, 500 do
+    redis.call(key == entries and 'HDEL' or 'ZREM', key, unpack(members, i, math.min(i + 499, #members)))
+  end
+end
+
+local function dropClaims(members)
+  if #members == 0 then return end
+  removeAll(claims, members)
+  removeAll(claimAlive, members)
+  for i = 1, #members, 500 do
+    redis.call('HDEL', claimTokens, unpack(members, i, math.min(i + 499, #members)))
+  end
+end
+
+-- Forget what has left the window, leases that ran out and claims nobody refreshed.
+local gone = redis.call('ZRANGEBYSCORE', logKey, '-inf', now)
+if #gone > 0 then
+  local requests, tokens = 0, 0
+  for _, member in ipairs(gone) do
+    local entry = redis.call('HGET', entries, member)
+    if entry then
+      local _, r, t = parse(entry)
+      requests, tokens = requests + r, tokens + t
+    end
+  end
+  removeAll(entries, gone)
+  redis.call('ZREMRANGEBYSCORE', logKey, '-inf', now)
+  -- (0 - n, not -n: Lua's -0 is not an integer to Redis)
+  redis.call('HINCRBY', state, 'requests', 0 - requests)
+  redis.call('HINCRBY', state, 'tokens', 0 - tokens)
+end
+redis.call('ZREMRANGEBYSCORE', running, '-inf', now)
+dropClaims(redis.call('ZRANGEBYSCORE', claimAlive, '-inf', now))
+
+local function hold(name)
+  if num(name .. 'Until') > now then return num(name) end
+  return 0
+end
+
+local function keepAlive()
+  local ttl = 2 * (interval + margin) + lease + claimTtl
+  for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+
+local function usage()
+  return { num('requests') + hold('holdRequests'), num('tokens') + hold('holdTokens'), redis.call('ZCARD', running) }
+end
+
+local function notifyWaiters()
+  if redis.call('ZCARD', claims) > 0 then redis.call('PUBLISH', channel, 'free') end
+end
+
+-- When at least 'need' requests (field 2) or tokens (field 3) will have left the window, or nil.
+local function freedAt(need, field)
+  local freed, start = 0, 0
+  while true do
+    local batch = redis.call('ZRANGE', logKey, start, start + 99, 'WITHSCORES')
+    if #batch == 0 then return nil end
+    for i = 1, #batch, 2 do
+      local entry = redis.call('HGET', entries, batch[i])
+      if entry then
+        local values = { parse(entry) }
+        freed = freed + values[field]
+        if freed >= need then return tonumber(batch[i + 1]) end
+      end
+    end
+    start = start + 100
+  end
+end
+
+local function laterOf(a, b)
+  if a == nil or b == nil then return nil end
+  return math.max(a, b)
+end
+
+local function earlierOf(a, b)
+  if a == nil then return b end
+  if b == nil then return a end
+  return math.min(a, b)
+end
+
+-- The earliest time 'need' of a resource is free: from the log, or when the provider's hold ends.
+local function freeAt(need, field, holdName)
+  local held = hold(holdName)
+  local fromHold = nil
+  if held > 0 then fromHold = num(holdName .. 'Until') end
+  return earlierOf(freedAt(need, field), fromHold)
+end
+
+if op == 'acquire' then
+  local tokens = tonumber(ARGV[11])
+  -- Waiters that came first (their claims) count as taken: nobody overtakes them.
+  local rank = redis.call('ZRANK', claims, id)
+  local ahead = {}
+  if not rank then ahead = redis.call('ZRANGE', claims, 0, -1)
+  elseif rank > 0 then ahead = redis.call('ZRANGE', claims, 0, rank - 1) end
+  local aheadTokens = 0
+  for _, member in ipairs(ahead) do
+    aheadTokens = aheadTokens + (tonumber(redis.call('HGET', claimTokens, member) or '0') or 0)
+  end
+  local used = usage()
+  local wait = 0
+  local blocked = false
+  local pausedUntil = num('pausedUntil')
+  if pausedUntil > now then wait, blocked = pausedUntil - now, true end
+  if conc >= 0 and used[3] + #ahead + 1 > conc then wait, blocked = -1, true end
+  if not blocked or wait >= 0 then
+    local at = now
+    if rpm >= 0 and used[1] + #ahead + 1 > rpm then
+      blocked = true
+      at = laterOf(at, freeAt(used[1] + #ahead + 1 - rpm, 2, 'holdRequests'))
+    end
+    local taken = used[2] + aheadTokens
+    if tpm >= 0 and ((tokens > tpm and taken > 0) or (tokens <= tpm and taken + tokens > tpm)) then
+      -- An oversize request waits for an empty window and then goes alone.
+      blocked = true
+      local need = taken + tokens - tpm
+      if tokens > tpm then need = taken end
+      at = laterOf(at, freeAt(need, 3, 'holdTokens'))
+    end
+    if blocked then
+      if at == nil then wait = -1 else wait = math.max(wait, at - now) end
+    end
+  end
+  if blocked then
+    redis.call('ZADD', claims, 'NX', now, id)
+    redis.call('ZADD', claimAlive, now + claimTtl, id)
+    redis.call('HSET', claimTokens, id, tokens)
+    keepAlive()
+    return { 0, wait, used[1], used[2], used[3] }
+  end
+  redis.call('ZADD', logKey, now + interval + margin, id)
+  redis.call('HSET', entries, id, now .. ':1:' .. tokens)
+  redis.call('HINCRBY', state, 'requests', 1)
+  redis.call('HINCRBY', state, 'tokens', tokens)
+  if conc >= 0 then redis.call('ZADD', running, now + lease, id) end
+  if rank then
+    dropClaims({ id })
+    notifyWaiters()
+  end
+  keepAlive()
+  return { 1, 0, used[1] + 1, used[2] + tokens, used[3] + 1 }
+end
+
+if op == 'finish' then
+  local reserved, spent = tonumber(ARGV[11]), tonumber(ARGV[12])
+  redis.call('ZREM', running, id)
+  local entry = redis.call('HGET', entries, id)
+  if entry then
+    local at, requests, tokens = parse(entry)
+    if spent >= 0 then
+      redis.call('HINCRBY', state, 'tokens', spent - tokens)
+      tokens = spent
+      redis.call('HSET', entries, id, at .. ':' .. requests .. ':' .. tokens)
+    end
+    redis.call('ZADD', logKey, 'XX', at + interval + math.min(margin, math.max(0, now - at)), id)
+  elseif spent > reserved then
+    -- The admission already left the window: the extra is counted from now.
+    local extra = id .. ':extra'
+    redis.call('ZADD', logKey, now + interval, extra)
+    redis.call('HSET', entries, extra, now .. ':0:' .. (spent - reserved))
+    redis.call('HINCRBY', state, 'tokens', spent - reserved)
+  end
+  notifyWaiters()
+  keepAlive()
+  return usage()
+end
+
+if op == 'observe' then
+  local limits = { { rpm, tonumber(ARGV[11]), tonumber(ARGV[12]), 'holdRequests', 'requests' },
+                   { tpm, tonumber(ARGV[13]), tonumber(ARGV[14]), 'holdTokens', 'tokens' } }
+  for _, item in ipairs(limits) do
+    local limit, remaining, reset, name, total = item[1], item[2], item[3], item[4], item[5]
+    if limit >= 0 and remaining >= 0 then
+      local span = interval
+      if reset >= 0 then span = math.min(interval, reset) end
+      redis.call('HSET', state, name, math.max(0, limit - num(total) - remaining), name .. 'Until', now + span)
+    end
+  end
+  keepAlive()
+  return usage()
+end
+
+if op == 'pause' then
+  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[11]))
+  redis.call('HSET', state, 'pausedUntil', untilMs)
+  redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now))
+  keepAlive()
+  return usage()
+end
+
+if op == 'drop' then
+  dropClaims({ id })
+  notifyWaiters()
+  return usage()
+end
+
+if op == 'renew' then
+  for i = 11, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
+  return usage()
+end
+
+return redis.error_reply('maxllm ratelimit: unknown op ' .. tostring(op))
+`;
+
+export const ADMISSION_SCRIPT_SHA = createHash('sha1').update(ADMISSION_SCRIPT).digest('hex');
