@@ -4,7 +4,7 @@ import type { ZodType } from 'zod';
 import { BatchItemError, BatchItemMissingError, BatchJobFailedError } from './errors';
 import { readOutputLine } from './output-line';
 import type { OutputLine } from './output-line';
-import { preparedOf, recordAnswer, recordCacheHit, recordFailure } from './recorder';
+import { batchRowId, preparedOf, recordAnswer, recordCacheHit, recordFailure } from './recorder';
 import type { Recorder } from './recorder';
 import type { TaskRecord } from './task-log';
 import type { BatchResult, BatchState, JobRecord } from './types';
@@ -48,6 +48,8 @@ export async function assembleResults(input: {
   recordCached: boolean;
   recorder: Recorder;
   state: BatchState;
+  /** Names this batch in the ids of rows without a provider id (the workspace folder's name). */
+  batchName: string;
 }): Promise<BatchResult[]> {
   const results: BatchResult[] = [];
   const writes = new Set<Promise<void>>();
@@ -69,13 +71,16 @@ export async function assembleResults(input: {
     };
 
     if (task.cached) {
-      if (input.recordCached) recordCacheHit(input.recorder, task, prepared);
+      if (input.recordCached) {
+        recordCacheHit(input.recorder, task, prepared, batchRowId('cache', input.batchName, task.customId));
+      }
       push(settle(task, prepared, task.response, 'cache'));
     } else if (online && (!answer || online.round >= answer.job.round)) {
       push(onlineResult(task, prepared, online));
     } else if (answer) {
       const read = readOutputLine(answer.line);
       const record = !duplicate && input.recordJobs.has(answer.job.file);
+      const rowId = batchRowId('batch', answer.job.jobId ?? answer.job.file, task.customId);
       if (read instanceof BatchItemError && ENDED_CODES.has(read.code ?? '')) {
         // Never run: the job ended first (OpenAI lists such requests in the error file).
         const status = read.code === 'batch_cancelled' ? 'cancelled' : 'expired';
@@ -85,7 +90,7 @@ export async function assembleResults(input: {
           error: new BatchItemMissingError(answer.job.jobId, status, task.customId),
         });
       } else if (read instanceof BatchItemError) {
-        if (record) recordFailure(input.recorder, task, 'BatchItemError', true);
+        if (record) recordFailure(input.recorder, task, 'BatchItemError', true, rowId);
         push({ customId: task.customId, ok: false, error: read });
       } else {
         const result = settle(task, prepared, read.body, 'batch');
@@ -94,7 +99,7 @@ export async function assembleResults(input: {
             recordAnswer(input.recorder, task, prepared, read.body, {
               valid: result.ok,
               batch: true,
-              requestId: read.requestId,
+              requestId: read.requestId ?? rowId,
             }),
           );
         }

@@ -10,6 +10,7 @@ import { sleep, stderrLogger } from './clock';
 import { collectAnswers, downloadPath } from './collect-answers';
 import type { BatchModel } from './dependencies';
 import { downloadFile } from './download';
+import { ledgerRequestIds } from './ledger-request-ids';
 import { BatchRequestError, BatchStateError } from './errors';
 import { combineJobStates, isFinalState, isFinalStatus, updateJob } from './job-state';
 import { writeManifest } from './manifest';
@@ -273,6 +274,15 @@ export class BatchWorkspace implements BatchHandle {
       this.#manifest.jobs.filter((job) => !job.recorded && isFinalStatus(job.status)).map((job) => job.file),
     );
     const schemas = options.schemas ?? {};
+    const recordCached = !this.#manifest.cachedRecorded;
+    // Rows written by a results() that died before marking its jobs recorded are in the ledger already.
+    const recorded = this.#manifest.recording
+      ? await ledgerRequestIds(this.#options.ledger.path, this.#manifest.uniqueName, this.#manifest.createdAt)
+      : undefined;
+    if ((recordJobs.size > 0 || recordCached) && !this.#manifest.recording) {
+      this.#manifest.recording = true;
+      await this.#save();
+    }
     const results = await assembleResults({
       tasks: this.#log.read(),
       jobs: this.#manifest.jobs,
@@ -280,12 +290,14 @@ export class BatchWorkspace implements BatchHandle {
       online,
       schemaFor: (customId) => schemas[customId] ?? this.#schemas.get(customId) ?? this.#options.schema,
       recordJobs,
-      recordCached: !this.#manifest.cachedRecorded,
-      recorder: this.#recorder(),
+      recordCached,
+      recorder: { ...this.#recorder(), ...(recorded ? { recorded } : {}) },
       state: this.#manifest.state,
+      batchName: basename(this.workspace),
     });
     await this.#options.ledger.flush();
     this.#manifest.cachedRecorded = true;
+    this.#manifest.recording = false;
     this.#manifest.jobs = this.#manifest.jobs.map((job) =>
       recordJobs.has(job.file) ? { ...job, recorded: true } : job,
     );

@@ -16,7 +16,7 @@ export type BatchConfig = Pick<MaxllmConfig, 'paths' | 'resolveModel'>;
 export type BatchCache = Pick<ResponseCache, 'get' | 'set'>;
 
 /** What a batch needs of `Ledger` (`@maxllm/ledger`). */
-export type BatchLedger = Pick<Ledger, 'record' | 'flush'>;
+export type BatchLedger = Pick<Ledger, 'record' | 'flush' | 'path'>;
 
 /** One ledger row (`CallRecord` of `@maxllm/ledger`). */
 export type BatchCallRecord = CallRecord;

@@ -24,6 +24,12 @@ export interface Manifest {
   jobs: JobRecord[];
   /** True once the cache hits were counted in the ledger. */
   cachedRecorded: boolean;
+  /**
+   * True from just before `results()` starts writing ledger rows until the rows are flushed and the jobs marked
+   * `recorded`. Found true on open, a process died in between: rows already in the ledger (by `request_id`) are not
+   * written again.
+   */
+  recording?: boolean;
   /** True after `cancel()`: no further uploads. */
   cancelRequested: boolean;
 }

@@ -12,6 +12,22 @@ export interface Recorder {
   model: BatchModel;
   clock: Clock;
   logger: Logger;
+  /** `request_id`s already in the ledger (an interrupted `results()`): their rows are not written again. */
+  recorded?: ReadonlySet<string>;
+}
+
+/**
+ * The `request_id` of a batch row: the provider's id of the answer when it gave one, otherwise an id of ours that
+ * is the same every time the same answer is read (`maxllm-batch:<job>:<custom_id>`, `maxllm-cache:<batch>:<custom_id>`).
+ */
+export function batchRowId(scope: 'batch' | 'cache', owner: string, customId: string): string {
+  return `maxllm-${scope}:${owner}:${customId}`;
+}
+
+/** Writes a ledger row unless the ledger already holds one with its `request_id`. */
+function recordOnce(recorder: Recorder, row: BatchCallRecord): void {
+  if (row.requestId !== undefined && recorder.recorded?.has(row.requestId)) return;
+  recorder.ledger.record(row);
 }
 
 /** Rebuilds the prepared request of a stored task (the zod schema, when known, is not stored: pass it). */
@@ -66,7 +82,7 @@ export async function recordAnswer(
       recorder.logger.warn(`Could not cache the answer of request ${task.customId}: ${String(error)}`);
     }
   }
-  recorder.ledger.record({
+  recordOnce(recorder, {
     ...base(recorder, task, facts.batch),
     completion: safeText(prepared, response),
     ...(usage ? { usage } : {}),
@@ -77,9 +93,15 @@ export async function recordAnswer(
 }
 
 /** Records an answer served from the cache at enqueue time (a hit: counted, not charged). */
-export function recordCacheHit(recorder: Recorder, task: TaskRecord, prepared: PreparedRequest): void {
+export function recordCacheHit(
+  recorder: Recorder,
+  task: TaskRecord,
+  prepared: PreparedRequest,
+  requestId: string,
+): void {
   const usage = readUsage(task.response);
-  recorder.ledger.record({
+  recordOnce(recorder, {
+    requestId,
     ...base(recorder, task, true),
     completion: safeText(prepared, task.response),
     ...(usage ? { usage } : {}),
@@ -89,8 +111,19 @@ export function recordCacheHit(recorder: Recorder, task: TaskRecord, prepared: P
 }
 
 /** Records a request the API answered with an error. */
-export function recordFailure(recorder: Recorder, task: TaskRecord, status: string, batch: boolean): void {
-  recorder.ledger.record({ ...base(recorder, task, batch), cacheHit: false, status });
+export function recordFailure(
+  recorder: Recorder,
+  task: TaskRecord,
+  status: string,
+  batch: boolean,
+  requestId?: string,
+): void {
+  recordOnce(recorder, {
+    ...base(recorder, task, batch),
+    cacheHit: false,
+    status,
+    ...(requestId === undefined ? {} : { requestId }),
+  });
 }
 
 function base(

@@ -6,6 +6,7 @@ import { createHarness } from './test-harness';
 import type { Harness } from './test-harness';
 
 const child = fileURLToPath(new URL('../test/resume-child.mjs', import.meta.url));
+const resultsChild = fileURLToPath(new URL('../test/results-child.mjs', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)));
 
 /** Runs the child until it prints "uploaded" (then SIGKILLs it) or dies by itself. */
@@ -26,6 +27,32 @@ function runChild(
     process_.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
+    process_.on('error', reject);
+    process_.on('exit', (_code, signal) => {
+      if (signal === 'SIGKILL') resolve(output);
+      else reject(new Error(`child exited without being killed: ${output}`));
+    });
+  });
+}
+
+/** Runs results() in a child that kills itself while recording; resolves with its output once it is dead. */
+function runResultsChild(
+  harness: Harness,
+  workspace: string,
+  mode: 'after-flush' | 'mid-record',
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const process_ = spawn(
+      process.execPath,
+      [resultsChild, harness.server.url, harness.home, workspace, mode],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    for (const stream of [process_.stdout, process_.stderr]) {
+      stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    }
     process_.on('error', reject);
     process_.on('exit', (_code, signal) => {
       if (signal === 'SIGKILL') resolve(output);
@@ -104,6 +131,33 @@ describe.skipIf(!built && !process.env.CI)(
       expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
       expect((await batch.results()).every((result) => result.ok)).toBe(true);
     });
+
+    it.each(['after-flush', 'mid-record'] as const)(
+      'a process killed while recording results (%s) leaves every answer in the ledger exactly once',
+      async (mode) => {
+        const workspace = `record-${mode}`;
+        const first = await harness.open({ workspace });
+        for (let index = 0; index < 5; index += 1) await first.enqueue({ prompt: `question ${index}` });
+        await first.upload();
+        expect(await first.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+        await first.close();
+
+        await runResultsChild(harness, workspace, mode);
+        const written = await harness.ledgerRows();
+        expect(written.length).toBeGreaterThanOrEqual(mode === 'after-flush' ? 5 : 2);
+
+        const batch = await harness.open({ workspace });
+        const results = await batch.results();
+        expect(results.every((result) => result.ok)).toBe(true);
+        const rows = await harness.ledgerRows();
+        expect(rows).toHaveLength(5);
+        expect(new Set(rows.map((row) => row.request_id)).size).toBe(5);
+        expect(rows.every((row) => row.batch === 'yes' && row.status === 'ok')).toBe(true);
+        // Asked again, nothing more is recorded.
+        await batch.results();
+        expect(await harness.ledgerRows()).toHaveLength(5);
+      },
+    );
   },
 );
 

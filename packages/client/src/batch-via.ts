@@ -15,7 +15,7 @@ import { createDefaultProgress } from './progress-bar';
 export interface BatchViaDependencies {
   config: MaxllmConfig;
   cache: ResponseCache;
-  ledger: Pick<Ledger, 'record' | 'flush' | 'status'>;
+  ledger: Pick<Ledger, 'record' | 'flush' | 'status' | 'path'>;
   /** The client's SDK factory (key, base URL, `maxRetries: 0`, the client's `fetch`). */
   createOpenAI(model: ResolvedModel): OpenAI;
   /** The client's global request flag (`setRequestFlag`). */

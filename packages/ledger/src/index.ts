@@ -13,7 +13,8 @@ export {
   type LedgerSummaryRow,
   type SummarizeLedgerOptions,
 } from './summarize-ledger.js';
-export { ledgerColumns, type LedgerColumn } from './columns.js';
+export { ledgerColumns, type LedgerColumn, type LedgerRow } from './columns.js';
+export { readLedgerRows, type ReadLedgerRowsOptions } from './read-ledger-rows.js';
 export { parseCsvLine } from './parse-csv-line.js';
 export { LedgerError, LedgerClosedError, LedgerWriteError } from './errors.js';
 export { stderrLogger, type Logger } from './logger.js';

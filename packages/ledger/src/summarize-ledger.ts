@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { ledgerColumns, type LedgerColumn } from './columns.js';
+import type { LedgerColumn } from './columns.js';
 import type { Logger } from './logger.js';
-import { parseCsvLine } from './parse-csv-line.js';
+import { readLedgerRows } from './read-ledger-rows.js';
 
 /** Options of `summarizeLedger`. */
 export interface SummarizeLedgerOptions {
@@ -49,37 +47,12 @@ export async function summarizeLedger(
   path: string,
   options: SummarizeLedgerOptions,
 ): Promise<LedgerSummaryRow[]> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const opened = await new Promise<boolean>((resolve, reject) => {
-    stream.once('ready', () => resolve(true));
-    stream.once('error', (error: NodeJS.ErrnoException) =>
-      error.code === 'ENOENT' ? resolve(false) : reject(error),
-    );
-  });
-  if (!opened) return [];
   const since = options.since?.toISOString();
   const groups = new Map<string, LedgerSummaryRow>();
-  let index: Record<LedgerColumn, number> | undefined;
-  let headerLine = '';
   let skipped = 0;
-  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
-    if (line === '') continue;
-    if (index === undefined) {
-      const names = parseCsvLine(line) ?? [];
-      index = Object.fromEntries(ledgerColumns.map((column) => [column, names.indexOf(column)])) as Record<
-        LedgerColumn,
-        number
-      >;
-      headerLine = line;
-      continue;
-    }
-    if (line === headerLine) continue;
-    const fields = parseCsvLine(line);
-    if (fields === undefined || fields.length < 2) {
-      skipped += 1;
-      continue;
-    }
-    const field = (column: LedgerColumn): string => fields[index![column]] ?? '';
+  const rows = readLedgerRows(path, { onMalformed: (count) => (skipped = count) });
+  for await (const row of rows) {
+    const field = (column: LedgerColumn): string => row[column];
     const timestamp = field('timestamp');
     if (since !== undefined && !(timestamp >= since)) continue;
     const key = options.by === 'day' ? timestamp.slice(0, 10) : field('unique_name') || field('model');

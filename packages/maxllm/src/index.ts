@@ -69,6 +69,7 @@ export {
   createRateLimiter,
   encodingForModel,
   InvalidLimitError,
+  LimiterBackendError,
   LimiterClosedError,
   RateLimiterError,
   IMAGE_TOKENS,
@@ -205,6 +206,7 @@ export {
   emptySummaryRow,
   addSummaryRow,
   ledgerColumns,
+  readLedgerRows,
   parseCsvLine,
   LedgerError,
   LedgerClosedError,
@@ -223,6 +225,8 @@ export type {
   LedgerSummaryRow,
   SummarizeLedgerOptions,
   LedgerColumn,
+  LedgerRow,
+  ReadLedgerRowsOptions,
 } from '@maxllm/ledger';
 
 // @maxllm/request: one request's shape
