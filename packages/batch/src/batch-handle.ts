@@ -97,6 +97,11 @@ export interface BatchHandle {
   upload(options?: { metadata?: Record<string, string>; signal?: AbortSignal }): Promise<BatchState>;
   /** Polls every job until all are final; returns the combined state. */
   waitUntilDone(options?: WaitOptions): Promise<BatchState>;
+  /**
+   * Polls every job that is not final once (no waiting), saves what changed and returns the combined state; jobs
+   * held back for enqueued-token capacity are created if room has opened. For a status display.
+   */
+  refresh(options?: { signal?: AbortSignal }): Promise<BatchState>;
   /** Asks the API to cancel every running job (then `waitUntilDone()` sees them `cancelled`). */
   cancel(): Promise<void>;
   /**

@@ -216,6 +216,16 @@ export class BatchWorkspace implements BatchHandle {
     }
   }
 
+  async refresh(options: { signal?: AbortSignal } = {}): Promise<BatchState> {
+    this.#expect(
+      'refresh',
+      ['in_progress', 'completed', 'failed', 'expired', 'cancelled', 'cached'],
+      'call upload() first',
+    );
+    if (!isFinalState(this.#manifest.state)) await this.#poll(options.signal);
+    return this.#manifest.state;
+  }
+
   async cancel(): Promise<void> {
     if (this.#closed)
       throw new BatchStateError('cancel', 'closed', 'the handle was closed; open the workspace again');

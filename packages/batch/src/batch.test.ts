@@ -192,6 +192,26 @@ describe('batch lifecycle', () => {
     expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
   });
 
+  it('refresh() polls each running job once, without waiting, until the jobs are final', async () => {
+    await harness.close();
+    const clock = createManualClock();
+    harness = await createHarness({ clock });
+    const batch = await harness.open({ workspace: 'refresh', limits: { maxRequestsPerFile: 2 } });
+    for (const request of chatRequests.slice(0, 3)) await batch.enqueue(request);
+    expect(await batch.upload()).toBe('in_progress');
+    const retrieves = (): number =>
+      Object.entries(harness.server.stats().byEndpoint)
+        .filter(([endpoint]) => endpoint.startsWith('GET /v1/batches/'))
+        .reduce((sum, [, count]) => sum + count, 0);
+    expect(await batch.refresh()).toBe('in_progress');
+    expect(retrieves()).toBe(2); // one per job, no second round
+    for (let step = 0; step < 3; step += 1) clock.advance(1_000);
+    expect(await batch.refresh()).toBe('completed');
+    expect(retrieves()).toBe(4);
+    expect(await batch.refresh()).toBe('completed'); // final: nothing to poll
+    expect(retrieves()).toBe(4);
+  });
+
   it('records once even when results() calls overlap', async () => {
     const batch = await harness.open({ workspace: 'overlap' });
     for (const request of chatRequests.slice(0, 3)) await batch.enqueue(request);

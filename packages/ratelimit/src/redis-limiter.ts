@@ -182,10 +182,10 @@ export function createRedisLimiter(
   /** Sends the head waiter's acquire to Redis; one at a time, so this process's callers keep their order. */
   async function pump(): Promise<void> {
     if (busy || closed) return;
+    clearTimeout(retryTimer);
     while (queue.length > 0 && queue[0]!.done) queue.shift();
     const waiter = queue[0];
     if (!waiter) return;
-    clearTimeout(retryTimer);
     busy = true;
     woken = false;
     let reply: Reply;

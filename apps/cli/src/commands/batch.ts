@@ -140,19 +140,7 @@ export function registerBatchCommand(program: Command): void {
       .option('--json', 'print JSON')
       .action(async (name: string, options: { json?: boolean }, command: Command) => {
         await withWorkspace(command, name, async (handle) => {
-          if (!finalStates.has(handle.state) && handle.state !== 'enqueuing') {
-            // One poll: wait until the first progress report, then stop waiting (the jobs keep running).
-            const controller = new AbortController();
-            await handle
-              .waitUntilDone({
-                pollIntervalMs: 60_000,
-                signal: controller.signal,
-                onProgress: () => controller.abort(),
-              })
-              .catch((error: unknown) => {
-                if (!controller.signal.aborted) throw error;
-              });
-          }
+          if (!finalStates.has(handle.state) && handle.state !== 'enqueuing') await handle.refresh();
           if (options.json === true) {
             printJson({
               workspace: handle.workspace,
