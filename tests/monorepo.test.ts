@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,24 +69,38 @@ describe('every package is a real package', () => {
 
 describe('changesets', () => {
   it('a changeset on @maxllm/ratelimit bumps only it and the packages that depend on it', () => {
-    const changeset = path.join(root, '.changeset', `repo-test-${process.pid}.md`);
-    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'maxllm-changeset-')), 'status.json');
-    writeFileSync(changeset, '---\n"@maxllm/ratelimit": minor\n---\n\nRepository test.\n');
+    // A copy of the workspace's manifests and changeset config in a fresh git repository: the changesets pending in
+    // this checkout (a release's worth of them) do not mix into the plan.
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'maxllm-changeset-'));
+    const files = ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json', 'bench/package.json'];
+    for (const file of [...files, ...packageDirs.map((dir) => `${dir}/package.json`)]) {
+      mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+      copyFileSync(path.join(root, file), path.join(copy, file));
+    }
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', ...args], {
+        cwd: copy,
+        stdio: 'pipe',
+      });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'workspace manifests');
+    writeFileSync(
+      path.join(copy, '.changeset', 'repo-test.md'),
+      '---\n"@maxllm/ratelimit": minor\n---\n\nRepository test.\n',
+    );
+    const out = path.join(copy, 'status.json');
+    let status: { releases: Array<{ name: string; type: string }> };
     try {
       execFileSync(
         process.execPath,
         [createRequire(import.meta.url).resolve('@changesets/cli/bin.js'), 'status', `--output=${out}`],
-        {
-          cwd: root,
-          stdio: 'pipe',
-        },
+        { cwd: copy, stdio: 'pipe' },
       );
+      status = JSON.parse(readFileSync(out, 'utf8')) as typeof status;
     } finally {
-      rmSync(changeset, { force: true });
+      rmSync(copy, { recursive: true, force: true });
     }
-    const status = JSON.parse(readFileSync(out, 'utf8')) as {
-      releases: Array<{ name: string; type: string }>;
-    };
     // Private packages (apps/cli, bench) are listed with type "none": they are never versioned.
     const bumped = Object.fromEntries(
       status.releases
