@@ -8,11 +8,11 @@
 //         ratelimit.redis_utilisation utilisation=<binding ratio> tokens=<ratio> requests=<ratio> rate_limited=<429s>
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { createRateLimiter, estimateChatTokens } from '../packages/ratelimit/dist/index.js';
+import { createRateLimiter } from '../packages/ratelimit/dist/index.js';
+import { limitedChat } from './_limited-chat.mjs';
 import { startMock } from './_mock.mjs';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -111,34 +111,7 @@ async function worker(url, id) {
     redis: { client, id },
   });
   const deadline = AbortSignal.timeout(windows * windowMs);
-  setMaxListeners(100, deadline);
-  let sent = 0;
-  const caller = async () => {
-    while (!deadline.aborted) {
-      const messages = [
-        { role: 'user', content: `Question ${process.pid}-${sent}: ${'why '.repeat(sent % 17)}?` },
-      ];
-      let permit;
-      try {
-        permit = await limiter.acquire({
-          tokens: estimateChatTokens(messages, model) + maxTokens,
-          signal: deadline,
-        });
-      } catch {
-        return;
-      }
-      sent++;
-      const response = await fetch(`${url}/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model, max_tokens: maxTokens, messages }),
-      });
-      limiter.observe(response.headers);
-      const body = await response.json();
-      permit.settle({ tokens: (body.usage?.prompt_tokens ?? 0) + maxTokens });
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, caller));
+  await limitedChat({ limiter, url, deadline, callers: 16, model, maxTokens, tag: `${process.pid}-` });
   await limiter.close();
   client.disconnect();
 }

@@ -3,9 +3,9 @@
 // a backlog of chat requests (output lengths ±50%, max_tokens set, so the server charges prompt + max_tokens as
 // OpenAI does) runs for WINDOWS windows; achieved = what the server admitted ÷ (windows × limit), per dimension.
 // Prints: ratelimit.utilisation utilisation=<binding ratio> tokens=<ratio> requests=<ratio> rate_limited=<429s>
-import { setMaxListeners } from 'node:events';
 import { createMockServer } from '../packages/mock-server/dist/index.js';
-import { createRateLimiter, estimateChatTokens } from '../packages/ratelimit/dist/index.js';
+import { createRateLimiter } from '../packages/ratelimit/dist/index.js';
+import { limitedChat } from './_limited-chat.mjs';
 
 const windowMs = 3000;
 const windows = 4;
@@ -18,36 +18,14 @@ const server = await createMockServer({ limits, windowMs, output: { meanTokens: 
 const concurrency = Number(process.env.RATELIMIT_BENCH_CONCURRENCY ?? 16);
 const limiter = createRateLimiter({ ...limits, intervalMs: windowMs, concurrency });
 const deadline = AbortSignal.timeout(windows * windowMs);
-setMaxListeners(concurrency + 10, deadline);
-let sent = 0;
-let failed = 0;
-
-async function worker() {
-  while (!deadline.aborted) {
-    const messages = [{ role: 'user', content: `Question ${sent}: ${'why '.repeat(sent % 17)}?` }];
-    let permit;
-    try {
-      permit = await limiter.acquire({
-        tokens: estimateChatTokens(messages, model) + maxTokens,
-        signal: deadline,
-      });
-    } catch {
-      return;
-    }
-    sent++;
-    const response = await fetch(`${server.url}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model, max_tokens: maxTokens, messages }),
-    });
-    limiter.observe(response.headers);
-    const body = await response.json();
-    if (response.status !== 200) failed++;
-    permit.settle({ tokens: (body.usage?.prompt_tokens ?? 0) + maxTokens });
-  }
-}
-
-await Promise.all(Array.from({ length: concurrency }, worker));
+const { failed } = await limitedChat({
+  limiter,
+  url: server.url,
+  deadline,
+  callers: concurrency,
+  model,
+  maxTokens,
+});
 const stats = server.stats();
 const counters = stats.byModel[model] ?? { requests: 0, admittedTokens: 0 };
 const tokens = counters.admittedTokens / (windows * limits.tpm);

@@ -6,16 +6,10 @@ import { openBatch } from '@maxllm/batch';
 import { createResponseCache } from '@maxllm/cache';
 import { createLedger } from '@maxllm/ledger';
 import OpenAI from 'openai';
+import { childModel } from './child-model.mjs';
 
 const [url, home, workspace, mode] = process.argv.slice(2);
-const model = {
-  alias: 'chat',
-  model: 'gpt-4o-mini',
-  uniqueName: 'gpt-4o-mini',
-  apiBase: url,
-  mode: 'chat',
-  prices: { inputPerMillion: 2, outputPerMillion: 8 },
-};
+const model = childModel(url);
 const counts = { files: 0, batches: 0 };
 const fetchThatDies = async (input, init) => {
   const target = String(input instanceof Request ? input.url : input);

@@ -5,7 +5,8 @@ import { readRateLimitHeaders } from './rate-limit-headers.js';
 import type { AcquireRequest, HeadersLike, Permit, RateLimiter, RateLimiterStats, Usage } from './types.js';
 import { WindowLog, type WindowEntry } from './window-log.js';
 
-interface Waiter {
+/** A caller of `acquire()` waiting in a FIFO queue (both modes). */
+export interface Waiter {
   tokens: number;
   resolve(permit: Permit): void;
   reject(error: unknown): void;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidLimitError, LimiterBackendError, LimiterClosedError } from './errors.js';
 import { checkTokens, type Limits } from './limits.js';
-import { abortReason } from './local-limiter.js';
+import { abortReason, type Waiter } from './local-limiter.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
 import { ADMISSION_SCRIPT, ADMISSION_SCRIPT_SHA, redisChannel, redisKeys } from './redis-script.js';
 import type {
@@ -27,14 +27,9 @@ interface Subscriber {
   disconnect(): void;
 }
 
-interface Waiter {
+interface RedisWaiter extends Waiter {
+  /** The admission's id in Redis (also its claim's). */
   id: string;
-  tokens: number;
-  resolve(permit: Permit): void;
-  reject(error: unknown): void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  done: boolean;
   /** Holds a place in the shared line (a claim in Redis) that must be dropped if it stops waiting. */
   claimed: boolean;
 }
@@ -79,7 +74,7 @@ export function createRedisLimiter(
     channel,
   ];
 
-  const queue: Waiter[] = [];
+  const queue: RedisWaiter[] = [];
   const open = new Set<string>();
   const pending = new Set<Promise<unknown>>();
   let busy = false;
@@ -129,7 +124,7 @@ export function createRedisLimiter(
   // Until subscribed, a head could miss the event that frees it; it still polls, so a failure only slows it.
   const subscribed = subscriber.subscribe(channel).catch(() => undefined);
 
-  const finishWaiter = (waiter: Waiter): void => {
+  const finishWaiter = (waiter: RedisWaiter): void => {
     waiter.done = true;
     waiting--;
     if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
@@ -237,7 +232,7 @@ export function createRedisLimiter(
     if (closed) return Promise.reject(new LimiterClosedError('acquire: the rate limiter is closed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<Permit>((resolve, reject) => {
-      const waiter: Waiter = {
+      const waiter: RedisWaiter = {
         id: randomUUID(),
         tokens,
         resolve,
