@@ -48,7 +48,7 @@ export async function assembleResults(input: {
   recordCached: boolean;
   recorder: Recorder;
   state: BatchState;
-  /** Names this batch in the ids of rows without a provider id (the workspace folder's name). */
+  /** Names this batch in the ids of rows without a provider id (`workspaceRowOwner`). */
   batchName: string;
 }): Promise<BatchResult[]> {
   const results: BatchResult[] = [];

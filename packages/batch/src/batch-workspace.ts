@@ -16,7 +16,7 @@ import { combineJobStates, isFinalState, isFinalStatus, updateJob } from './job-
 import { writeManifest } from './manifest';
 import type { Manifest } from './manifest';
 import { runOnline } from './online-retry';
-import type { Recorder } from './recorder';
+import { workspaceRowOwner, type Recorder } from './recorder';
 import { requeueIfTokenLimited, submitJobs } from './submit-jobs';
 import type { TaskLog, TaskRecord } from './task-log';
 import { taskRecord } from './task-record';
@@ -303,7 +303,7 @@ export class BatchWorkspace implements BatchHandle {
       recordCached,
       recorder: { ...this.#recorder(), ...(recorded ? { recorded } : {}) },
       state: this.#manifest.state,
-      batchName: basename(this.workspace),
+      batchName: workspaceRowOwner(this.workspace),
     });
     await this.#options.ledger.flush();
     this.#manifest.cachedRecorded = true;

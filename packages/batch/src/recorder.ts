@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { completionText, isCacheable, readUsage } from '@maxllm/request';
 import type { PreparedRequest } from '@maxllm/request';
 import type { ZodType } from 'zod';
@@ -17,11 +19,20 @@ export interface Recorder {
 }
 
 /**
- * The `request_id` of a batch row: the provider's id of the answer when it gave one, otherwise an id of ours that
- * is the same every time the same answer is read (`maxllm-batch:<job>:<custom_id>`, `maxllm-cache:<batch>:<custom_id>`).
+ * The `request_id` of a batch row without a provider id: the same every time the same answer is read, and made only
+ * of the characters the ledger keeps in that column (`[A-Za-z0-9_.:/-]`, at most 80), e.g.
+ * `maxllm-batch:batch_abc:7` or `maxllm-cache:nightly.1a2b3c4d:7`.
  */
 export function batchRowId(scope: 'batch' | 'cache', owner: string, customId: string): string {
   return `maxllm-${scope}:${owner}:${customId}`;
+}
+
+/** Names a workspace in row ids: its folder name (safe characters, shortened) and a hash of its full path. */
+export function workspaceRowOwner(workspace: string): string {
+  const name = basename(workspace)
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+    .slice(0, 24);
+  return `${name}.${createHash('sha256').update(workspace).digest('hex').slice(0, 8)}`;
 }
 
 /** Writes a ledger row unless the ledger already holds one with its `request_id`. */
