@@ -20,6 +20,17 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+/** A count that must allow at least one request (a lower rate is a longer `intervalMs`). */
+function atLeastOne(name: string, value: number): number {
+  if (value < 1) {
+    throw new InvalidLimitError(
+      `createRateLimiter: ${name} must be at least 1, got ${String(value)} (for fewer than one request per minute, ` +
+        'set intervalMs to a longer window)',
+    );
+  }
+  return value;
+}
+
 function margin(value: number | undefined, intervalMs: number): number {
   if (value === undefined) return Math.min(3000, intervalMs);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -36,9 +47,9 @@ export function resolveLimits(options: RateLimiterOptions): Limits {
   if (!Number.isFinite(intervalMs))
     throw new InvalidLimitError('createRateLimiter: intervalMs must be finite');
   return {
-    rpm: positive('rpm', options.rpm, Infinity),
+    rpm: atLeastOne('rpm', positive('rpm', options.rpm, Infinity)),
     tpm: positive('tpm', options.tpm, Infinity),
-    concurrency: positive('concurrency', options.concurrency, Infinity),
+    concurrency: atLeastOne('concurrency', positive('concurrency', options.concurrency, Infinity)),
     intervalMs,
     safetyMarginMs: margin(options.safetyMarginMs, intervalMs),
   };

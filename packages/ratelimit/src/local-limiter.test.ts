@@ -273,6 +273,9 @@ describe('local limiter: lifecycle and validation', () => {
 
   it('rejects invalid limits and token counts', async () => {
     expect(() => createRateLimiter({ rpm: 0 })).toThrow(InvalidLimitError);
+    // Below one request it would never admit anything: a slower rate is a longer window.
+    expect(() => createRateLimiter({ rpm: 0.5 })).toThrow(/rpm must be at least 1, got 0.5/);
+    expect(() => createRateLimiter({ concurrency: 0.9 })).toThrow(/concurrency must be at least 1/);
     expect(() => createRateLimiter({ tpm: Number.NaN })).toThrow(/tpm/);
     expect(() => createRateLimiter({ intervalMs: Infinity })).toThrow(InvalidLimitError);
     expect(() => createRateLimiter({ safetyMarginMs: -1 })).toThrow(/safetyMarginMs/);
