@@ -182,6 +182,19 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
     expect(admitted).toBe(true);
   });
 
+  it('renews the lease of a live permit: its slot outlasts leaseMs while it is held', async () => {
+    const id = `test-${randomUUID()}`;
+    const options = { concurrency: 1, redis: { client, id, leaseMs: 2000 } };
+    const [a, b] = [make(options), make(options)];
+    const held = await a.acquire({ tokens: 1 });
+    // Over two leases long: without renewal the slot would be reclaimed after 2 s and b admitted.
+    await expect(b.acquire({ tokens: 1, signal: AbortSignal.timeout(4500) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    held.release();
+    (await b.acquire({ tokens: 1, signal: AbortSignal.timeout(5000) })).release();
+  });
+
   it('spreads penalize() to every limiter with the same id and lowers the shared budget on observe()', async () => {
     const id = `test-${randomUUID()}`;
     const a = make({ rpm: 1000, tpm: 100_000, redis: { client, id } });
