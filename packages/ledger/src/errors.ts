@@ -29,3 +29,47 @@ export class LedgerWriteError extends LedgerError {
     super(message, options);
   }
 }
+
+/** A budget option is out of range: the message names it and the value. */
+export class InvalidBudgetError extends LedgerError {}
+
+/** The shared budget store (Redis) failed; `cause` holds the client's error. */
+export class BudgetBackendError extends LedgerError {}
+
+/** Facts of a refused call. */
+export interface BudgetExceededDetails {
+  /** The model of the refused call. */
+  model: string;
+  /** The cap that had no room. */
+  cap: { maxUsd: number; period: 'run' | 'day'; model?: string };
+  /** The cap's day, for a `day` cap. */
+  day?: string | undefined;
+  /** The call's worst-case cost. @unit USD */
+  requestedUsd: number;
+  /** Spent under the cap so far. @unit USD */
+  spentUsd: number;
+  /** Held by calls in flight. @unit USD */
+  reservedUsd: number;
+}
+
+/** A call was refused before it was sent: its worst-case cost could cross a budget cap. Nothing was sent. */
+export class BudgetExceededError extends LedgerError {
+  readonly details: BudgetExceededDetails;
+
+  constructor(details: BudgetExceededDetails, options?: ErrorOptions) {
+    const { cap } = details;
+    const scope = `${cap.period === 'day' ? `daily (${details.day ?? 'today'})` : 'per-run'} budget${cap.model === undefined ? '' : ` for ${cap.model}`}`;
+    const left = Math.max(0, cap.maxUsd - details.spentUsd - details.reservedUsd);
+    super(
+      `Budget reached: a ${details.model} call may cost up to $${usd(details.requestedUsd)}, but the ${scope} of ` +
+        `$${usd(cap.maxUsd)} has $${usd(left)} left ($${usd(details.spentUsd)} spent, ` +
+        `$${usd(details.reservedUsd)} held by calls in flight). Nothing was sent.`,
+      options,
+    );
+    this.details = details;
+  }
+}
+
+function usd(value: number): string {
+  return value >= 1 ? value.toFixed(2) : value.toPrecision(3);
+}

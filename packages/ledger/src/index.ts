@@ -19,3 +19,25 @@ export { parseCsvLine } from './parse-csv-line.js';
 export { LedgerError, LedgerClosedError, LedgerWriteError } from './errors.js';
 export { stderrLogger, type Logger } from './logger.js';
 export { systemClock, type Clock } from './clock.js';
+export {
+  createBudget,
+  type Budget,
+  type BudgetCap,
+  type BudgetCapState,
+  type BudgetOptions,
+  type BudgetReservation,
+} from './budget.js';
+export type { BudgetCounter, BudgetKey, BudgetStore, ReserveReply } from './budget-store.js';
+export { createMemoryBudgetStore } from './memory-budget-store.js';
+export {
+  createRedisBudgetStore,
+  type BudgetRedisClient,
+  type RedisBudgetStoreOptions,
+} from './redis-budget-store.js';
+export { ledgerSpendOn } from './ledger-spend.js';
+export {
+  BudgetBackendError,
+  BudgetExceededError,
+  InvalidBudgetError,
+  type BudgetExceededDetails,
+} from './errors.js';
