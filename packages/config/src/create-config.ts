@@ -16,6 +16,7 @@ import type { MaxllmConfig, ResolvedModel } from './types.js';
 import type { KeyPath } from './yaml-source.js';
 import { formatKeyPath } from './yaml-source.js';
 import { issueMessage, valueAt } from './issue-message.js';
+import { budgetSettings } from './budget-settings.js';
 
 /** Inputs of {@link createConfig}. */
 export interface CreateConfigContext {
@@ -91,6 +92,9 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
   unknownKeys(root, [], knownKeys.root);
   unknownKeys(root.rate_limit, ['rate_limit'], knownKeys.rateLimit);
   unknownKeys(root.ledger, ['ledger'], knownKeys.ledger);
+  unknownKeys(root.budget, ['budget'], knownKeys.budget);
+  for (const [name, caps] of Object.entries(root.budget?.models ?? {}))
+    unknownKeys(caps, ['budget', 'models', name], knownKeys.budgetModel);
   for (const list of ['default', 'custom_limits'] as const) {
     root.rate_limit?.[list]?.forEach((item, index) =>
       unknownKeys(item, ['rate_limit', list, index], knownKeys.rateLimitEntry),
@@ -157,6 +161,7 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
     paths: Object.freeze(homePaths(context.home)),
     redisUrl,
     ledger: Object.freeze({ previews: root.ledger?.previews ?? true }),
+    budget: budgetSettings(root.budget),
     warnings: Object.freeze(warnings),
     resolveModel(name: string) {
       let model = resolved.get(name);

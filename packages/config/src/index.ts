@@ -5,6 +5,7 @@ export type { ConfigLocation } from './discover.js';
 export { parseConfig } from './parse-config.js';
 export type { ParseConfigOptions } from './parse-config.js';
 export type { MaxllmConfig, ModelMode, ResolvedModel } from './types.js';
+export type { BudgetCapSetting, BudgetSettings } from './budget-settings.js';
 export {
   ConfigError,
   ConfigNotFoundError,

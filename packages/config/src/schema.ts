@@ -5,6 +5,15 @@ const nonNegative = z.number().nonnegative('must be zero or more');
 const optionalPositive = positive.nullish();
 const optionalPrice = nonNegative.nullish();
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `litellm_params` of a `model_list` entry. Unknown keys pass through (and produce a warning). */
 export const litellmParamsSchema = z.looseObject({
   model: z.string().nullable(),
@@ -62,6 +71,20 @@ export const configFileSchema = z.looseObject({
     })
     .nullish(),
   ledger: z.looseObject({ previews: z.boolean().nullish() }).nullish(),
+  budget: z
+    .looseObject({
+      max_usd_per_run: optionalPrice,
+      max_usd_per_day: optionalPrice,
+      time_zone: z
+        .string()
+        .refine(isTimeZone, 'must be an IANA time zone such as UTC or Europe/Paris')
+        .nullish(),
+      allow_unpriced: z.boolean().nullish(),
+      models: z
+        .record(z.string(), z.looseObject({ max_usd_per_run: optionalPrice, max_usd_per_day: optionalPrice }))
+        .nullish(),
+    })
+    .nullish(),
 });
 
 /** Validated file, before `model_list` items are checked. */
@@ -69,10 +92,12 @@ export type ConfigFile = z.infer<typeof configFileSchema>;
 
 /** Keys each mapping may hold; others produce an "unknown key" warning. */
 export const knownKeys = {
-  root: ['model_list', 'rate_limit', 'ledger'],
+  root: ['model_list', 'rate_limit', 'ledger', 'budget'],
   modelEntry: Object.keys(modelEntrySchema.shape),
   litellmParams: Object.keys(litellmParamsSchema.shape),
   rateLimit: ['default', 'custom_limits', 'redis_url'],
   rateLimitEntry: Object.keys(rateLimitEntrySchema.shape),
   ledger: ['previews'],
+  budget: ['max_usd_per_run', 'max_usd_per_day', 'time_zone', 'allow_unpriced', 'models'],
+  budgetModel: ['max_usd_per_run', 'max_usd_per_day'],
 } as const;

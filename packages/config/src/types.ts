@@ -1,3 +1,4 @@
+import type { BudgetSettings } from './budget-settings.js';
 import type { MaxllmPaths } from './home.js';
 
 /** How a model is called: `/v1/chat/completions`, `/v1/embeddings` or `/v1/completions`. */
@@ -61,6 +62,8 @@ export interface MaxllmConfig {
     /** Write prompt/completion previews into the CSV ledger. @default true */
     readonly previews: boolean;
   };
+  /** Spending caps (`budget:`); no caps when the section is absent. */
+  readonly budget: BudgetSettings;
   /** Problems that did not stop loading (unknown keys, wildcard mismatches). Each was also sent to `logger.warn`. */
   readonly warnings: readonly string[];
   /** Resolves a model name; memoised per name. Throws `ModelNotFoundError`, `MissingEnvVarError`, `ConfigSchemaError`. */
