@@ -35,6 +35,7 @@ export {
   type RedisBudgetStoreOptions,
 } from './redis-budget-store.js';
 export { ledgerSpendOn } from './ledger-spend.js';
+export { outputHistory, quantile, type OutputHistory, type OutputHistoryOptions } from './output-history.js';
 export {
   BudgetBackendError,
   BudgetExceededError,

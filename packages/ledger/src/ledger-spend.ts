@@ -17,7 +17,8 @@ export async function ledgerSpendOn(
     if (row.cost_total_usd === '' || !Number.isFinite(cost) || cost === 0) continue;
     const at = Date.parse(row.timestamp);
     if (!Number.isFinite(at) || dayOf(at) !== day) continue;
-    spent.set(row.model, (spent.get(row.model) ?? 0) + cost);
+    const model = row.unique_name || row.model;
+    spent.set(model, (spent.get(model) ?? 0) + cost);
   }
   return spent;
 }
