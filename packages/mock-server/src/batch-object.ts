@@ -1,7 +1,7 @@
 import type { BatchLineError } from './batch-lines';
 
-/** Batch endpoints the mock accepts (OpenAI's, minus `/v1/responses`, which the mock does not serve). */
-export const BATCH_ENDPOINTS = ['/v1/chat/completions', '/v1/embeddings', '/v1/completions'];
+/** Batch endpoints the mock accepts. */
+export const BATCH_ENDPOINTS = ['/v1/chat/completions', '/v1/embeddings', '/v1/completions', '/v1/responses'];
 
 /** Runs one batch line through the online handler: the response body and its usage, or a MockRequestError. */
 export type LineExecutor = (

@@ -4,6 +4,7 @@ import { newId } from './ids';
 import { generateFromSchema } from './json-schema-generator';
 import { createRandom, type Random } from './random';
 import { canonicalJson, requestSeed } from './request-seed';
+import { reportedTier } from './service-tier';
 import { generateWords, pickLength } from './text-generator';
 import { countChatPromptTokens, countTextTokens, truncateToTokens } from './tokens';
 import { optionalPositiveInt, requireModel, requireObject, tokenCap } from './validate';
@@ -58,7 +59,7 @@ export function chatCompletion(rawBody: unknown, context: HandlerContext): Handl
       rejected_prediction_tokens: 0,
     },
   };
-  const base = { id, created, model, service_tier: 'default', system_fingerprint: 'fp_mock0000' };
+  const base = { id, created, model, service_tier: reportedTier(body), system_fingerprint: 'fp_mock0000' };
   const response = {
     ...base,
     object: 'chat.completion',

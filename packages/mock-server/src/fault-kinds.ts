@@ -9,7 +9,8 @@ export type FaultKind =
   | 'no-usage'
   | 'insufficient_quota'
   | 'rate_limit_requests'
-  | 'rate_limit_tokens';
+  | 'rate_limit_tokens'
+  | 'flex_unavailable';
 
 /** Every fault kind, for validation and the CLI. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -23,6 +24,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'insufficient_quota',
   'rate_limit_requests',
   'rate_limit_tokens',
+  'flex_unavailable',
 ];
 
 /** True when `value` names a fault kind. */

@@ -25,20 +25,32 @@ export class FaultPlanner {
     this.queue = [];
   }
 
-  /** The fault for one request to `model`, or undefined. */
-  next(model: string, header: string | undefined, options: FaultOptions | undefined): FaultKind | undefined {
+  /**
+   * The fault for one request to `model`, or undefined. `flex_unavailable` (queued or random) only hits requests
+   * with `flex: true` (those sent with `service_tier: 'flex'`); other requests pass it by.
+   */
+  next(
+    model: string,
+    header: string | undefined,
+    options: FaultOptions | undefined,
+    request: { flex?: boolean } = {},
+  ): FaultKind | undefined {
     if (header !== undefined && header !== '') {
       if (!isFaultKind(header)) {
         throw new MockRequestError(400, `Unknown x-mock-fault '${header}'.`, { param: 'x-mock-fault' });
       }
       return header;
     }
-    const index = this.queue.findIndex((item) => item.model === undefined || item.model === model);
+    const index = this.queue.findIndex(
+      (item) =>
+        (item.model === undefined || item.model === model) &&
+        (item.fault !== 'flex_unavailable' || request.flex === true),
+    );
     if (index >= 0) return this.queue.splice(index, 1)[0]!.fault;
-    return this.draw(options);
+    return this.draw(options, request.flex === true);
   }
 
-  private draw(options: FaultOptions | undefined): FaultKind | undefined {
+  private draw(options: FaultOptions | undefined, flex: boolean): FaultKind | undefined {
     if (!options) return undefined;
     const roll = this.random.next();
     let edge = 0;
@@ -49,6 +61,7 @@ export class FaultPlanner {
       [options.resetRate, () => 'reset'],
       [options.malformedRate, () => 'malformed'],
       [options.noUsageRate, () => 'no-usage'],
+      [flex ? options.flexUnavailableRate : 0, () => 'flex_unavailable'],
     ];
     for (const [rate, make] of table) {
       edge += rate ?? 0;
@@ -80,6 +93,12 @@ export function faultError(fault: FaultKind): MockRequestError | undefined {
         type: 'server_error',
         code: 'overloaded',
       });
+    case 'flex_unavailable':
+      return new MockRequestError(
+        429,
+        'Resource unavailable: the flex service tier has no capacity for this request right now. Retry later, or use service_tier "default".',
+        { type: 'invalid_request_error', code: 'resource_unavailable' },
+      );
     case 'insufficient_quota':
       return new MockRequestError(
         429,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatCompletion } from './chat-completions';
 import { completion } from './completions';
+import { createResponse } from './responses';
 import { embeddings } from './embeddings';
 import { MockRequestError } from './errors';
 import { faultError } from './faults';
@@ -17,6 +18,7 @@ export const GENERATORS: Record<string, (body: unknown, context: HandlerContext)
   '/v1/chat/completions': chatCompletion,
   '/v1/completions': completion,
   '/v1/embeddings': embeddings,
+  '/v1/responses': createResponse,
 };
 
 /** The model named by a body, or '' (the handler then rejects it). */
@@ -99,7 +101,16 @@ export async function serveGeneration(
     );
     return;
   }
-  const fault = state.faults.next(model, header(request, 'x-mock-fault'), modelOptions(state, model).faults);
+  const flex = (body as Record<string, unknown>).service_tier === 'flex';
+  const fault = state.faults.next(model, header(request, 'x-mock-fault'), modelOptions(state, model).faults, {
+    flex,
+  });
+  if (fault === 'flex_unavailable') {
+    state.stats.rateLimited(model);
+    setHeaders(response, rateLimitHeaders(window.state()));
+    sendError(response, faultError(fault)!);
+    return;
+  }
   if (fault === 'rate_limit_requests' || fault === 'rate_limit_tokens' || fault === 'insufficient_quota') {
     const windowState = window.state();
     state.stats.rateLimited(model);
@@ -149,7 +160,8 @@ export async function serveGeneration(
   counters.completionTokens += result.completionTokens;
   const withUsage = fault !== 'no-usage';
   if (stream && result.chunks) {
-    writeStream(response, result.chunks(includeUsage && withUsage), fault === 'malformed');
+    const chunks = result.chunks(result.eventStream ? withUsage : includeUsage && withUsage);
+    writeStream(response, chunks, fault === 'malformed', result.eventStream);
     return;
   }
   const payload = withUsage ? result.response : withoutUsage(result.response);

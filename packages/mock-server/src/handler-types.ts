@@ -22,6 +22,11 @@ export interface HandlerResult {
   completionTokens: number;
   /** The cap the request set (`max_completion_tokens` ?? `max_tokens`), if any. @unit tokens */
   maxTokens: number | undefined;
-  /** The SSE chunks of the same answer, when the request asked for `stream: true`. */
+  /**
+   * The SSE chunks of the same answer, when the request asked for `stream: true`. `includeUsage`: chat's
+   * `stream_options.include_usage`; for event streams, false only under the `no-usage` fault.
+   */
   chunks?: (includeUsage: boolean) => Array<Record<string, unknown>>;
+  /** Named events (`event: <type>` lines, no `[DONE]`), as the Responses API streams; chat chunks otherwise. */
+  eventStream?: boolean;
 }

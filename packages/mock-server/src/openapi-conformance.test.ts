@@ -47,8 +47,20 @@ describe.skipIf(!present)('responses validate against the OpenAI OpenAPI spec', 
     return response.json();
   }
 
+  /** Stream event type → its component, so a failure names the exact schema rather than a 60-way anyOf. */
+  const eventComponents = new Map<string, string>();
+
   beforeAll(async () => {
-    const spec = parse(readFileSync(SPEC, 'utf8')) as { components: unknown };
+    const spec = parse(readFileSync(SPEC, 'utf8')) as {
+      components: { schemas: Record<string, { anyOf?: Array<{ $ref?: string }> }> };
+    };
+    for (const { $ref } of spec.components.schemas.ResponseStreamEvent?.anyOf ?? []) {
+      const name = $ref?.split('/').pop() ?? '';
+      const type = (
+        spec.components.schemas[name] as { properties?: { type?: { enum?: string[] } } } | undefined
+      )?.properties?.type?.enum?.[0];
+      if (type) eventComponents.set(type, name);
+    }
     ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
     ajv.addSchema({ $id: 'openapi.json', components: withoutNullable(spec.components) });
     server = await createMockServer({ clock, batch: { stepMs: 10 } });
@@ -101,6 +113,92 @@ describe.skipIf(!present)('responses validate against the OpenAI OpenAPI spec', 
       count++;
     }
     expect(count).toBeGreaterThan(2);
+  });
+
+  it('responses: plain, instructions + input list, capped, reasoning, json_schema, json_object, tiers', async () => {
+    const bodies: Array<Record<string, unknown>> = [
+      { model: 'gpt-5-mini', input: 'Validate me' },
+      {
+        model: 'gpt-5-mini',
+        instructions: 'Be brief.',
+        input: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello' },
+          { role: 'user', content: [{ type: 'input_text', text: 'Again' }] },
+        ],
+        service_tier: 'flex',
+      },
+      { model: 'gpt-5-mini', input: 'Capped', max_output_tokens: 16, reasoning: { effort: 'minimal' } },
+      { model: 'o4-mini', input: 'Think', reasoning: { effort: 'high' }, service_tier: 'priority' },
+      {
+        model: 'gpt-5-mini',
+        input: 'Schema',
+        text: {
+          format: {
+            type: 'json_schema',
+            name: 'x',
+            strict: true,
+            schema: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+          },
+        },
+      },
+      { model: 'gpt-5-mini', input: 'Object', text: { format: { type: 'json_object' } } },
+    ];
+    for (const body of bodies) check('Response', await raw('/responses', body));
+    check('ErrorResponse', await raw('/responses', { model: 'gpt-5-mini' }));
+  });
+
+  it('responses stream events, completed and incomplete', async () => {
+    for (const max_output_tokens of [undefined, 70]) {
+      const stream = await client.responses.create({
+        model: 'o4-mini',
+        input: 'Stream',
+        reasoning: { effort: 'low' },
+        max_output_tokens,
+        stream: true,
+      });
+      const types = new Set<string>();
+      for await (const event of stream) {
+        check(eventComponents.get(event.type) ?? 'no component for this type', event);
+        check('ResponseStreamEvent', event);
+        types.add(event.type);
+      }
+      expect(types.has('response.output_text.delta')).toBe(true);
+      expect(types.has(max_output_tokens ? 'response.incomplete' : 'response.completed')).toBe(true);
+    }
+  });
+
+  it('batch output lines of /v1/responses', async () => {
+    const file = await client.files.create({
+      file: await toFile(
+        Buffer.from(
+          JSON.stringify({
+            custom_id: 'r',
+            method: 'POST',
+            url: '/v1/responses',
+            body: { model: 'gpt-5-mini', input: 'Batch me', service_tier: 'flex' },
+          }),
+        ),
+        'in.jsonl',
+      ),
+      purpose: 'batch',
+    });
+    const batch = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: '/v1/responses',
+      completion_window: '24h',
+    });
+    check('Batch', batch);
+    for (let step = 0; step < 3; step++) clock.advance(10);
+    const done = await client.batches.retrieve(batch.id);
+    check('Batch', done);
+    expect(done.status).toBe('completed');
+    const rows = (await (await client.files.content(done.output_file_id!)).text())
+      .split('\n')
+      .filter(Boolean);
+    expect(rows).toHaveLength(1);
+    for (const row of rows)
+      check('Response', (JSON.parse(row) as { response: { body: unknown } }).response.body);
   });
 
   it('embeddings and legacy completions', async () => {

@@ -45,6 +45,11 @@ export interface FaultOptions {
   malformedRate?: number;
   /** Share of requests answered without `usage`. @default 0 */
   noUsageRate?: number;
+  /**
+   * Share of `service_tier: 'flex'` requests answered 429 `resource_unavailable` (not charged to the window;
+   * other tiers are never hit). @default 0
+   */
+  flexUnavailableRate?: number;
 }
 
 /** Options of `createMockServer()`. */
