@@ -4,7 +4,6 @@ import {
   createClient,
   listBatchWorkspaces,
   type BatchHandle,
-  type BatchResult,
   type BatchWorkspaceSummary,
   type MaxllmClient,
 } from 'maxllm';
@@ -13,10 +12,10 @@ import { parseDuration } from '../duration.js';
 import { CliError, UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';
-import { parseRequestLine, readLines } from '../jsonl.js';
+import { parseRequestLine, readExistingOutput, readLines } from '../jsonl.js';
+import { resultLine } from '../line-meta.js';
 import { openOutput } from '../output-sink.js';
 import { formatCount, formatTable } from '../table.js';
-import { errorRecord } from '../error-record.js';
 
 /** A workspace by folder name or absolute path. @throws CliError when there is none. */
 async function findWorkspace(batchHome: string, name: string): Promise<BatchWorkspaceSummary> {
@@ -64,13 +63,6 @@ function describeJobs(batch: BatchHandle): string {
     : formatTable(['job', 'status', 'requests', 'completed', 'failed'], rows);
 }
 
-/** One output line of `batch results`: `{ index, id, result }` or `{ index, id, error }`. */
-function resultLine(index: number, answer: BatchResult): Record<string, unknown> {
-  return answer.ok
-    ? { index, id: answer.customId, result: answer.value, source: answer.source }
-    : { index, id: answer.customId, error: errorRecord(answer.error) };
-}
-
 /** `maxllm batch submit|status|results|cancel|list`: the OpenAI Batch API as resumable workspaces. */
 export function registerBatchCommand(program: Command): void {
   const batch = program
@@ -104,7 +96,12 @@ export function registerBatchCommand(program: Command): void {
           // Validate every line first: a bad line must not leave a half-enqueued workspace behind.
           const requests = [];
           for await (const line of readLines(input === '-' ? process.stdin : createReadStream(input))) {
-            requests.push(parseRequestLine(line, source).request);
+            const { request, id } = parseRequestLine(line, source);
+            // The input line travels with the request, so `batch results` can name it (not the custom_id).
+            requests.push({
+              ...request,
+              meta: id === undefined ? { index: line.index } : { index: line.index, id },
+            });
           }
           if (requests.length === 0) throw new UsageError(`${source} holds no requests`);
           const handle = await client.getBatch({
@@ -192,9 +189,16 @@ export function registerBatchCommand(program: Command): void {
               });
             }
             const answers = await handle.results();
-            const sink = openOutput(options.output, false);
+            // Resumable like `run -o`: lines already in the output file are not written again.
+            const existing =
+              options.output === undefined ? undefined : await readExistingOutput(options.output);
+            const sink = openOutput(options.output, existing?.endsWithNewline === false);
             try {
-              answers.forEach((answer, index) => sink.write(resultLine(index, answer)));
+              answers.forEach((answer, position) => {
+                const line = resultLine(answer, position);
+                if (existing?.done.has(line.index) === true) return;
+                sink.write(answer.ok ? { ...line, source: answer.source } : line);
+              });
             } finally {
               sink.close();
             }

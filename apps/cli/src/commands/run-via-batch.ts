@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { CompleteRequest, MaxllmClient } from 'maxllm';
+import type { BatchHandle, MaxllmClient, ProgressSnapshot } from 'maxllm';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { parseRequestLine, readLines } from '../jsonl.js';
+import { lineMeta, resultLine } from '../line-meta.js';
 import type { OutputSink } from '../output-sink.js';
 import { createTerminalProgress } from '../progress.js';
 import type { RunOptions, RunSummary } from './run.js';
@@ -21,10 +22,9 @@ export interface RunViaBatchInput {
   signal: AbortSignal;
 }
 
-/** `<output>.batch.json`: which workspace holds which input lines, so a re-run resumes the same batch. */
+/** `<output>.batch.json`: which workspace this output's run uses, so a re-run resumes the same batch. */
 interface BatchPlan {
   workspace: string;
-  lines: number[];
 }
 
 function planPath(output: string): string {
@@ -33,86 +33,131 @@ function planPath(output: string): string {
 
 function readPlan(output: string): BatchPlan | undefined {
   try {
-    return JSON.parse(readFileSync(planPath(output), 'utf8')) as BatchPlan;
+    const plan = JSON.parse(readFileSync(planPath(output), 'utf8')) as Partial<BatchPlan>;
+    return typeof plan.workspace === 'string' ? { workspace: plan.workspace } : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Input line indexes the workspace already holds (each task carries its line in `meta`). */
+async function linesInWorkspace(batch: BatchHandle): Promise<Set<number>> {
+  const lines = new Set<number>();
+  for await (const task of batch.tasks()) {
+    const meta = lineMeta(task.request.meta);
+    if (meta !== undefined) lines.add(meta.index);
+  }
+  return lines;
+}
+
 /**
  * `maxllm run --via batch`: the lines without an answer go through the Batch API in one workspace (named after the
- * output file). The plan file `<output>.batch.json` remembers the workspace and its lines, so a run stopped while
- * the jobs run picks them up again instead of uploading twice; it is removed once every answer is written.
+ * output file). Each request carries its input line (index and user `id`) as `meta`, stored with the task, so every
+ * answer is written to its own line whatever was already written before a kill. The plan file
+ * `<output>.batch.json` remembers the workspace, so a run stopped at any step picks it up again instead of uploading
+ * twice; it is removed once every answer is written.
  */
 export async function runViaBatch(input: RunViaBatchInput): Promise<RunSummary> {
   const { client, file, output, sink, done, options, signal } = input;
   if (output === undefined) throw new UsageError('--via batch needs -o <file> (the run is resumed from it)');
   const pollIntervalMs = parseDuration(options.poll ?? '30s', '--poll');
   const source = file === '-' ? 'stdin' : file;
-  const existing = readPlan(output);
-  const planned = existing === undefined ? undefined : new Set(existing.lines);
-  const summary: RunSummary = { lines: 0, skipped: 0, done: 0, failed: 0, hits: 0, costUsd: 0 };
-  const requests: CompleteRequest[] = [];
-  const lines: number[] = [];
-  for await (const line of readLines(file === '-' ? process.stdin : createReadStream(file))) {
-    summary.lines += 1;
-    if (done.has(line.index)) {
-      summary.skipped += 1;
-      continue;
-    }
-    if (planned !== undefined && !planned.has(line.index)) continue;
-    try {
-      requests.push({
-        model: options.model,
-        ...(options.system !== undefined ? { systemPrompt: options.system } : {}),
-        ...(options.json === true ? { jsonMode: true } : {}),
-        ...(options.cache ? {} : { force: true }),
-        ...parseRequestLine(line, source).request,
-      });
-      lines.push(line.index);
-    } catch (error) {
-      sink.write({ index: line.index, error: errorRecord(error) });
-      summary.failed += 1;
-    }
-  }
-  if (requests.length === 0) return summary;
+  const summary: RunSummary = {
+    lines: 0,
+    skipped: 0,
+    done: 0,
+    failed: 0,
+    notSent: 0,
+    hits: 0,
+    costUsd: 0,
+  };
   const suffix = createHash('sha256').update(resolve(output)).digest('hex').slice(0, 8);
-  const plan: BatchPlan = existing ?? {
+  const plan: BatchPlan = readPlan(output) ?? {
     workspace:
       options.workspace ??
       `run-${basename(output).replace(/[^\w.-]/g, '_')}-${suffix}-${Date.now().toString(36)}`,
-    lines,
   };
-  if (existing === undefined) writeFileSync(planPath(output), JSON.stringify(plan));
   const before = client.getCallStatus();
-  // The client's Batch API path: enqueue (cache hits are answered at once), upload, wait, results; reopening the
-  // same workspace after a kill skips what it already holds and waits for the jobs already created.
-  await client.batchComplete(requests, {
-    via: 'batch',
-    model: options.model,
-    workspace: plan.workspace,
-    pollIntervalMs,
-    returnErrors: true,
-    signal,
-    desc: `batch ${plan.workspace}`,
-    progress: createTerminalProgress(),
-    onResult(value: unknown, position: number) {
-      const index = lines[position];
-      if (index === undefined || done.has(index)) return;
-      if (value instanceof Error) {
-        sink.write({ index, error: errorRecord(value) });
-        summary.failed += 1;
-      } else {
-        sink.write({ index, result: value });
-        summary.done += 1;
+  const batch = await client.getBatch({ model: options.model, workspace: plan.workspace });
+  try {
+    writeFileSync(planPath(output), JSON.stringify(plan));
+    const held = await linesInWorkspace(batch);
+    for await (const line of readLines(file === '-' ? process.stdin : createReadStream(file))) {
+      summary.lines += 1;
+      if (done.has(line.index)) {
+        summary.skipped += 1;
+        continue;
       }
-    },
-  });
-  const after = client.diffCallStatus(client.getCallStatus(), before);
-  for (const model of Object.values(after)) {
-    summary.hits += model.cacheHits;
-    summary.costUsd += model.costUsd;
+      if (held.has(line.index)) continue;
+      if (batch.state !== 'enqueuing') {
+        // The batch was submitted without this line (it failed before): the next run sends it.
+        summary.notSent += 1;
+        continue;
+      }
+      signal.throwIfAborted();
+      let id: unknown;
+      try {
+        const parsed = parseRequestLine(line, source);
+        id = parsed.id;
+        await batch.enqueue({
+          model: options.model,
+          ...(options.system !== undefined ? { systemPrompt: options.system } : {}),
+          ...(options.json === true ? { jsonMode: true } : {}),
+          ...(options.cache ? {} : { force: true }),
+          ...parsed.request,
+          meta: id === undefined ? { index: line.index } : { index: line.index, id },
+        });
+      } catch (error) {
+        sink.write({ index: line.index, ...(id === undefined ? {} : { id }), error: errorRecord(error) });
+        summary.failed += 1;
+      }
+    }
+    await batch.flush();
+    const progress = createTerminalProgress();
+    const snapshot: ProgressSnapshot = {
+      done: 0,
+      total: batch.size,
+      cacheHits: 0,
+      errors: 0,
+      tokens: 0,
+      costUsd: 0,
+      startedAt: Date.now(),
+    };
+    progress.start(snapshot, `batch ${plan.workspace}`);
+    try {
+      if (batch.state === 'enqueuing' || batch.state === 'uploading') await batch.upload({ signal });
+      if (batch.state === 'in_progress') {
+        await batch.waitUntilDone({
+          pollIntervalMs,
+          signal,
+          onProgress(counts) {
+            snapshot.cacheHits = counts.cached;
+            snapshot.errors = counts.failed;
+            snapshot.done = Math.min(batch.size, counts.cached + counts.completed + counts.failed);
+            progress.update(snapshot);
+          },
+        });
+      }
+      signal.throwIfAborted();
+      const answers = await batch.results({ signal });
+      answers.forEach((answer, position) => {
+        const line = resultLine(answer, position);
+        if (done.has(line.index)) return;
+        sink.write(line);
+        if (answer.ok) {
+          summary.done += 1;
+          if (answer.source === 'cache') summary.hits += 1;
+        } else summary.failed += 1;
+      });
+      snapshot.done = answers.length;
+    } finally {
+      progress.stop(snapshot);
+    }
+  } finally {
+    await batch.close();
   }
+  const after = client.diffCallStatus(client.getCallStatus(), before);
+  for (const model of Object.values(after)) summary.costUsd += model.costUsd;
   rmSync(planPath(output), { force: true });
   return summary;
 }

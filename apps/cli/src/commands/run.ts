@@ -36,6 +36,8 @@ export interface RunSummary {
   skipped: number;
   done: number;
   failed: number;
+  /** Lines that were not sent (a stop, Ctrl-C, or a batch submitted without them): a re-run sends them. */
+  notSent: number;
   hits: number;
   costUsd: number;
 }
@@ -44,10 +46,17 @@ function openInput(file: string): Readable {
   return file === '-' ? process.stdin : createReadStream(file);
 }
 
-async function countLines(file: string): Promise<number | undefined> {
+/** Non-blank lines of the input file and how many of them are already `done` (undefined for stdin). */
+async function countLines(
+  file: string,
+  done: ReadonlySet<number>,
+): Promise<{ lines: number; skipped: number } | undefined> {
   if (file === '-') return undefined;
-  let count = 0;
-  for await (const _line of readLines(createReadStream(file))) count += 1;
+  const count = { lines: 0, skipped: 0 };
+  for await (const line of readLines(createReadStream(file))) {
+    count.lines += 1;
+    if (done.has(line.index)) count.skipped += 1;
+  }
   return count;
 }
 
@@ -87,12 +96,12 @@ async function runOnline(
   signal: AbortSignal,
 ): Promise<RunSummary> {
   const counters = { lines: 0, skipped: 0 };
-  const total = await countLines(file);
+  const total = await countLines(file, done);
   const progress = createTerminalProgress();
   const before = sumStatus(client.getCallStatus());
   const snapshot: ProgressSnapshot = {
     done: 0,
-    total: total === undefined ? undefined : total - done.size,
+    total: total === undefined ? undefined : total.lines - total.skipped,
     cacheHits: 0,
     errors: 0,
     tokens: 0,
@@ -139,11 +148,15 @@ async function runOnline(
   } finally {
     progress.stop(snapshot);
   }
+  // A stopped run did not read every line: the file's own count says how many were never sent.
+  const lines = total?.lines ?? counters.lines;
+  const skipped = total?.skipped ?? counters.skipped;
   return {
-    lines: counters.lines,
-    skipped: counters.skipped,
+    lines,
+    skipped,
     done: snapshot.done - snapshot.errors,
     failed: snapshot.errors,
+    notSent: lines - skipped - snapshot.done,
     hits: snapshot.cacheHits,
     costUsd: snapshot.costUsd,
   };
@@ -237,12 +250,16 @@ export function registerRunCommand(program: Command): void {
         }
         const where = options.output === undefined ? '' : `; output: ${options.output}`;
         process.stderr.write(
-          `run: ${plural(summary.lines, 'line')}: ${summary.done} answered (${summary.hits} from the cache), ${summary.skipped} already done, ${summary.failed} failed; ${formatUsd(summary.costUsd)} spent${where}\n`,
+          `run: ${plural(summary.lines, 'line')}: ${summary.done} answered (${summary.hits} from the cache), ${summary.skipped} already done, ${summary.failed} failed, ${summary.notSent} not sent; ${formatUsd(summary.costUsd)} spent${where}\n`,
         );
         if (controller.signal.aborted)
           throw new CliError('interrupted: re-run the same command to continue', {
             exitCode: ExitCode.interrupted,
           });
+        if (summary.notSent > 0)
+          throw new CliError(
+            `${summary.notSent} line(s) were not sent; re-run the same command to send them`,
+          );
         if (summary.failed > 0) {
           throw new CliError(
             `${summary.failed} line(s) failed (their output lines carry "error"); re-run the same command to retry them`,
