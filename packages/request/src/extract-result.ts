@@ -1,25 +1,35 @@
 import { OutputValidationError } from './errors';
+import { responseFunctionCalls, responseRefusal, responseText } from './responses-output';
 import { parseStructured } from './structured';
 import type { PreparedRequest } from './types';
 import { field } from './usage';
 
 /**
- * The result `complete()` returns for an API answer: chat → the message text (or the parsed, validated value when a
- * schema was asked); embeddings → `number[]` for a string input, `number[][]` for an array; completions → the text;
+ * The result `complete()` returns for an API answer: chat and Responses → the message text (Responses: every
+ * `output_text` part of the output, joined), or the parsed, validated value when a schema was asked; embeddings → `number[]` for a string input, `number[][]` for an array; completions → the text;
  * `raw` → the response itself.
  * @throws OutputValidationError when structured output does not parse or validate, or the model refused.
  */
 export function extractResult(prepared: PreparedRequest, response: unknown): unknown {
   if (prepared.raw) return response;
   if (prepared.kind === 'embedding') return embeddingsOf(prepared, response);
-  const choice = firstChoice(response);
-  if (prepared.kind === 'completion') return field(choice, 'text');
-  const message = field(choice, 'message');
-  const refusal = field(message, 'refusal');
+  let refusal: unknown;
+  let content: unknown;
+  if (prepared.kind === 'responses') {
+    const output = field(response, 'output');
+    if (!Array.isArray(output)) throw new OutputValidationError('The response has no output.', undefined);
+    refusal = responseRefusal(response);
+    content = responseText(response);
+  } else {
+    const choice = firstChoice(response);
+    if (prepared.kind === 'completion') return field(choice, 'text');
+    const message = field(choice, 'message');
+    refusal = field(message, 'refusal');
+    content = field(message, 'content');
+  }
   if (typeof refusal === 'string' && refusal) {
     throw new OutputValidationError(`The model refused: ${refusal.slice(0, 200)}`, undefined);
   }
-  const content = field(message, 'content');
   if (!prepared.schema) return content ?? null;
   if (typeof content !== 'string') {
     throw new OutputValidationError('The model returned no text to parse as structured output.', undefined);
@@ -33,6 +43,11 @@ export function completionText(prepared: PreparedRequest, response: unknown): st
     const data = field(response, 'data');
     return Array.isArray(data) ? `[${data.length} embedding${data.length === 1 ? '' : 's'}]` : '';
   }
+  if (prepared.kind === 'responses') {
+    const text = responseText(response);
+    const calls = responseFunctionCalls(response);
+    return text || calls.length === 0 ? text : JSON.stringify(calls);
+  }
   const choice = firstChoice(response);
   if (prepared.kind === 'completion') return stringOr(field(choice, 'text'));
   const message = field(choice, 'message');
@@ -43,10 +58,17 @@ export function completionText(prepared: PreparedRequest, response: unknown): st
 }
 
 /**
- * Whether an answer may be cached: it has choices (or one vector per input), and it was not cut by a length limit
- * that the caller did not ask for. Errors and partial streams never reach here.
+ * Whether an answer may be cached: it has choices (or one vector per input; a Responses answer: `status`
+ * completed), and it was not cut by a length limit that the caller did not ask for. Errors and partial streams
+ * never reach here.
  */
 export function isCacheable(prepared: PreparedRequest, response: unknown): boolean {
+  if (prepared.kind === 'responses') {
+    const status = field(response, 'status');
+    if (status === 'completed') return true;
+    const reason = field(field(response, 'incomplete_details'), 'reason');
+    return status === 'incomplete' && reason === 'max_output_tokens' && prepared.maxTokens !== undefined;
+  }
   if (prepared.kind === 'embedding') {
     const data = field(response, 'data');
     const input = prepared.body.input;

@@ -1,5 +1,6 @@
 export { RequestError, InvalidRequestError, OutputValidationError } from './errors';
 export type {
+  ChatApi,
   ChatMessage,
   CompleteRequest,
   Endpoint,
@@ -11,7 +12,14 @@ export type {
 export { prepareRequest, type PrepareOptions } from './prepare-request';
 export { buildMessages, contentText } from './messages';
 export { normaliseTokenParams } from './token-params';
-export { zodResponseFormat, type JsonSchemaResponseFormat } from './response-format';
+export {
+  zodResponseFormat,
+  zodTextFormat,
+  type JsonSchemaResponseFormat,
+  type JsonSchemaTextFormat,
+  type ResponseFormat,
+} from './response-format';
+export { responseText, responseRefusal } from './responses-output';
 export { parseJsonLenient } from './parse-json-lenient';
 export { parseStructured } from './structured';
 export { extractResult, completionText, isCacheable } from './extract-result';

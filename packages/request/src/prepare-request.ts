@@ -2,7 +2,8 @@ import { cacheKey } from '@maxllm/cache';
 import { InvalidRequestError } from './errors';
 import { keyInput } from './key-input';
 import { buildMessages, contentText } from './messages';
-import { zodResponseFormat } from './response-format';
+import { zodResponseFormat, zodTextFormat, type ResponseFormat } from './response-format';
+import { responsesBody } from './responses-body';
 import { snapshot } from './snapshot';
 import { normaliseTokenParams } from './token-params';
 import type { CompleteRequest, Endpoint, ModelMode, PreparedRequest, RequestTarget } from './types';
@@ -26,6 +27,7 @@ const CONTROL_FIELDS = new Set([
   'requestFlag',
   'signal',
   'callMethod',
+  'api',
   'timeout',
 ]);
 
@@ -33,6 +35,7 @@ const ENDPOINTS: Record<ModelMode, Endpoint> = {
   chat: '/v1/chat/completions',
   embedding: '/v1/embeddings',
   completion: '/v1/completions',
+  responses: '/v1/responses',
 };
 
 /** Options for {@link prepareRequest}. */
@@ -51,7 +54,7 @@ export function prepareRequest(
   target: RequestTarget,
   options: PrepareOptions = {},
 ): PreparedRequest {
-  const kind = endpointKind(request, target.mode);
+  const kind = endpointKind(request, target);
   const params = snapshot(sdkParams(request));
   const maxTokens = normaliseTokenParams(params, kind);
   let body: Record<string, unknown>;
@@ -68,10 +71,14 @@ export function prepareRequest(
       throw new InvalidRequestError("'prompt' must be provided for a completions model.");
     body = { model: target.model, prompt: snapshot(prompt), ...params };
     promptPreview = Array.isArray(prompt) ? (prompt[0] ?? '') : prompt;
+  } else if (kind === 'responses') {
+    const format = responseFormatOf(request, zodTextFormat);
+    ({ body, promptPreview, systemPreview } = responsesBody(request, target.model, params, format));
+    body = snapshot(body);
   } else {
     const messages = snapshot(buildMessages(request));
     body = { model: target.model, messages, ...params };
-    const responseFormat = responseFormatOf(request);
+    const responseFormat = responseFormatOf(request, zodResponseFormat);
     if (responseFormat) body.response_format = responseFormat;
     systemPreview = messages
       .filter((message) => message.role === 'system' || message.role === 'developer')
@@ -83,6 +90,7 @@ export function prepareRequest(
 
   const requestFlag = request.requestFlag || options.requestFlag;
   const endpoint = ENDPOINTS[kind];
+  const chatLike = kind === 'chat' || kind === 'responses';
   return {
     kind,
     endpoint,
@@ -90,8 +98,8 @@ export function prepareRequest(
     requestOptions: typeof request.timeout === 'number' ? { timeout: request.timeout } : {},
     cacheKey: cacheKey(keyInput({ endpoint, apiBase: target.apiBase, body, requestFlag })),
     namespace: target.uniqueName,
-    schema: kind === 'chat' && !request.jsonMode ? request.jsonFormat : undefined,
-    jsonMode: kind === 'chat' && request.jsonMode === true,
+    schema: chatLike && !request.jsonMode ? request.jsonFormat : undefined,
+    jsonMode: chatLike && request.jsonMode === true,
     raw: request.raw === true,
     maxTokens,
     promptPreview: promptPreview.slice(0, 200),
@@ -100,14 +108,19 @@ export function prepareRequest(
 }
 
 /**
- * The endpoint: an explicit `callMethod`, else the model's mode; as in the original, a chat model asked for `echo`
- * or a numeric `logprobs` (legacy completions parameters) goes to the completions endpoint.
+ * The endpoint: an explicit `callMethod`, else the model's mode; a chat model goes through the call's `api`, else
+ * the model's (Responses or Chat Completions); as in the original, a chat model asked for `echo` or a numeric
+ * `logprobs` (legacy completions parameters) goes to the completions endpoint.
  */
-function endpointKind(request: CompleteRequest, mode: ModelMode): ModelMode {
+function endpointKind(request: CompleteRequest, target: RequestTarget): ModelMode {
   if (request.callMethod) return request.callMethod;
-  if (mode === 'chat' && (request.echo !== undefined || typeof request.logprobs === 'number'))
-    return 'completion';
-  return mode;
+  if (target.mode !== 'chat') return target.mode;
+  if (request.echo !== undefined || typeof request.logprobs === 'number') return 'completion';
+  const api = request.api ?? target.api ?? 'chat';
+  if (api !== 'chat' && api !== 'responses') {
+    throw new InvalidRequestError(`'api' must be 'chat' or 'responses' (got ${JSON.stringify(api)}).`);
+  }
+  return api === 'responses' ? 'responses' : 'chat';
 }
 
 function sdkParams(request: CompleteRequest): Record<string, unknown> {
@@ -130,9 +143,15 @@ function embeddingInput(request: CompleteRequest): string | string[] {
   );
 }
 
-/** `jsonMode` wins over `jsonFormat`, as in the original; either replaces a `response_format` parameter. */
-function responseFormatOf(request: CompleteRequest): unknown {
+/**
+ * `jsonMode` wins over `jsonFormat`, as in the original; either replaces a `response_format` parameter (chat) or
+ * `text.format` (Responses). `fromZod` builds the endpoint's shape of a strict schema.
+ */
+function responseFormatOf(
+  request: CompleteRequest,
+  fromZod: (schema: NonNullable<CompleteRequest['jsonFormat']>) => ResponseFormat,
+): ResponseFormat | undefined {
   if (request.jsonMode) return { type: 'json_object' };
-  if (request.jsonFormat) return zodResponseFormat(request.jsonFormat);
+  if (request.jsonFormat) return fromZod(request.jsonFormat);
   return undefined;
 }

@@ -28,6 +28,22 @@ export function zodResponseFormat(schema: z.ZodType, name?: string): JsonSchemaR
   };
 }
 
+/** Responses' `text.format` for structured output: the same strict schema, without chat's `json_schema` wrapper. */
+export interface JsonSchemaTextFormat {
+  type: 'json_schema';
+  name: string;
+  schema: Record<string, unknown>;
+  strict: true;
+}
+
+/** What `jsonMode` / `jsonFormat` send: chat's `response_format` or Responses' `text.format`. */
+export type ResponseFormat = JsonSchemaResponseFormat | JsonSchemaTextFormat | { type: 'json_object' };
+
+/** A strict `json_schema` text format (Responses API) from a zod schema; see {@link zodResponseFormat}. */
+export function zodTextFormat(schema: z.ZodType, name?: string): JsonSchemaTextFormat {
+  return { type: 'json_schema', ...zodResponseFormat(schema, name).json_schema };
+}
+
 function schemaName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'response';
 }

@@ -7,8 +7,11 @@ export interface ChatMessage {
   [field: string]: unknown;
 }
 
-/** What kind of endpoint a model is called through. */
-export type ModelMode = 'chat' | 'embedding' | 'completion';
+/** What kind of endpoint a model is called through (`responses`: OpenAI's Responses API). */
+export type ModelMode = 'chat' | 'embedding' | 'completion' | 'responses';
+
+/** The API a chat model is called through: Chat Completions or Responses. */
+export type ChatApi = 'chat' | 'responses';
 
 /** Everything `complete()` accepts. Fields not named here are SDK parameters and are sent as they are. */
 export interface CompleteRequest {
@@ -22,8 +25,13 @@ export interface CompleteRequest {
   historyMessages?: ChatMessage[];
   /** The whole message list; when given, `prompt`, `systemPrompt` and `historyMessages` are not used. */
   messages?: ChatMessage[];
-  /** Embeddings: an alias of `prompt`. */
-  input?: string | string[];
+  /**
+   * Embeddings: an alias of `prompt`. Responses API: the `input` sent as it is (a string or Responses input
+   * items); `systemPrompt` still becomes `instructions`.
+   */
+  input?: string | string[] | Array<Record<string, unknown>>;
+  /** Call a chat model through this API, whatever its config says (`api` in `maxllm.yaml`). */
+  api?: ChatApi;
   /** Send `response_format: { type: "json_object" }`; the result stays a string. @default false */
   jsonMode?: boolean;
   /** A zod schema: sent as a strict `json_schema` response format; the result is the parsed, validated value. */
@@ -38,7 +46,7 @@ export interface CompleteRequest {
   requestFlag?: unknown;
   /** Cancels the call (and its wait for rate-limit capacity). */
   signal?: AbortSignal;
-  /** Force the endpoint; by default it follows the model's mode. */
+  /** Force the endpoint; by default it follows the model's mode (and `api`). */
   callMethod?: ModelMode;
   /** Any other SDK parameter: temperature, max_tokens, tools, dimensions, ... */
   [param: string]: unknown;
@@ -52,11 +60,13 @@ export interface RequestTarget {
   uniqueName: string;
   /** Base URL; part of the cache key (two providers may answer the same model id differently). */
   apiBase?: string | undefined;
-  mode: ModelMode;
+  mode: 'chat' | 'embedding' | 'completion';
+  /** The API a chat model is called through. @default 'chat' */
+  api?: ChatApi | undefined;
 }
 
 /** Endpoint paths, as the Batch API names them. */
-export type Endpoint = '/v1/chat/completions' | '/v1/embeddings' | '/v1/completions';
+export type Endpoint = '/v1/chat/completions' | '/v1/embeddings' | '/v1/completions' | '/v1/responses';
 
 /** A request ready to send: its body, its cache key and how to read its answer. */
 export interface PreparedRequest {
