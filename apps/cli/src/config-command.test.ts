@@ -79,7 +79,53 @@ describe('maxllm config', () => {
     );
     const wrongType = await runCli(['config', 'check'], { env: schema.env });
     expect(wrongType.code).toBe(3);
-    expect(wrongType.stderr).toMatch(/model_list\[0\]\.litellm_params\.rpm/);
+    expect(wrongType.stdout).toMatch(/model_list\[0\]\.litellm_params\.rpm/);
+  });
+
+  it('check lists every problem with line:col, including limits the limiter would refuse', async () => {
+    const test = createTestHome('http://127.0.0.1:9/v1');
+    writeFileSync(
+      test.configPath,
+      [
+        'model_list:',
+        '  - model_name: a',
+        '    litellm_params:',
+        '      model: m',
+        '      rpm: 0.5',
+        '      tpm: .inf',
+        '      concurrency: "x"',
+        '  - litellm_params: { model: forgotten }',
+        'rate_limit:',
+        '  redis_url: notaurl',
+      ].join('\n'),
+    );
+    const result = await runCli(['config', 'check'], { env: test.env });
+    expect(result.code).toBe(3);
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('error:'));
+    expect(errors).toEqual([
+      `error:   ${test.configPath}:5:12: model_list[0].litellm_params.rpm: must be at least 1 (requests per minute; MaxLLM cannot pace a rate below one per minute)`,
+      `error:   ${test.configPath}:6:12: model_list[0].litellm_params.tpm: must be a finite number, not .inf`,
+      `error:   ${test.configPath}:7:20: model_list[0].litellm_params.concurrency: expected a number, got a string`,
+      `error:   ${test.configPath}:8:5: model_list[1]: has no model_name (every entry needs one; an entry used only as a base for \`<<: *name\` needs an \`&name\` anchor)`,
+      `error:   ${test.configPath}:10:14: rate_limit.redis_url: is not a URL: expected redis://host:6379 or rediss://user:password@host:6380/0`,
+    ]);
+    expect(result.stderr).toMatch(/maxllm: error: 5 problems in /);
+    expect(result.stdout + result.stderr).not.toMatch(/intervalMs|got a number|more problem/);
+  });
+
+  it('check names the built-in default when a typo leaves the file without model_list', async () => {
+    const test = createTestHome('http://127.0.0.1:9/v1');
+    writeFileSync(test.configPath, 'modle_list:\n  - model_name: a\n    litellm_params: { model: m }\n');
+    const result = await runCli(['config', 'check'], {
+      env: { ...test.env, OPENAI_API_KEY: '' },
+    });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain(
+      `warning: ${test.configPath}:1:1: unknown key modle_list ignored (did you mean model_list?)`,
+    );
+    expect(result.stdout).toMatch(
+      /error: +\*: Environment variable OPENAI_API_KEY is not set \(needed by model '\*', model_list\[0\]\.litellm_params\.api_key in the built-in default config\)/,
+    );
   });
 
   it('--config naming a missing file is a usage error', async () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { resolveEnvRef } from './env-ref.js';
-import { ConfigSchemaError } from './errors.js';
+import { ConfigSchemaError, InvalidRedisUrlError } from './errors.js';
 import type { ConfigIssue } from './errors.js';
 import type { Env } from './home.js';
 import { homePaths } from './home.js';
@@ -17,6 +17,8 @@ import type { KeyPath } from './yaml-source.js';
 import { formatKeyPath } from './yaml-source.js';
 import { issueMessage, valueAt } from './issue-message.js';
 import { budgetSettings } from './budget-settings.js';
+import { redisUrlProblem } from './redis-url.js';
+import { suggestKey } from './suggest-key.js';
 
 /** Inputs of {@link createConfig}. */
 export interface CreateConfigContext {
@@ -30,6 +32,8 @@ export interface CreateConfigContext {
   home: string;
   /** Receives the warnings and debug lines. */
   logger: Logger;
+  /** True when the node at a key path carries a YAML anchor (see `YamlSource.anchored`). @default never */
+  anchored?: (path: KeyPath) => boolean;
   /** Warnings found before (YAML parser warnings). */
   warnings: readonly string[];
 }
@@ -65,8 +69,9 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
       const { line, column } = context.locate([...path, key], 'key');
       if (warned.has(`${line}:${column}:${key}`)) continue;
       warned.add(`${line}:${column}:${key}`);
+      const hint = suggestKey(key, known);
       warnings.push(
-        `${file}:${line}:${column}: unknown key ${formatKeyPath([...path, displayKey(key)])} ignored`,
+        `${file}:${line}:${column}: unknown key ${formatKeyPath([...path, displayKey(key)])} ignored${hint ? ` (did you mean ${hint}?)` : ''}`,
       );
     }
   };
@@ -83,28 +88,44 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
       },
     ]);
   }
+  // Every problem is collected before throwing, so that one `config check` shows them all.
   const parsed = configFileSchema.safeParse(data);
-  if (!parsed.success) {
-    zodIssues(parsed.error, [], data);
+  if (!parsed.success) zodIssues(parsed.error, [], data);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigSchemaError(issues as [ConfigIssue, ...ConfigIssue[]]);
   }
-  const root = parsed.data;
-  unknownKeys(root, [], knownKeys.root);
-  unknownKeys(root.rate_limit, ['rate_limit'], knownKeys.rateLimit);
-  unknownKeys(root.ledger, ['ledger'], knownKeys.ledger);
-  unknownKeys(root.budget, ['budget'], knownKeys.budget);
-  for (const [name, caps] of Object.entries(root.budget?.models ?? {}))
-    unknownKeys(caps, ['budget', 'models', name], knownKeys.budgetModel);
+  const raw = data as Record<string, unknown>;
+  const rateLimit = raw.rate_limit as Record<string, unknown> | null | undefined;
+  unknownKeys(raw, [], knownKeys.root);
+  unknownKeys(rateLimit, ['rate_limit'], knownKeys.rateLimit);
+  unknownKeys(raw.ledger, ['ledger'], knownKeys.ledger);
+  const budget = raw.budget as Record<string, unknown> | null | undefined;
+  unknownKeys(budget, ['budget'], knownKeys.budget);
+  const budgetModels = budget?.models;
+  if (budgetModels !== null && typeof budgetModels === 'object' && !Array.isArray(budgetModels)) {
+    for (const [name, caps] of Object.entries(budgetModels))
+      unknownKeys(caps, ['budget', 'models', name], knownKeys.budgetModel);
+  }
   for (const list of ['default', 'custom_limits'] as const) {
-    root.rate_limit?.[list]?.forEach((item, index) =>
-      unknownKeys(item, ['rate_limit', list, index], knownKeys.rateLimitEntry),
-    );
+    const items = rateLimit?.[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, index) => unknownKeys(item, ['rate_limit', list, index], knownKeys.rateLimitEntry));
   }
 
+  const ownList = Array.isArray(raw.model_list) ? (raw.model_list as unknown[]) : undefined;
+  // A file without model_list (or a typo such as `modle_list`) uses the built-in default entry: its errors name it.
+  const builtInModels = raw.model_list == null;
   const entries: ModelEntry[] = [];
-  (root.model_list ?? builtInDefaultConfig.model_list).forEach((item, index) => {
+  (ownList ?? (builtInModels ? builtInDefaultConfig.model_list : [])).forEach((item, index) => {
     const path = ['model_list', index];
-    if (item !== null && typeof item === 'object' && !Array.isArray(item) && !('model_name' in item)) return;
+    if (item !== null && typeof item === 'object' && !Array.isArray(item) && !('model_name' in item)) {
+      // An anchored item (`- &base`) is a base for `<<: *base`, as in the original; any other is a mistake.
+      if (context.anchored?.(path) === true) return;
+      return issue(
+        path,
+        'has no model_name (every entry needs one; an entry used only as a base for `<<: *name` needs an `&name` anchor)',
+      );
+    }
     const entry = modelEntrySchema.safeParse(item);
     if (!entry.success) return zodIssues(entry.error, path, item);
     unknownKeys(entry.data, path, knownKeys.modelEntry);
@@ -121,37 +142,37 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
     for (const key of ['model', 'model_unique_name'] as const) {
       const value = params[key];
       if (value == null || countStars(value) === 0 || countStars(value) === countStars(pattern)) continue;
+      const { line, column } = context.locate([...path, 'litellm_params', key]);
       warnings.push(
-        `${file}: ${formatKeyPath([...path, 'litellm_params', key])} has ${countStars(value)} '*' but model_name '${pattern}' has ${countStars(pattern)}; resolving it will fail`,
+        `${file}:${line}:${column}: ${formatKeyPath([...path, 'litellm_params', key])} has ${countStars(value)} '*' but model_name '${pattern}' has ${countStars(pattern)}; resolving it will fail`,
       );
     }
     entries.push({ index, pattern, params });
   });
+  const fileRedisUrl = rateLimit?.redis_url;
+  if (typeof fileRedisUrl === 'string' && !fileRedisUrl.startsWith('os.environ/')) {
+    const problem = redisUrlProblem(fileRedisUrl);
+    if (problem) issue(['rate_limit', 'redis_url'], problem);
+  }
+  issues.sort((a, b) => a.line - b.line || a.column - b.column);
   const [firstIssue] = issues;
   if (firstIssue) throw new ConfigSchemaError([firstIssue, ...issues.slice(1)]);
+  if (!parsed.success) throw parsed.error; // not reached: each zod issue was added above
+  const root = parsed.data;
 
   const limits: RateLimitSection = {
     defaults: root.rate_limit?.default ?? builtInDefaultLimits,
     customLimits: root.rate_limit?.custom_limits ?? [],
   };
-  const redisFromEnv = context.env.MAXLLM_REDIS_URL;
-  const redisUrl = redisFromEnv
-    ? resolveEnvRef(redisFromEnv, { env: context.env, file: context.file, keyPath: 'MAXLLM_REDIS_URL' })
-    : root.rate_limit?.redis_url
-      ? resolveEnvRef(root.rate_limit.redis_url, {
-          env: context.env,
-          file: context.file,
-          keyPath: 'rate_limit.redis_url',
-        })
-      : undefined;
+  const redisUrl = resolveRedisUrl(root.rate_limit?.redis_url, context);
 
   for (const warning of warnings) context.logger.warn(warning);
   const resolveContext = {
     entries,
     limits,
     env: context.env,
-    file: context.file,
-    locate: context.locate,
+    file: builtInModels ? undefined : context.file,
+    locate: builtInModels ? () => ({ line: 1, column: 1 }) : context.locate,
     logger: context.logger,
   };
   const resolved = new Map<string, ResolvedModel>();
@@ -174,4 +195,24 @@ export function createConfig(data: unknown, context: CreateConfigContext): Maxll
     aliases: () => entries.map((entry) => entry.pattern),
     getEnv: (name: string) => context.env[name],
   });
+}
+
+/** `$MAXLLM_REDIS_URL`, else `rate_limit.redis_url` (a literal there was checked with the other issues). */
+function resolveRedisUrl(
+  fromFile: string | null | undefined,
+  context: CreateConfigContext,
+): string | undefined {
+  const fromEnv = context.env.MAXLLM_REDIS_URL;
+  const setting = fromEnv ? 'MAXLLM_REDIS_URL' : 'rate_limit.redis_url';
+  const value = fromEnv || fromFile;
+  if (!value) return undefined;
+  const url = resolveEnvRef(value, { env: context.env, file: context.file, keyPath: setting });
+  const problem = redisUrlProblem(url);
+  if (problem) {
+    throw new InvalidRedisUrlError(
+      value === url ? setting : `${setting} (${value.slice('os.environ/'.length)})`,
+      problem,
+    );
+  }
+  return url;
 }

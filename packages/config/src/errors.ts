@@ -74,7 +74,10 @@ export interface ConfigIssue extends SourcePosition {
   message: string;
 }
 
-/** The YAML is valid but does not match the MaxLLM schema (wrong type, missing key, bad wildcard). */
+/**
+ * The YAML is valid but does not match the MaxLLM schema (wrong type, missing key, bad wildcard, bad Redis URL).
+ * The message names every problem, one per line after the first when there are several.
+ */
 export class ConfigSchemaError extends ConfigError {
   /** File path (or the `source` given to `parseConfig`). */
   readonly file: string;
@@ -89,10 +92,13 @@ export class ConfigSchemaError extends ConfigError {
 
   constructor(issues: readonly [ConfigIssue, ...ConfigIssue[]]) {
     const [first] = issues;
-    const where = first.keyPath ? ` at ${first.keyPath}` : '';
-    const more =
-      issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-    super(`Invalid config ${first.file}:${first.line}:${first.column}${where}: ${first.message}${more}`);
+    const line = (issue: ConfigIssue) =>
+      `${issue.file}:${issue.line}:${issue.column}${issue.keyPath ? ` at ${issue.keyPath}` : ''}: ${issue.message}`;
+    super(
+      issues.length === 1
+        ? `Invalid config ${line(first)}`
+        : `Invalid config ${first.file}: ${issues.length} problems\n${issues.map(line).join('\n')}`,
+    );
     this.file = first.file;
     this.keyPath = first.keyPath;
     this.line = first.line;
@@ -139,5 +145,16 @@ export class ModelNotFoundError extends ConfigError {
     );
     this.model = model;
     this.file = file;
+  }
+}
+
+/** `MAXLLM_REDIS_URL` (or the variable `rate_limit.redis_url` refers to) is not a Redis URL. Thrown at load. */
+export class InvalidRedisUrlError extends ConfigError {
+  /** Where the URL came from: `MAXLLM_REDIS_URL`, or `rate_limit.redis_url (os.environ/VAR)`. */
+  readonly setting: string;
+
+  constructor(setting: string, problem: string) {
+    super(`${setting} ${problem}`);
+    this.setting = setting;
   }
 }

@@ -11,6 +11,7 @@ export {
   ConfigNotFoundError,
   ConfigParseError,
   ConfigSchemaError,
+  InvalidRedisUrlError,
   MissingEnvVarError,
   ModelNotFoundError,
 } from './errors.js';

@@ -30,6 +30,10 @@ export function valueAt(data: unknown, path: KeyPath): unknown {
 export function issueMessage(issue: z.core.$ZodIssue, value: unknown, path: KeyPath): string {
   if (issue.code !== 'invalid_type') return issue.message;
   if (issue.expected === 'int') return 'must be a whole number';
+  if (issue.expected === 'number' && typeof value === 'number') {
+    const spelled = Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
+    return `must be a finite number, not ${spelled}`;
+  }
   if (value === undefined && path.at(-1) === 'model') {
     return 'is required (write `model: ~` to send the requested name as the model)';
   }

@@ -82,7 +82,7 @@ describe('malformed files', () => {
     ['- a\n- b\n', 'Invalid config cfg.yaml:1:1: expected a mapping, got a list'],
     [
       'model_list:\n  - model_name: a\n    litellm_params: { model: m, rpm: -5 }\n',
-      'Invalid config cfg.yaml:3:38 at model_list[0].litellm_params.rpm: must be a positive number',
+      'Invalid config cfg.yaml:3:38 at model_list[0].litellm_params.rpm: must be at least 1 (requests per minute; MaxLLM cannot pace a rate below one per minute)',
     ],
     [
       'model_list:\n  - model_name: a\n    litellm_params: { model: m, mode: rerank }\n',
@@ -110,12 +110,17 @@ describe('malformed files', () => {
     expect(error.message).toBe(message);
   });
 
-  test('several problems: the first in the message, all in issues', () => {
+  test('several problems: every one in the message, one per line, and in issues', () => {
     const error = errorOf(
       'model_list:\n  - model_name: a\n    litellm_params: { model: m, rpm: x, tpm: y }\n  - model_name: 3\n    litellm_params: { model: m }\n',
     ) as ConfigSchemaError;
     expect(error.message).toBe(
-      'Invalid config cfg.yaml:3:38 at model_list[0].litellm_params.rpm: expected a number, got a string (and 2 more problems)',
+      [
+        'Invalid config cfg.yaml: 3 problems',
+        'cfg.yaml:3:38 at model_list[0].litellm_params.rpm: expected a number, got a string',
+        'cfg.yaml:3:46 at model_list[0].litellm_params.tpm: expected a number, got a string',
+        'cfg.yaml:4:17 at model_list[1].model_name: expected a string, got a number',
+      ].join('\n'),
     );
     expect(error.issues.map((issue) => `${issue.keyPath}@${issue.line}:${issue.column}`)).toEqual([
       'model_list[0].litellm_params.rpm@3:38',

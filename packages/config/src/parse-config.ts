@@ -31,6 +31,7 @@ export function parseConfig(text: string, source: string, options: ParseConfigOp
   return createConfig(yaml.data, {
     file: source,
     locate: yaml.locate,
+    anchored: yaml.anchored,
     env,
     home: resolveHome(env, { homeDir, cwd: options.cwd ?? process.cwd() }),
     logger: options.logger ?? defaultLogger,

@@ -69,7 +69,7 @@ describe('wildcards and model names', () => {
     ].join('\n');
     const config = parse(text);
     expect(config.warnings).toEqual([
-      "maxllm.yaml: model_list[0].litellm_params.model has 1 '*' but model_name 'a-*-*' has 2; resolving it will fail",
+      "maxllm.yaml:4:14: model_list[0].litellm_params.model has 1 '*' but model_name 'a-*-*' has 2; resolving it will fail",
     ]);
     expect(config.resolveModel('ok').model).toBe('ok');
     const error = catchError(() => config.resolveModel('a-b-c'));

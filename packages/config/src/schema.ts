@@ -3,6 +3,14 @@ import { z } from 'zod';
 const positive = z.number().positive('must be a positive number');
 const nonNegative = z.number().nonnegative('must be zero or more');
 const optionalPositive = positive.nullish();
+/** The limiter admits whole requests and tokens per minute: below 1 it could never admit one (see `@maxllm/ratelimit`). */
+const perMinute = (unit: string) =>
+  z
+    .number()
+    .min(1, `must be at least 1 (${unit} per minute; MaxLLM cannot pace a rate below one per minute)`)
+    .nullish();
+const optionalRpm = perMinute('requests');
+const optionalTpm = perMinute('tokens');
 const optionalPrice = nonNegative.nullish();
 
 function isTimeZone(zone: string): boolean {
@@ -20,8 +28,8 @@ export const litellmParamsSchema = z.looseObject({
   model_unique_name: z.string().nullish(),
   api_base: z.string().nullish(),
   api_key: z.string().nullish(),
-  rpm: optionalPositive,
-  tpm: optionalPositive,
+  rpm: optionalRpm,
+  tpm: optionalTpm,
   concurrency: z.number().int('must be a whole number').nonnegative('must be zero or more').nullish(),
   weight: optionalPositive,
   timeout: optionalPositive,
@@ -41,7 +49,7 @@ export const litellmParamsSchema = z.looseObject({
 /** Validated `litellm_params`. */
 export type LitellmParams = z.infer<typeof litellmParamsSchema>;
 
-/** A `model_list` item that has a `model_name` (items without one are YAML anchor bases and are skipped). */
+/** A `model_list` item. Items without `model_name` are errors, except anchored ones (`&base`), which are skipped. */
 export const modelEntrySchema = z.looseObject({
   model_name: z.string(),
   litellm_params: litellmParamsSchema,
@@ -51,10 +59,10 @@ export const modelEntrySchema = z.looseObject({
 /** One `rate_limit.default` or `rate_limit.custom_limits` item. */
 export const rateLimitEntrySchema = z.looseObject({
   model_name: z.string(),
-  rpm: optionalPositive,
-  tpm: optionalPositive,
-  rpm_upper_bound: optionalPositive,
-  tpm_upper_bound: optionalPositive,
+  rpm: optionalRpm,
+  tpm: optionalTpm,
+  rpm_upper_bound: optionalRpm,
+  tpm_upper_bound: optionalTpm,
 });
 
 /** Validated rate-limit item. */

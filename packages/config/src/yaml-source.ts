@@ -13,6 +13,8 @@ export interface YamlSource {
    * 1-based line and column of the value at `path` (of its key with `at: 'key'`), or of its nearest existing parent.
    */
   locate: (path: KeyPath, at?: 'key' | 'value') => { line: number; column: number };
+  /** True when the node at `path` carries an anchor (`&name`): a `model_list` item that is only a base for `<<: *name`. */
+  anchored: (path: KeyPath) => boolean;
   /** Warnings from the YAML parser, with positions. */
   warnings: string[];
 }
@@ -98,6 +100,14 @@ export function readYaml(text: string, file: string): YamlSource {
       }
       const offset = found?.range?.[0];
       return offset === undefined ? { line: 1, column: 1 } : position(offset);
+    },
+    anchored(path) {
+      let node: unknown = document.contents;
+      for (const part of path) {
+        node = child(document, node, part, 'value');
+        if (!node) return false;
+      }
+      return typeof (node as { anchor?: unknown }).anchor === 'string';
     },
   };
 }

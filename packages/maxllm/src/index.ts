@@ -138,6 +138,7 @@ export {
   ConfigNotFoundError,
   ConfigParseError,
   ConfigSchemaError,
+  InvalidRedisUrlError,
   MissingEnvVarError,
   ModelNotFoundError,
   redactKey,

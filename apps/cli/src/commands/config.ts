@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, findConfig, redactUrl, type MaxllmConfig } from 'maxllm';
+import { ConfigError, ConfigSchemaError, findConfig, redactUrl, type MaxllmConfig } from 'maxllm';
 import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';
+import { plural } from '../table.js';
 
 const starterConfig = `# MaxLLM configuration. Guide: https://www.npmjs.com/package/maxllm (packages/maxllm/README.md)
 model_list:
@@ -55,6 +56,22 @@ function describeConfig(config: MaxllmConfig): Record<string, unknown> {
     ledgerPreviews: config.ledger.previews,
     warnings: config.warnings,
   };
+}
+
+/** Loads the config for `config check`: a schema error prints every problem, one per line, before exiting 3. */
+function loadForCheck(verbose: boolean): MaxllmConfig {
+  try {
+    return loadCliConfig(verbose);
+  } catch (error) {
+    if (!ConfigSchemaError.isInstance(error)) throw error;
+    const { file, issues } = error as ConfigSchemaError;
+    println(`config: ${file}`);
+    for (const issue of issues) {
+      const where = issue.keyPath ? ` ${issue.keyPath}:` : '';
+      println(`error:   ${issue.file}:${issue.line}:${issue.column}:${where} ${issue.message}`);
+    }
+    throw new CliError(`${plural(issues.length, 'problem')} in ${file}`, { exitCode: ExitCode.config });
+  }
 }
 
 /** `maxllm config path|show|check|edit`. */
@@ -131,7 +148,7 @@ export function registerConfigCommand(program: Command): void {
       )
       .argument('[models...]', 'model names to resolve as well, e.g. gpt-4o-mini glm-4.6')
       .action((models: string[], _options, command: Command) => {
-        const loaded = loadCliConfig(globalOptions(command).verbose);
+        const loaded = loadForCheck(globalOptions(command).verbose);
         const names = [...new Set([...loaded.aliases(), ...models])];
         const reports = names.map((name) => reportModel(loaded, name));
         println(`config: ${loaded.source ?? '(built-in default)'}`);
