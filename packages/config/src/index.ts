@@ -4,7 +4,8 @@ export { findConfig } from './find-config.js';
 export type { ConfigLocation } from './discover.js';
 export { parseConfig } from './parse-config.js';
 export type { ParseConfigOptions } from './parse-config.js';
-export type { MaxllmConfig, ModelMode, ResolvedModel } from './types.js';
+export type { ChatApi, MaxllmConfig, ModelMode, ResolvedModel } from './types.js';
+export { FLEX_TIMEOUT_MS, SERVICE_TIERS } from './service-tier.js';
 export type { BudgetCapSetting, BudgetSettings } from './budget-settings.js';
 export {
   ConfigError,

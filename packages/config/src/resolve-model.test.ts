@@ -289,3 +289,56 @@ function catchError(fn: () => unknown): unknown {
   }
   throw new Error('expected an error');
 }
+
+describe('api and service tier', () => {
+  test('a model entry chooses its API (default chat) and a service tier; flex gets a long default timeout', () => {
+    const config = parse(
+      [
+        'model_list:',
+        '  - model_name: old',
+        '    litellm_params: { model: gpt-4o-mini }',
+        '  - model_name: new',
+        '    litellm_params: { model: gpt-5-mini, api: responses, service_tier: flex }',
+        '  - model_name: flex-timed',
+        '    litellm_params: { model: gpt-5-mini, service_tier: flex, timeout: 30 }',
+        '  - model_name: fast',
+        '    litellm_params: { model: gpt-5, api: chat, service_tier: priority }',
+      ].join('\n'),
+    );
+    expect(config.resolveModel('old')).toMatchObject({
+      api: 'chat',
+      serviceTier: undefined,
+      timeoutMs: undefined,
+    });
+    const flex = config.resolveModel('new');
+    expect(flex).toMatchObject({ api: 'responses', serviceTier: 'flex', timeoutMs: 900_000 });
+    expect(flex.describe()).toContain('via the Responses API, service tier flex');
+    expect(config.resolveModel('flex-timed').timeoutMs).toBe(30_000);
+    expect(config.resolveModel('fast')).toMatchObject({ api: 'chat', serviceTier: 'priority' });
+    expect(config.warnings).toEqual([]);
+  });
+
+  test('an unknown api or tier, and api: responses on an embedding model, name the key', () => {
+    expect(() =>
+      parse('model_list:\n  - model_name: a\n    litellm_params: { model: m, api: soap }\n').resolveModel(
+        'a',
+      ),
+    ).toThrow(/model_list\[0\]\.litellm_params\.api.*must be chat or responses/s);
+    expect(() =>
+      parse(
+        'model_list:\n  - model_name: a\n    litellm_params: { model: m, service_tier: gold }\n',
+      ).resolveModel('a'),
+    ).toThrow(/service_tier.*must be one of auto, default, flex/s);
+    const error = (() => {
+      try {
+        parse(
+          'model_list:\n  - model_name: e\n    litellm_params: { model: text-embedding-3-small, api: responses }\n',
+        ).resolveModel('e');
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigSchemaError);
+    expect((error as Error).message).toMatch(/litellm_params\.api.*only a chat model/s);
+  });
+});

@@ -8,6 +8,7 @@ import { resolveLimits } from './rate-limit.js';
 import type { RateLimitSection } from './rate-limit.js';
 import { redactKey } from './redact-key.js';
 import type { LitellmParams } from './schema.js';
+import { FLEX_TIMEOUT_MS } from './service-tier.js';
 import type { ModelMode, ResolvedModel } from './types.js';
 import type { KeyPath } from './yaml-source.js';
 import { formatKeyPath } from './yaml-source.js';
@@ -106,6 +107,19 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
         ? undefined
         : resolveEnvRef(params.api_base, refContext('api_base')) || undefined;
   const mode: ModelMode = params.mode ?? (model.toLowerCase().includes('embedding') ? 'embedding' : 'chat');
+  const api = params.api ?? 'chat';
+  if (api === 'responses' && mode !== 'chat') {
+    const path = [...base, 'api'];
+    throw new ConfigSchemaError([
+      {
+        file: context.file ?? '(built-in default)',
+        keyPath: formatKeyPath(path),
+        ...context.locate(path),
+        message: `is 'responses', which only a chat model can use (this one's mode is ${mode})`,
+      },
+    ]);
+  }
+  const serviceTier = params.service_tier ?? undefined;
   const local = params.local ?? false;
   const limits = resolveLimits(
     uniqueName,
@@ -129,13 +143,19 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
   for (const key of Object.keys(prices) as (keyof typeof prices)[]) {
     if (prices[key] === undefined) delete prices[key];
   }
-  const timeoutMs = params.timeout == null ? undefined : Math.round(params.timeout * 1000);
+  const timeoutMs =
+    params.timeout != null
+      ? Math.round(params.timeout * 1000)
+      : serviceTier === 'flex'
+        ? FLEX_TIMEOUT_MS
+        : undefined;
   const maxRetries = params.max_retries ?? 5;
   const weight = params.weight ?? 1;
 
   const describe = () =>
     `${name} → ${model} (unique name ${uniqueName}, pattern '${entry.pattern}') at ${apiBase ?? 'the SDK default base URL'}, ` +
-    `key ${redactKey(apiKey)}, ${mode}${local ? ', local' : ''}, rpm ${limits.rpm}, tpm ${limits.tpm} ` +
+    `key ${redactKey(apiKey)}, ${mode}${api === 'responses' ? ' via the Responses API' : ''}` +
+    `${serviceTier ? `, service tier ${serviceTier}` : ''}${local ? ', local' : ''}, rpm ${limits.rpm}, tpm ${limits.tpm} ` +
     `(${limits.matched}), concurrency ${concurrency}, weight ${weight}, max retries ${maxRetries}, ` +
     `timeout ${timeoutMs === undefined ? 'SDK default' : `${timeoutMs} ms`}`;
   const fields = {
@@ -146,6 +166,8 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
     apiBase,
     apiKey,
     mode,
+    api,
+    serviceTier,
     rpm: limits.rpm,
     tpm: limits.tpm,
     concurrency,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SERVICE_TIERS } from './service-tier.js';
 
 const positive = z.number().positive('must be a positive number');
 const nonNegative = z.number().nonnegative('must be zero or more');
@@ -36,6 +37,8 @@ export const litellmParamsSchema = z.looseObject({
   max_retries: z.number().int('must be a whole number').nonnegative('must be zero or more').nullish(),
   local: z.boolean().nullish(),
   mode: z.enum(['chat', 'embedding', 'completion'], 'must be one of chat, embedding, completion').nullish(),
+  api: z.enum(['chat', 'responses'], 'must be chat or responses').nullish(),
+  service_tier: z.enum(SERVICE_TIERS, `must be one of ${SERVICE_TIERS.join(', ')}`).nullish(),
   input_cost_per_million: optionalPrice,
   output_cost_per_million: optionalPrice,
   cached_input_cost_per_million: optionalPrice,

@@ -4,6 +4,9 @@ import type { MaxllmPaths } from './home.js';
 /** How a model is called: `/v1/chat/completions`, `/v1/embeddings` or `/v1/completions`. */
 export type ModelMode = 'chat' | 'embedding' | 'completion';
 
+/** The API a chat model is called through: Chat Completions (`/v1/chat/completions`) or Responses (`/v1/responses`). */
+export type ChatApi = 'chat' | 'responses';
+
 /** Everything downstream packages need to call one model. A frozen plain object. */
 export interface ResolvedModel {
   /** The name the caller asked for, e.g. `glm-4.6`. */
@@ -20,6 +23,10 @@ export interface ResolvedModel {
   readonly apiKey: string | undefined;
   /** `litellm_params.mode`, else `embedding` when `model` contains "embedding" (any case), else `chat`. */
   readonly mode: ModelMode;
+  /** `litellm_params.api`: the API a chat model is called through. @default 'chat' */
+  readonly api: ChatApi;
+  /** `litellm_params.service_tier`, sent as given on every call; `undefined` → not sent (the project's default). */
+  readonly serviceTier: string | undefined;
   /** Requests per minute. @unit requests/minute */
   readonly rpm: number;
   /** Tokens per minute. @unit tokens/minute */
@@ -31,7 +38,10 @@ export interface ResolvedModel {
   readonly concurrency: number;
   /** Share in `"a+b"` load balancing. @default 1 */
   readonly weight: number;
-  /** Per-request timeout (`litellm_params.timeout` seconds × 1000); `undefined` → the SDK default. @unit ms */
+  /**
+   * Per-request timeout (`litellm_params.timeout` seconds × 1000); on the flex tier without a timeout,
+   * `FLEX_TIMEOUT_MS`; else `undefined` → the SDK default. @unit ms
+   */
   readonly timeoutMs: number | undefined;
   /** Retries after a retryable failure. @default 5 */
   readonly maxRetries: number;
