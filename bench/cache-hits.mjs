@@ -1,8 +1,8 @@
 // Cache-hit throughput and latency of @maxllm/cache (issue 6), against plain cacache.get in the same process.
-// 10k entries in one namespace; "cold" = a fresh createResponseCache on the existing directory (first read of each
+// 10k entries in one namespace (baseline: the same entries exported to a cacache directory); "cold" = a fresh createResponseCache on the existing directory (first read of each
 // entry, empty memory layer), "warm" = the same instance reading everything again. Also: the cost of cacheKey().
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,18 @@ async function measure(n, concurrency, task) {
   return { ...run, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
+async function measureCpu(n, concurrency, task) {
+  const cpu = process.cpuUsage();
+  const run = await pool(n, concurrency, task);
+  const used = process.cpuUsage(cpu);
+  return { ...run, cpuSeconds: (used.user + used.system) / 1e6, systemSeconds: used.system / 1e6 };
+}
+
+/** Files and folders under `root` (inodes the store made). */
+function countFiles(root) {
+  return readdirSync(root, { recursive: true }).length;
+}
+
 function summary(metric, run, extra = '') {
   const opsPerS = N / run.seconds;
   const p50 = percentile(run.latencies, 50);
@@ -67,19 +79,37 @@ function expectHit(found, i) {
 }
 
 try {
-  // Fill: writes through the cache (cacache.put underneath).
+  // Fill: writes through the cache (one append to the namespace's pack file each), against cacache.put (the store of
+  // @maxllm/cache 0.1) writing the same entries into another directory. CPU includes the kernel's (file creation).
   const writer = createResponseCache({ dir, memoryEntries: 0 });
-  const fill = await pool(N, 16, (i) => writer.set(NAMESPACE, keys[i], entry(i)));
-  console.log(`cache.set entries=${N} concurrency=16 ops_per_s=${fmt(N / fill.seconds)}`);
+  const fill = await measureCpu(N, 16, (i) => writer.set(NAMESPACE, keys[i], entry(i)));
+  const cacacheDir = mkdtempSync(path.join(os.tmpdir(), 'maxllm-bench-cacache-'));
+  const putN = Math.min(N, 3000);
+  const put = await measureCpu(putN, 16, (i) =>
+    cacache.put(cacacheDir, `${NAMESPACE}\u0000${keys[i]}`, JSON.stringify(entry(i)), {
+      metadata: { namespace: NAMESPACE },
+    }),
+  );
+  const putFiles = countFiles(cacacheDir);
+  rmSync(cacacheDir, { recursive: true, force: true });
+  console.log(
+    `cache.set entries=${N} concurrency=16 ops_per_s=${fmt(N / fill.seconds)} cpu_ms_per_set=${fmt((1000 * fill.cpuSeconds) / N, 4)} ` +
+      `sys_ms_per_set=${fmt((1000 * fill.systemSeconds) / N, 4)} files=${countFiles(dir)} ` +
+      `baseline_cacache_put_ops_per_s=${fmt(putN / put.seconds)} baseline_cpu_ms_per_set=${fmt((1000 * put.cpuSeconds) / putN, 4)} ` +
+      `baseline_sys_ms_per_set=${fmt((1000 * put.systemSeconds) / putN, 4)} baseline_files_per_entry=${fmt(putFiles / putN, 2)} ` +
+      `ratio=${fmt(N / fill.seconds / (putN / put.seconds), 1)}`,
+  );
 
-  // Baseline: plain cacache.get, one at a time and 64 in flight, on the same files.
+  // Baseline: plain cacache.get, one at a time and 64 in flight, on the same entries exported to cacache's format.
+  const baselineDir = mkdtempSync(path.join(os.tmpdir(), 'maxllm-bench-cacache-'));
+  await writer.exportTo(baselineDir);
   const storageKey = (i) => `${NAMESPACE}\u0000${keys[i]}`;
   const baseline = await measure(N, 1, async (i) =>
-    JSON.parse((await cacache.get(dir, storageKey(i))).data.toString()),
+    JSON.parse((await cacache.get(baselineDir, storageKey(i))).data.toString()),
   );
   const baselineRate = N / baseline.seconds;
   const baseline64 = await measure(N, 64, async (i) =>
-    JSON.parse((await cacache.get(dir, storageKey(i))).data.toString()),
+    JSON.parse((await cacache.get(baselineDir, storageKey(i))).data.toString()),
   );
   const baseline64Rate = N / baseline64.seconds;
   const versus = (rate, base, baseRun) =>
@@ -128,6 +158,7 @@ try {
   console.log(
     `cache.key.20kb input_bytes=${bytes} us_per_key=${fmt(perKey, 1)} p99_us=${fmt(percentile(keyRun.latencies, 99) * 1000, 1)} keys_per_s=${fmt(1e6 / perKey)} baseline_stringify_sha256_us=${fmt(perPlain, 1)} ratio=${fmt(perKey / perPlain, 2)}`,
   );
+  rmSync(baselineDir, { recursive: true, force: true });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

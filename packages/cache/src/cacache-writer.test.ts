@@ -4,7 +4,7 @@ import cacache from 'cacache';
 import { describe, expect, it } from 'vitest';
 import { createCacacheWriter } from './cacache-writer';
 import { createResponseCache } from './response-cache';
-import { chatEntry, manualClock, recordingLogger, useTempDir } from './test-utils';
+import { chatEntry, legacyCache, manualClock, recordingLogger, useTempDir } from './test-utils';
 
 const tempDir = useTempDir();
 
@@ -17,10 +17,14 @@ function files(root: string): string[] {
 }
 
 describe('entries written in the cacache layout are cacache entries', () => {
-  it('cacache.get returns the same data and metadata, get.info and ls list the entry', async () => {
-    const dir = tempDir();
+  it('exportTo: cacache.get returns the same data and metadata, get.info and ls list the entry', async () => {
+    const [packed, dir] = [tempDir(), tempDir()];
     const clock = manualClock();
-    await createResponseCache({ dir, clock }).set('openai/gpt-4o', 'k', chatEntry('direct'), { ttlMs: 5000 });
+    const cache = createResponseCache({ dir: packed, clock });
+    await cache.set('openai/gpt-4o', 'k', chatEntry('direct'), { ttlMs: 5000 });
+    await cache.set('openai/gpt-4o', 'gone', chatEntry('deleted'));
+    await cache.delete('openai/gpt-4o', 'gone');
+    expect(await cache.exportTo(dir)).toMatchObject({ entries: 1 });
     const stored = await cacache.get(dir, 'openai/gpt-4o\u0000k');
     expect(JSON.parse(stored.data.toString('utf8'))).toEqual(chatEntry('direct'));
     expect(stored.metadata).toEqual({ namespace: 'openai/gpt-4o', expiresAt: clock.now() + 5000 });
@@ -45,7 +49,7 @@ describe('entries written in the cacache layout are cacache entries', () => {
 
   it('cacache.verify finds no bad or missing content after many writes, overwrites included', async () => {
     const dir = tempDir();
-    const cache = createResponseCache({ dir });
+    const cache = legacyCache(dir);
     for (let round = 0; round < 3; round++) {
       for (let index = 0; index < 60; index++) {
         await cache.set(`ns${index % 3}`, `k${index}`, chatEntry(`answer ${index} round ${round}`));
@@ -59,7 +63,7 @@ describe('entries written in the cacache layout are cacache entries', () => {
     const reader = createResponseCache({ dir, memoryEntries: 0 });
     expect(await reader.get('ns1', 'k1')).toEqual(chatEntry('answer 1 round 2'));
     expect(await reader.get('ns0', 'k0')).toEqual(chatEntry('answer 1 round 2'));
-  });
+  }, 30_000);
 
   it('an entry that cacache.put wrote is read', async () => {
     const dir = tempDir();
@@ -74,7 +78,7 @@ describe('entries written in the cacache layout are cacache entries', () => {
 
   it('writes a content file once: the same content again keeps the same file and leaves no temp file', async () => {
     const dir = tempDir();
-    const cache = createResponseCache({ dir });
+    const cache = legacyCache(dir);
     await cache.set('m', 'a', chatEntry('twice'));
     const { path } = (await cacache.get.info(dir, 'm\u0000a'))!;
     const before = statSync(path);
@@ -102,12 +106,12 @@ describe('entries written in the cacache layout are cacache entries', () => {
 
   it('keeps writing after its folders were removed behind its back (rm.all, verify cleaning tmp)', async () => {
     const dir = tempDir();
-    const cache = createResponseCache({ dir, memoryEntries: 0 });
+    const cache = legacyCache(dir);
     await cache.set('m', 'k', chatEntry('first'));
     await cacache.rm.all(dir); // as another process's `clear` would: removes content-v2 and index-v5
     rmSync(join(dir, 'tmp'), { recursive: true, force: true }); // as cacache.verify's clean-up does
     await cache.set('m', 'k', chatEntry('second'));
-    expect(await cache.get('m', 'k')).toEqual(chatEntry('second'));
+    expect(await createResponseCache({ dir }).get('m', 'k')).toEqual(chatEntry('second'));
     expect(JSON.parse((await cacache.get(dir, 'm\u0000k')).data.toString('utf8'))).toEqual(
       chatEntry('second'),
     );

@@ -11,6 +11,7 @@ export type {
   CacheEntryMeta,
   CacheSetOptions,
   CacheStats,
+  CacheTransferReport,
   CacheVerifyReport,
   NamespaceStats,
   PruneOptions,

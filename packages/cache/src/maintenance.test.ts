@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import cacache from 'cacache';
 import { describe, expect, it } from 'vitest';
 import { createResponseCache } from './response-cache';
-import { chatEntry, manualClock, useTempDir } from './test-utils';
+import { chatEntry, legacyCache, manualClock, useTempDir } from './test-utils';
 
 const tempDir = useTempDir();
 
@@ -14,6 +14,14 @@ function contentFiles(dir: string): string[] {
     statSync(join(root, name)).isFile(),
   );
 }
+
+function packFiles(dir: string): string[] {
+  const root = join(dir, 'pack-v1');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).map((name) => join(root, name));
+}
+
+const packBytes = (dir: string) => packFiles(dir).reduce((sum, file) => sum + statSync(file).size, 0);
 
 const size = (text: string) => Buffer.byteLength(JSON.stringify(chatEntry(text)));
 
@@ -44,12 +52,12 @@ describe('maintenance', () => {
     await cache.set('a', 'k1', chatEntry('a1'));
     await cache.set('a', 'k2', chatEntry('a2'));
     await cache.set('a/b', 'k1', chatEntry('ab1'));
-    expect(contentFiles(dir)).toHaveLength(3);
+    expect(packFiles(dir)).toHaveLength(2);
     await cache.clear('a');
     expect(await cache.get('a', 'k1')).toBeUndefined();
     expect(await createResponseCache({ dir }).get('a', 'k2')).toBeUndefined();
     expect(await cache.get('a/b', 'k1')).toEqual(chatEntry('ab1'));
-    expect(contentFiles(dir)).toHaveLength(1);
+    expect(packFiles(dir)).toHaveLength(1);
     expect(Object.keys((await cache.stats()).namespaces)).toEqual(['a/b']);
   });
 
@@ -58,8 +66,13 @@ describe('maintenance', () => {
     const cache = createResponseCache({ dir });
     await cache.set('a', 'k', chatEntry('same'));
     await cache.set('b', 'k', chatEntry('same'));
+    await legacyCache(dir).set('a', 'old', chatEntry('same'));
+    await legacyCache(dir).set('b', 'old', chatEntry('same'));
     expect(contentFiles(dir)).toHaveLength(1);
     await cache.clear('a');
+    expect(contentFiles(dir)).toHaveLength(1);
+    expect(await createResponseCache({ dir }).get('a', 'old')).toBeUndefined();
+    expect(await createResponseCache({ dir }).get('b', 'old')).toEqual(chatEntry('same'));
     expect(await createResponseCache({ dir }).get('b', 'k')).toEqual(chatEntry('same'));
   });
 
@@ -73,6 +86,7 @@ describe('maintenance', () => {
     expect(await createResponseCache({ dir }).get('b', 'k')).toBeUndefined();
     expect((await cache.stats()).entries).toBe(0);
     expect(contentFiles(dir)).toHaveLength(0);
+    expect(packFiles(dir)).toHaveLength(0);
   });
 
   it('prune removes entries older than olderThan and expired ones, and returns the count', async () => {
@@ -84,11 +98,13 @@ describe('maintenance', () => {
     clock.advance(1000);
     await cache.set('m', 'new', chatEntry('new'));
     expect(await cache.prune({ olderThan: 5000 })).toBe(0);
+    const before = packBytes(dir);
     expect(await cache.prune({ olderThan: 500 })).toBe(2);
+    expect(packBytes(dir)).toBeLessThan(before / 2);
     expect(await cache.get('m', 'old')).toBeUndefined();
     expect(await cache.get('m', 'expiring')).toBeUndefined();
     expect(await createResponseCache({ dir, clock }).get('m', 'new')).toEqual(chatEntry('new'));
-    expect(contentFiles(dir)).toHaveLength(1);
+    expect((await cache.stats()).entries).toBe(1);
   });
 
   it('prune() without olderThan removes only expired entries', async () => {
@@ -102,23 +118,47 @@ describe('maintenance', () => {
     expect((await cache.stats()).entries).toBe(1);
   });
 
-  it('verify reports and drops corrupt content; the entry then misses', async () => {
+  it('verify drops damaged pack records and superseded ones; the entry then misses', async () => {
     const dir = tempDir();
     const cache = createResponseCache({ dir });
     await cache.set('m', 'good', chatEntry('good'));
     await cache.set('m', 'bad', chatEntry('bad'));
+    await cache.set('m', 'good', chatEntry('good'));
+    const [file] = packFiles(dir);
+    const bytes = readFileSync(file!);
+    bytes.write('BAD', bytes.indexOf('"bad"') + 1);
+    writeFileSync(file!, bytes);
+    const report = await cache.verify();
+    expect(report).toMatchObject({
+      verifiedContent: 1,
+      badContentCount: 1,
+      totalEntries: 1,
+      reclaimedCount: 2,
+    });
+    expect(await cache.get('m', 'bad')).toBeUndefined();
+    expect(await cache.get('m', 'good')).toEqual(chatEntry('good'));
+    expect((await cache.stats()).entries).toBe(1);
+    expect(packBytes(dir)).toBeLessThan(bytes.length / 2);
+  });
+
+  it('verify reports and drops corrupt content in the cacache layout; the entry then misses', async () => {
+    const dir = tempDir();
+    const cache = legacyCache(dir);
+    await cache.set('m', 'good', chatEntry('good'));
+    await cache.set('m', 'bad', chatEntry('bad'));
     const { path } = (await cacache.get.info(dir, 'm\u0000bad'))!;
     writeFileSync(path, readFileSync(path, 'utf8').replace('bad', 'BAD'));
-    const report = await cache.verify();
+    const report = await createResponseCache({ dir }).verify();
     expect(report).toMatchObject({
       verifiedContent: 1,
       badContentCount: 1,
       totalEntries: 1,
       missingContent: 1,
     });
-    expect(await cache.get('m', 'bad')).toBeUndefined();
-    expect(await cache.get('m', 'good')).toEqual(chatEntry('good'));
-    expect((await cache.stats()).entries).toBe(1);
+    const reader = createResponseCache({ dir });
+    expect(await reader.get('m', 'bad')).toBeUndefined();
+    expect(await reader.get('m', 'good')).toEqual(chatEntry('good'));
+    expect((await reader.stats()).entries).toBe(1);
   });
 
   it('prune keeps entry times through verify (cacache rebuilds the index with them)', async () => {

@@ -8,7 +8,7 @@ export async function listEntries(dir: string): Promise<IndexRecord[]> {
 }
 
 /** The namespace an entry belongs to: its metadata, else the part of its key before NUL. */
-export function namespaceOf(record: IndexRecord): string {
+export function namespaceOf(record: Pick<IndexRecord, 'key' | 'metadata'>): string {
   return record.metadata?.namespace ?? record.key.split('\u0000')[0] ?? '';
 }
 
@@ -18,7 +18,11 @@ export function isExpired(expiresAt: number | undefined, now: number): boolean {
 }
 
 /** Adds one entry to running totals. */
-export function count(totals: NamespaceStats, record: IndexRecord, now: number): void {
+export function count(
+  totals: NamespaceStats,
+  record: Pick<IndexRecord, 'size' | 'metadata'>,
+  now: number,
+): void {
   totals.entries++;
   totals.bytes += record.size ?? 0;
   if (isExpired(record.metadata?.expiresAt, now)) totals.expired++;

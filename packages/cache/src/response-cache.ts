@@ -1,25 +1,30 @@
-import { readFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import cacache from 'cacache';
-import {
-  contentPath,
-  isNotFound,
-  matchesIntegrity,
-  readBucket,
-  readBucketSync,
-  type IndexRecord,
-} from './cacache-layout';
 import { createCacacheWriter } from './cacache-writer';
 import { systemClock, type Clock } from './clock';
 import { InvalidCacheEntryError } from './errors';
+import { createLegacyReader, parseEntry } from './legacy-store';
 import { stderrLogger, type Logger } from './logger';
 import { count, isExpired, listEntries, namespaceOf, removeEntries, removeIndexEntry } from './maintenance';
 import { MemoryLru } from './memory-lru';
+import { PackFile, storageKeyOf } from './pack-file';
+import { rewrite, summarise, type LiveRecord } from './pack-maintenance';
+import { checkRecord, encodeRecord } from './pack-record';
 import { namespacePrefix, storageKey } from './storage-key';
-import type { CacheEntry, CacheStats, CacheVerifyReport, NamespaceStats, ResponseCache } from './types';
+import type {
+  CacheEntry,
+  CacheStats,
+  CacheTransferReport,
+  CacheVerifyReport,
+  NamespaceStats,
+  ResponseCache,
+} from './types';
 
 /** Options for {@link createResponseCache}. */
 export interface ResponseCacheOptions {
-  /** The cacache directory (MaxLLM uses `$MAXLLM_HOME/cache`). Created on first write. */
+  /** The cache directory (MaxLLM uses `$MAXLLM_HOME/cache`). Created on first write. */
   dir: string;
   /**
    * Time source for TTLs, entry times and `prune`.
@@ -50,55 +55,45 @@ export interface ResponseCacheOptions {
   logger?: Logger;
 }
 
-/** Entries above this size are read through cacache's streaming reader instead of one synchronous read. */
-const syncReadLimit = 1024 * 1024;
+/** Folder of the pack files inside the cache directory. */
+const PACK_FOLDER = 'pack-v1';
 
 /**
- * Creates the response cache over a cacache directory. Reads go memory LRU → synchronous read of cacache's index
- * bucket and content file (integrity checked every time) → miss; a miss in memory always looks at the disk, so
- * another process's fresh write is found. Writes go straight to cacache's layout (atomic rename of the content file,
-one appended index line, a handful of synchronous file-system calls; see `cacache-writer.ts`).
+ * Creates the response cache over a directory. Entries live in one append-only pack file per namespace
+ * (`<dir>/pack-v1/<sha256 of the namespace>.pack`, see `pack-file.ts`), indexed in memory; a write is one `write`
+ * call on an open file. Reads go memory LRU → the pack (one `pread`, CRC checked every time) → entries an older
+ * version stored in cacache's layout in the same directory (served, and copied into the pack: the migration) → miss.
+ * A key the index does not know makes the pack catch up with other processes' appends first, so another process's
+ * fresh write is found.
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const { dir, clock = systemClock, logger = stderrLogger, ttlMs: defaultTtlMs } = options;
   const memory = new MemoryLru(options.memoryEntries ?? 10_000, options.memoryBytes ?? 64 * 1024 * 1024);
-  const writer = createCacacheWriter(dir);
+  const packFolder = join(dir, PACK_FOLDER);
+  const packs = new Map<string, PackFile>();
+  const legacy = createLegacyReader(dir, (fullKey, reason) => {
+    memory.delete(fullKey);
+    report(fullKey, reason);
+  });
 
-  async function lookup(key: string): Promise<IndexRecord | undefined> {
-    let found = readBucketSync(dir, key);
-    if (found?.damaged) {
-      // A line may look damaged only because another process is appending it right now: read once more.
-      found = await readBucket(dir, key);
-      if (found?.damaged) {
-        await cacache.index.compact(dir, key, (a, b) => a.key === b.key);
-        report(key, 'damaged index line');
-        return undefined;
-      }
-    }
-    return found?.record;
+  function packAt(path: string): PackFile {
+    let pack = packs.get(path);
+    if (!pack) packs.set(path, (pack = new PackFile(path)));
+    return pack;
   }
 
-  async function readContent(record: IndexRecord): Promise<Buffer | 'missing' | 'corrupt'> {
-    const file =
-      record.size !== undefined && record.size <= syncReadLimit && contentPath(dir, record.integrity);
+  const packOf = (namespace: string): PackFile =>
+    packAt(join(packFolder, `${hash('sha256', namespace, 'hex').slice(0, 32)}.pack`));
+
+  /** Every pack file on disk (for maintenance). */
+  function allPacks(): PackFile[] {
+    let names: string[];
     try {
-      if (!file) return await cacache.get.byDigest(dir, record.integrity, { size: record.size });
-      const data = readFileSync(file);
-      return data.length === record.size && matchesIntegrity(data, record.integrity) ? data : 'corrupt';
-    } catch (error) {
-      if (isNotFound(error)) return 'missing';
-      const code = (error as { code?: unknown }).code;
-      if (code === 'EINTEGRITY' || code === 'EBADSIZE') return 'corrupt';
-      throw error;
+      names = readdirSync(packFolder);
+    } catch {
+      return [];
     }
-  }
-
-  async function removeCorrupt(record: IndexRecord, reason: string): Promise<undefined> {
-    memory.delete(record.key);
-    await removeIndexEntry(dir, record.key);
-    await cacache.rm.content(dir, record.integrity);
-    report(record.key, reason);
-    return undefined;
+    return names.filter((name) => name.endsWith('.pack')).map((name) => packAt(join(packFolder, name)));
   }
 
   function report(key: string, reason: string): void {
@@ -108,6 +103,47 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     );
   }
 
+  function append(
+    namespace: string,
+    key: string,
+    fullKey: string,
+    text: string | undefined,
+    time: number,
+    expiresAt: number | undefined,
+  ): void {
+    packOf(namespace).append(key, encodeRecord(fullKey, text, time, expiresAt));
+  }
+
+  /** The entry in the pack: an entry, `null` when the pack says it is deleted, or `undefined` when it has none. */
+  function readPack(
+    namespace: string,
+    key: string,
+    fullKey: string,
+    now: number,
+  ): CacheEntry | null | undefined {
+    const pack = packOf(namespace);
+    const place = pack.lookup(key);
+    if (place === undefined) return undefined;
+    const record = pack.read(place.offset, place.length);
+    const header = checkRecord(record, 0, record.length);
+    if (header === undefined) {
+      append(namespace, key, fullKey, undefined, now, undefined); // a tombstone: the next read is a quiet miss
+      report(fullKey, 'record failed its CRC check');
+      return null;
+    }
+    if (storageKeyOf(record, header) !== fullKey) return undefined; // two keys with one 64-bit hash: a miss
+    if (header.tombstone || isExpired(header.expiresAt, now)) return null;
+    const text = record.toString('utf8', header.keyEnd, header.total);
+    const entry = parseEntry(text);
+    if (entry === undefined) {
+      append(namespace, key, fullKey, undefined, now, undefined);
+      report(fullKey, 'content is not a cache entry');
+      return null;
+    }
+    memory.set(fullKey, { text, expiresAt: header.expiresAt });
+    return entry;
+  }
+
   async function get(namespace: string, key: string): Promise<CacheEntry | undefined> {
     const fullKey = storageKey(namespace, key);
     const now = clock.now();
@@ -115,18 +151,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     if (remembered && !isExpired(remembered.expiresAt, now)) return JSON.parse(remembered.text) as CacheEntry;
     // Expired in memory: another process may have stored a fresh answer since, so look at the disk.
     if (remembered) memory.delete(fullKey);
-    const record = await lookup(fullKey);
-    if (record === undefined) return undefined;
-    const expiresAt = record.metadata?.expiresAt;
-    if (isExpired(expiresAt, now)) return undefined;
-    const data = await readContent(record);
-    if (data === 'missing') return removeCorrupt(record, 'content file missing');
-    if (data === 'corrupt') return removeCorrupt(record, 'content failed its integrity check');
-    const text = data.toString('utf8');
-    const entry = parseEntry(text);
-    if (entry === undefined) return removeCorrupt(record, 'content is not a cache entry');
-    memory.set(fullKey, { text, expiresAt });
-    return entry;
+    const packed = readPack(namespace, key, fullKey, now);
+    if (packed !== undefined) return packed ?? undefined;
+    if (!legacy.present) return undefined;
+    const old = await legacy.get(fullKey, (expiresAt) => isExpired(expiresAt, now));
+    if (old === undefined) return undefined;
+    // Migration: the entry moves into the pack (with its time and expiry); the cacache copy stays for older versions.
+    append(namespace, key, fullKey, old.text, old.time, old.expiresAt);
+    memory.set(fullKey, { text: old.text, expiresAt: old.expiresAt });
+    return old.entry;
   }
 
   function set(
@@ -135,33 +168,40 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     entry: CacheEntry,
     setOptions: { ttlMs?: number } = {},
   ): Promise<void> {
-    // Synchronous file-system calls (a handful) cost less than thread-pool hand-offs; a throw becomes a rejection.
+    // One synchronous `write` costs less than a thread-pool hand-off; a throw becomes a rejection.
     return new Promise((resolve) => {
-      setSync(namespace, key, entry, setOptions);
+      const fullKey = storageKey(namespace, key);
+      const text = serialiseEntry(entry, namespace);
+      const ttlMs = setOptions.ttlMs ?? defaultTtlMs;
+      if (ttlMs !== undefined && !(ttlMs > 0)) {
+        throw new InvalidCacheEntryError(
+          `ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`,
+        );
+      }
+      const now = clock.now();
+      const expiresAt = ttlMs === undefined ? undefined : now + ttlMs;
+      append(namespace, key, fullKey, text, now, expiresAt);
+      memory.set(fullKey, { text, expiresAt });
       resolve();
     });
   }
 
-  function setSync(namespace: string, key: string, entry: CacheEntry, setOptions: { ttlMs?: number }): void {
-    const fullKey = storageKey(namespace, key);
-    const text = serialiseEntry(entry, namespace);
-    const ttlMs = setOptions.ttlMs ?? defaultTtlMs;
-    if (ttlMs !== undefined && !(ttlMs > 0)) {
-      throw new InvalidCacheEntryError(
-        `ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`,
-      );
-    }
-    const now = clock.now();
-    const expiresAt = ttlMs === undefined ? undefined : now + ttlMs;
-    writer.put(fullKey, Buffer.from(text, 'utf8'), { metadata: { namespace, expiresAt }, time: now });
-    memory.set(fullKey, { text, expiresAt });
+  /** Newest pack record of every key, and the cacache entries the packs do not shadow. */
+  async function inventory(): Promise<{
+    packed: Array<[string, LiveRecord]>;
+    old: Awaited<ReturnType<typeof listEntries>>;
+  }> {
+    const packed: Array<[string, LiveRecord]> = [];
+    for (const pack of allPacks()) packed.push(...summarise(pack).newest);
+    const shadowed = new Set(packed.map(([key]) => key));
+    const old = legacy.present ? (await listEntries(dir)).filter((record) => !shadowed.has(record.key)) : [];
+    return { packed: packed.filter(([, record]) => !record.tombstone), old };
   }
 
   async function stats(): Promise<CacheStats> {
     const now = clock.now();
     const totals: CacheStats = { entries: 0, bytes: 0, expired: 0, namespaces: {} };
-    for (const record of await listEntries(dir)) {
-      const namespace = namespaceOf(record);
+    const add = (namespace: string, record: Parameters<typeof count>[1]) => {
       const perNamespace: NamespaceStats = (totals.namespaces[namespace] ??= {
         entries: 0,
         bytes: 0,
@@ -169,19 +209,30 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       });
       count(totals, record, now);
       count(perNamespace, record, now);
+    };
+    const { packed, old } = await inventory();
+    for (const [key, record] of packed) {
+      add(namespaceOf({ key }), { size: record.payloadBytes, metadata: { expiresAt: record.expiresAt } });
     }
+    for (const record of old) add(namespaceOf(record), record);
     return totals;
   }
 
   async function clear(namespace?: string): Promise<void> {
     if (namespace === undefined) {
       memory.clear();
-      writer.forgetFolders();
+      for (const pack of packs.values()) pack.close();
+      packs.clear();
+      rmSync(packFolder, { recursive: true, force: true });
       await cacache.rm.all(dir);
       return;
     }
     const prefix = namespacePrefix(namespace);
     memory.deleteWhere((key) => key.startsWith(prefix));
+    const pack = packOf(namespace);
+    pack.close();
+    rmSync(pack.path, { force: true });
+    if (!legacy.present) return;
     const records = (await listEntries(dir)).filter((record) => record.key.startsWith(prefix));
     await removeEntries(dir, records);
   }
@@ -189,14 +240,102 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   async function prune(pruneOptions: { olderThan?: number } = {}): Promise<number> {
     const now = clock.now();
     const { olderThan } = pruneOptions;
-    const records = (await listEntries(dir)).filter(
-      (record) =>
-        isExpired(record.metadata?.expiresAt, now) ||
-        (olderThan !== undefined && record.time < now - olderThan),
+    const isStale = (time: number, expiresAt: number | undefined) =>
+      isExpired(expiresAt, now) || (olderThan !== undefined && time < now - olderThan);
+    let removed = 0;
+    for (const pack of allPacks()) {
+      const summary = summarise(pack);
+      rewrite(pack, summary, (key, record) => {
+        if (!isStale(record.time, record.expiresAt)) return true;
+        memory.delete(key);
+        removed++;
+        return false;
+      });
+    }
+    if (!legacy.present) return removed;
+    const records = (await listEntries(dir)).filter((record) =>
+      isStale(record.time, record.metadata?.expiresAt),
     );
     for (const record of records) memory.delete(record.key);
     await removeEntries(dir, records);
-    return records.length;
+    return removed + records.length;
+  }
+
+  async function verify(): Promise<CacheVerifyReport> {
+    memory.clear();
+    const report: CacheVerifyReport = {
+      verifiedContent: 0,
+      reclaimedCount: 0,
+      reclaimedSize: 0,
+      badContentCount: 0,
+      keptSize: 0,
+      missingContent: 0,
+      rejectedEntries: 0,
+      totalEntries: 0,
+    };
+    for (const pack of allPacks()) {
+      const summary = summarise(pack);
+      const result = rewrite(pack, summary, () => true);
+      report.verifiedContent += result.keptRecords;
+      report.totalEntries += result.keptRecords;
+      report.keptSize += result.keptBytes;
+      report.badContentCount += summary.badRanges;
+      report.reclaimedCount += summary.records - result.keptRecords + summary.badRanges;
+      report.reclaimedSize += result.droppedBytes;
+      report.rejectedEntries += summary.badRanges;
+    }
+    if (legacy.present) {
+      const old = (await cacache.verify(dir)) as CacheVerifyReport;
+      for (const field of Object.keys(report) as Array<keyof CacheVerifyReport>) {
+        if (typeof old[field] === 'number') report[field] += old[field];
+      }
+    }
+    return report;
+  }
+
+  async function exportTo(target: string): Promise<CacheTransferReport> {
+    const now = clock.now();
+    const writer = createCacacheWriter(target);
+    const result: CacheTransferReport = { entries: 0, bytes: 0 };
+    const put = (key: string, data: Buffer, time: number, expiresAt: number | undefined) => {
+      if (isExpired(expiresAt, now)) return;
+      writer.put(key, data, { time, metadata: { namespace: namespaceOf({ key }), expiresAt } });
+      result.entries++;
+      result.bytes += data.length;
+    };
+    for (const pack of allPacks()) {
+      const { newest } = summarise(pack);
+      for (const { offset, header, buffer, at } of pack.records()) {
+        const key = storageKeyOf(buffer, header);
+        if (header.tombstone || newest.get(key)?.offset !== offset) continue;
+        put(key, buffer.subarray(header.keyEnd, at + header.total), header.time, header.expiresAt);
+      }
+    }
+    if (target !== dir) {
+      for (const record of (await inventory()).old) {
+        const { data } = await cacache.get(dir, record.key);
+        put(record.key, data, record.time, record.metadata?.expiresAt);
+      }
+    }
+    return result;
+  }
+
+  async function importFrom(source: string): Promise<CacheTransferReport> {
+    const result: CacheTransferReport = { entries: 0, bytes: 0 };
+    for (const record of await listEntries(source)) {
+      const { data } = await cacache.get(source, record.key); // integrity-checked by cacache
+      const text = data.toString('utf8');
+      if (parseEntry(text) === undefined) continue;
+      const nul = record.key.indexOf('\u0000');
+      const namespace = record.metadata?.namespace ?? record.key.slice(0, nul);
+      const key = record.key.slice(nul + 1);
+      const fullKey = storageKey(namespace, key);
+      memory.delete(fullKey);
+      append(namespace, key, fullKey, text, record.time, record.metadata?.expiresAt);
+      result.entries++;
+      result.bytes += data.length;
+    }
+    return result;
   }
 
   return {
@@ -205,31 +344,22 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     async delete(namespace, key) {
       const fullKey = storageKey(namespace, key);
       memory.delete(fullKey);
-      await removeIndexEntry(dir, fullKey);
+      append(namespace, key, fullKey, undefined, clock.now(), undefined);
+      if (legacy.present) await removeIndexEntry(dir, fullKey);
     },
     stats,
-    async verify() {
-      memory.clear();
-      return (await cacache.verify(dir)) as CacheVerifyReport;
-    },
+    verify,
     clear,
     prune,
+    exportTo,
+    importFrom,
     close() {
       memory.clear();
+      for (const pack of packs.values()) pack.close();
+      packs.clear();
       return Promise.resolve();
     },
   };
-}
-
-function parseEntry(text: string): CacheEntry | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<CacheEntry> | null;
-    const isEntry =
-      typeof value === 'object' && value !== null && 'response' in value && typeof value.meta === 'object';
-    return isEntry ? (value as CacheEntry) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function serialiseEntry(entry: CacheEntry, namespace: string): string {

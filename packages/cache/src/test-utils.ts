@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { createCacacheWriter } from './cacache-writer';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 import type { CacheEntry } from './types';
@@ -56,5 +57,24 @@ export function chatEntry(text: string, createdAt = 0): CacheEntry {
       usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
     },
     meta: { createdAt, model: 'gpt-4o-mini', usage: { prompt_tokens: 3 }, keyVersion: 1 },
+  };
+}
+
+/**
+ * Stores an entry the way `@maxllm/cache` 0.1 did (cacache's layout, through the same writer `exportTo` uses), to
+ * test the migration and the import / export paths.
+ */
+export function legacyCache(dir: string, clock: Clock = { now: () => Date.now() } as Clock) {
+  const writer = createCacacheWriter(dir);
+  return {
+    set(namespace: string, key: string, entry: CacheEntry, options: { ttlMs?: number } = {}): Promise<void> {
+      const time = clock.now();
+      const expiresAt = options.ttlMs === undefined ? undefined : time + options.ttlMs;
+      writer.put(`${namespace}\u0000${key}`, Buffer.from(JSON.stringify(entry)), {
+        time,
+        metadata: { namespace, expiresAt },
+      });
+      return Promise.resolve();
+    },
   };
 }

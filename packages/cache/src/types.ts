@@ -44,7 +44,7 @@ export interface CacheStats extends NamespaceStats {
   namespaces: Record<string, NamespaceStats>;
 }
 
-/** Result of {@link ResponseCache.verify}: `cacache.verify`'s report. */
+/** Result of {@link ResponseCache.verify}: `cacache.verify`'s report, with the pack files' records counted in. */
 export interface CacheVerifyReport {
   /** Content files whose integrity checked out. */
   verifiedContent: number;
@@ -64,6 +64,14 @@ export interface CacheVerifyReport {
   totalEntries: number;
 }
 
+/** Result of {@link ResponseCache.exportTo} and {@link ResponseCache.importFrom}. */
+export interface CacheTransferReport {
+  /** Entries copied. */
+  entries: number;
+  /** Sum of their JSON sizes. @unit bytes */
+  bytes: number;
+}
+
 /** Options for {@link ResponseCache.prune}. */
 export interface PruneOptions {
   /**
@@ -81,21 +89,36 @@ export interface ResponseCache {
    * fails its integrity check, a damaged index line, JSON that is not an entry) is removed and is a miss.
    */
   get(namespace: string, key: string): Promise<CacheEntry | undefined>;
-  /** Stores (or overwrites) the entry under `key`. Visible to other processes once the promise resolves. */
+  /**
+   * Stores (or overwrites) the entry under `key`. Durable once the promise resolves: the entry is in the pack file
+   * (a kill of the process from then on cannot lose it) and visible to other processes.
+   */
   set(namespace: string, key: string, entry: CacheEntry, options?: CacheSetOptions): Promise<void>;
   /** Removes one entry (no error when absent). */
   delete(namespace: string, key: string): Promise<void>;
   /** Entries and bytes, in total and per namespace (reads the whole index: for the CLI, not a hot path). */
   stats(): Promise<CacheStats>;
   /**
-   * `cacache.verify`: checks every content file, drops corrupt and unreferenced content and dangling index lines.
-   * Run it while no other process writes to the cache.
+   * Checks every record of every pack file (length and CRC) and rewrites each pack with only the newest valid record
+   * per key (dropping torn or damaged bytes, superseded records and deletions); runs `cacache.verify` on entries an
+   * older version stored in cacache's layout. Run it while no other process writes to the cache.
    */
   verify(): Promise<CacheVerifyReport>;
   /** Removes every entry of `namespace`, or the whole cache when omitted. */
   clear(namespace?: string): Promise<void>;
   /** Removes expired entries and, with `olderThan`, entries stored before `now - olderThan`. Returns the count. */
   prune(options?: PruneOptions): Promise<number>;
-  /** Drops the in-memory layer. The disk store stays as it is; the cache remains usable. */
+  /**
+   * Copies every live, unexpired entry into the cacache directory `dir` in cacache's own format (what `cacache.get`,
+   * `cacache.ls` and `@maxllm/cache` 0.1 read). For backups, other tools, or going back to an older version.
+   */
+  exportTo(dir: string): Promise<CacheTransferReport>;
+  /**
+   * Copies every entry of the cacache directory `dir` (as `exportTo` or `@maxllm/cache` 0.1 wrote it) into this
+   * cache, overwriting entries with the same key; content cacache finds corrupt is an error. Entries an older version
+   * left in this cache's own directory need no import: they are read (and moved into the pack) on first use.
+   */
+  importFrom(dir: string): Promise<CacheTransferReport>;
+  /** Drops the in-memory layer and closes the pack files. The disk store stays; the cache remains usable. */
   close(): Promise<void>;
 }
