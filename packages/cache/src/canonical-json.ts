@@ -20,7 +20,8 @@ export function canonicalJson(value: unknown): string {
 /** Walks the value once; the path (for error messages) is a stack of segments, joined only on failure. */
 class Writer {
   private readonly ancestors: object[] = [];
-  private readonly path: string[] = [];
+  /** Property names and array indexes down to the value being written. */
+  private readonly path: Array<string | number> = [];
 
   write(value: unknown): string | undefined {
     if (value === null) return 'null';
@@ -42,7 +43,7 @@ class Writer {
   }
 
   fail(message: string): CacheKeyError {
-    const path = `$${this.path.join('')}`;
+    const path = `$${this.path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('')}`;
     return new CacheKeyError(`${message} at ${path}`, path);
   }
 
@@ -60,7 +61,7 @@ class Writer {
   private writeArray(value: readonly unknown[]): string {
     let text = '[';
     for (let index = 0; index < value.length; index++) {
-      this.path.push(`[${index}]`);
+      this.path.push(index);
       text += `${index === 0 ? '' : ','}${this.write(value[index]) ?? 'null'}`;
       this.path.pop();
     }
@@ -75,7 +76,7 @@ class Writer {
     const record = value as Record<string, unknown>;
     let text = '{';
     for (const name of Object.keys(record).sort()) {
-      this.path.push(`.${name}`);
+      this.path.push(name);
       const item = this.write(record[name]);
       this.path.pop();
       if (item !== undefined) text += `${text.length === 1 ? '' : ','}${JSON.stringify(name)}:${item}`;

@@ -4,9 +4,22 @@ export interface Remembered {
   expiresAt: number | undefined;
 }
 
-/** A least-recently-used map bounded by entry count and by total text length. */
+interface Node {
+  key: string;
+  value: Remembered;
+  older: Node | undefined;
+  newer: Node | undefined;
+}
+
+/**
+ * A least-recently-used map bounded by entry count and by total text length: a `Map` to list nodes, the list in use
+ * order. Every operation is O(1) (evicting through a `Map`'s iteration order is not: V8 keeps deleted slots until it
+ * rehashes, and iteration walks over them).
+ */
 export class MemoryLru {
-  private readonly map = new Map<string, Remembered>();
+  private readonly map = new Map<string, Node>();
+  private oldest: Node | undefined;
+  private newest: Node | undefined;
   private length = 0;
 
   constructor(
@@ -15,30 +28,33 @@ export class MemoryLru {
   ) {}
 
   get(key: string): Remembered | undefined {
-    const value = this.map.get(key);
-    if (value === undefined) return undefined;
-    this.map.delete(key);
-    this.map.set(key, value);
-    return value;
+    const node = this.map.get(key);
+    if (node === undefined) return undefined;
+    if (node !== this.newest) {
+      this.unlink(node);
+      this.append(node);
+    }
+    return node.value;
   }
 
   set(key: string, value: Remembered): void {
     this.delete(key);
     if (this.maxEntries <= 0 || value.text.length > this.maxChars) return;
-    this.map.set(key, value);
+    const node: Node = { key, value, older: undefined, newer: undefined };
+    this.map.set(key, node);
+    this.append(node);
     this.length += value.text.length;
-    for (const [oldest, old] of this.map) {
-      if (this.map.size <= this.maxEntries && this.length <= this.maxChars) break;
-      this.map.delete(oldest);
-      this.length -= old.text.length;
+    while (this.oldest && (this.map.size > this.maxEntries || this.length > this.maxChars)) {
+      this.delete(this.oldest.key);
     }
   }
 
   delete(key: string): void {
-    const value = this.map.get(key);
-    if (value === undefined) return;
+    const node = this.map.get(key);
+    if (node === undefined) return;
     this.map.delete(key);
-    this.length -= value.text.length;
+    this.unlink(node);
+    this.length -= node.value.text.length;
   }
 
   deleteWhere(predicate: (key: string) => boolean): void {
@@ -47,6 +63,23 @@ export class MemoryLru {
 
   clear(): void {
     this.map.clear();
+    this.oldest = this.newest = undefined;
     this.length = 0;
+  }
+
+  private append(node: Node): void {
+    node.older = this.newest;
+    node.newer = undefined;
+    if (this.newest) this.newest.newer = node;
+    else this.oldest = node;
+    this.newest = node;
+  }
+
+  private unlink(node: Node): void {
+    if (node.older) node.older.newer = node.newer;
+    else this.oldest = node.newer;
+    if (node.newer) node.newer.older = node.older;
+    else this.newest = node.older;
+    node.older = node.newer = undefined;
   }
 }

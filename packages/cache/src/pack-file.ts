@@ -36,12 +36,13 @@ export class PackFile {
   constructor(readonly path: string) {}
 
   /**
-   * Where `key`'s newest record is, after catching up with what other processes appended since the last look (one
-   * `fstat` when nothing was), so their writes, overwrites and deletions are seen.
+   * Where the newest record of `key` that this instance indexed is; a key it does not know makes it catch up with
+   * what other processes appended since its last look first (one `fstat` when nothing was), so their new entries are
+   * found. A key it knows is served without that `fstat`: to see another process's overwrite or deletion of a key
+   * that still reads as valid here, call {@link catchUp} (the cache does when its record is deleted or expired).
    */
   lookup(key: string): { offset: number; length: number } | undefined {
-    this.catchUp();
-    return this.table.get(key);
+    return this.table.get(key) ?? (this.catchUp() ? this.table.get(key) : undefined);
   }
 
   /** Reads `length` bytes at `offset` (a record found by {@link lookup}). */

@@ -82,8 +82,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     return pack;
   }
 
-  const packOf = (namespace: string): PackFile =>
-    packAt(join(packFolder, `${hash('sha256', namespace, 'hex').slice(0, 32)}.pack`));
+  const byNamespace = new Map<string, PackFile>();
+  function packOf(namespace: string): PackFile {
+    let pack = byNamespace.get(namespace);
+    if (!pack) {
+      pack = packAt(join(packFolder, `${hash('sha256', namespace, 'hex').slice(0, 32)}.pack`));
+      byNamespace.set(namespace, pack);
+    }
+    return pack;
+  }
 
   /** Every pack file on disk (for maintenance). */
   function allPacks(): PackFile[] {
@@ -122,6 +129,18 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     now: number,
   ): CacheEntry | null | undefined {
     const pack = packOf(namespace);
+    const found = readPackOnce(pack, namespace, key, fullKey, now);
+    // Deleted or expired here: another process may have stored a fresh answer since.
+    return found === null && pack.catchUp() ? readPackOnce(pack, namespace, key, fullKey, now) : found;
+  }
+
+  function readPackOnce(
+    pack: PackFile,
+    namespace: string,
+    key: string,
+    fullKey: string,
+    now: number,
+  ): CacheEntry | null | undefined {
     const place = pack.lookup(key);
     if (place === undefined) return undefined;
     const record = pack.read(place.offset, place.length);
@@ -223,6 +242,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       memory.clear();
       for (const pack of packs.values()) pack.close();
       packs.clear();
+      byNamespace.clear();
       rmSync(packFolder, { recursive: true, force: true });
       await cacache.rm.all(dir);
       return;
@@ -357,6 +377,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       memory.clear();
       for (const pack of packs.values()) pack.close();
       packs.clear();
+      byNamespace.clear();
       return Promise.resolve();
     },
   };
