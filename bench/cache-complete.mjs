@@ -38,7 +38,9 @@ const target = {
   apiBase: resolved.apiBase,
   mode: resolved.mode,
 };
-const prepared = Array.from({ length: N }, (_, i) => prepareRequest({ model: MODEL, prompt: prompt(i) }, target));
+const prepared = Array.from({ length: N }, (_, i) =>
+  prepareRequest({ model: MODEL, prompt: prompt(i) }, target),
+);
 const dir = filler.config.paths.cache;
 await filler.close();
 const writer = createResponseCache({ dir, memoryEntries: 0 });
