@@ -100,10 +100,12 @@ export class BatchWorkspace implements BatchHandle {
         );
       }
     }
-    const { model, uniqueName, apiBase, mode } = this.#model;
+    // The model's `service_tier` is not sent: a batch is its own tier. It is not part of the cache key either,
+    // so the answer lands under the key an online call (with its tier) looks up.
+    const { model, uniqueName, apiBase, mode, api } = this.#model;
     const prepared = prepareRequest(
       request,
-      { model, uniqueName, apiBase, mode },
+      { model, uniqueName, apiBase, mode, api },
       { requestFlag: this.#options.requestFlag },
     );
     const bodyText = JSON.stringify(prepared.body);

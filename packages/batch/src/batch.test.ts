@@ -304,6 +304,52 @@ describe('batch lifecycle', () => {
   });
 });
 
+describe('batches of a Responses model', () => {
+  it('sends /v1/responses lines without the model tier, fills the cache under the online key, ledger at batch price', async () => {
+    const batch = await harness.open({ model: 'resp-flex', workspace: 'resp' });
+    for (const request of chatRequests) await batch.enqueue(request);
+    await batch.upload();
+    expect(batch.jobs[0]?.endpoint).toBe('/v1/responses');
+    const uploads = join(harness.home, 'batch', 'resp', 'uploads');
+    const lines = (await readFile(join(uploads, (await readdir(uploads))[0]!), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { url: string; body: Record<string, unknown> });
+    expect(lines.map((line) => line.url)).toEqual(Array(5).fill('/v1/responses'));
+    expect(lines[1]!.body).toMatchObject({ input: 'Name a colour.', instructions: 'Be brief.' });
+    expect(lines[4]!.body.text).toMatchObject({ format: { type: 'json_schema', strict: true } });
+    expect(lines.every((line) => line.body.service_tier === undefined)).toBe(true);
+    expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');
+
+    const results = await batch.results();
+    const model = harness.config.resolveModel('resp-flex');
+    for (const [index, result] of results.entries()) {
+      expect(result.ok).toBe(true);
+      if (!result.ok) continue;
+      const value = await online(chatRequests[index]!, 'resp-flex');
+      expect(result.value).toEqual(value);
+      // The online call (tier flex in its body) looks up the same key and finds this answer.
+      const prepared = prepareRequest(chatRequests[index]!, model);
+      expect(prepared.body.service_tier).toBe('flex');
+      const entry = await harness.cache.get(prepared.namespace, prepared.cacheKey);
+      expect(entry && extractResult(prepared, entry.response)).toEqual(value);
+      expect((entry?.response as { object?: string }).object).toBe('response');
+    }
+    expect(Answer.safeParse(results[4]?.ok && results[4].value).success).toBe(true);
+    const rows = await harness.ledgerRows();
+    expect(rows).toHaveLength(5);
+    for (const row of rows) {
+      expect(row).toMatchObject({ batch: 'yes', status: 'ok', unique_name: 'gpt-5-mini' });
+      expect(Number(row.input_tokens)).toBeGreaterThan(0);
+      const full =
+        (Number(row.input_tokens) * testPrices.inputPerMillion +
+          Number(row.output_tokens) * testPrices.outputPerMillion) /
+        1e6;
+      expect(Number(row.cost_total_usd)).toBeCloseTo(full / 2, 6);
+    }
+  });
+});
+
 describe('batch failures', () => {
   it('reports a failed job as a per-item BatchJobFailedError', async () => {
     const batch = await harness.open({ workspace: 'failed' });

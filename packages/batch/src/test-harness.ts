@@ -35,11 +35,14 @@ export async function createHarness(options: { stepMs?: number; clock?: ManualCl
       ...[
         ['chat', 'gpt-4o-mini', 'chat'],
         ['embed', 'text-embedding-3-small', 'embedding'],
-      ].flatMap(([alias, id, mode]) => [
+        ['resp', 'gpt-5-mini', 'chat', 'api: responses'],
+        ['resp-flex', 'gpt-5-mini', 'chat', 'api: responses', 'service_tier: flex'],
+      ].flatMap(([alias, id, mode, ...extra]) => [
         `  - model_name: ${alias}`,
         '    litellm_params:',
         `      model: ${id}`,
         `      mode: ${mode}`,
+        ...extra.map((line) => `      ${line}`),
         `      api_base: ${server.url}`,
         `      api_key: ${testApiKey}`,
         `      input_cost_per_million: ${testPrices.inputPerMillion}`,

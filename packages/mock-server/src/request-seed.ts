@@ -1,6 +1,14 @@
 import { hashSeed } from './random';
 
-const IGNORED = new Set(['stream', 'stream_options', 'mock_fault', 'user', 'store', 'metadata']);
+const IGNORED = new Set([
+  'stream',
+  'stream_options',
+  'mock_fault',
+  'user',
+  'store',
+  'metadata',
+  'service_tier',
+]);
 
 /** Sorted-key JSON, `undefined` dropped. */
 export function canonicalJson(value: unknown): string {
@@ -16,7 +24,8 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * The seed of one request: the server seed and the request body, minus fields that do not change the answer
- * (`stream`, `stream_options`, `user`, `store`, `metadata`, `mock_fault`). Same request → same answer.
+ * (`stream`, `stream_options`, `user`, `store`, `metadata`, `service_tier`, `mock_fault`). Same request → same
+ * answer, whatever the tier.
  */
 export function requestSeed(serverSeed: number, body: Record<string, unknown>): number {
   const kept = Object.fromEntries(Object.entries(body).filter(([key]) => !IGNORED.has(key)));

@@ -28,6 +28,7 @@ const CONTROL_FIELDS = new Set([
   'signal',
   'callMethod',
   'api',
+  'serviceTier',
   'timeout',
 ]);
 
@@ -87,6 +88,9 @@ export function prepareRequest(
     const lastUser = messages.findLast((message) => message.role === 'user');
     promptPreview = lastUser ? contentText(lastUser.content) : '';
   }
+
+  const tier = request.serviceTier ?? target.serviceTier;
+  if ((kind === 'chat' || kind === 'responses') && tier !== undefined) body.service_tier ??= tier;
 
   const requestFlag = request.requestFlag || options.requestFlag;
   const endpoint = ENDPOINTS[kind];

@@ -215,3 +215,24 @@ describe('reading Responses answers', () => {
     });
   });
 });
+
+describe('service tiers', () => {
+  it('sends the call tier over the model tier, a service_tier parameter over both, and keys them alike', () => {
+    const flexModel = { ...responses, serviceTier: 'flex' };
+    expect(prepareRequest({ prompt: 'x' }, flexModel).body.service_tier).toBe('flex');
+    expect(prepareRequest({ prompt: 'x', serviceTier: 'priority' }, flexModel).body.service_tier).toBe(
+      'priority',
+    );
+    expect(
+      prepareRequest({ prompt: 'x', serviceTier: 'priority', service_tier: 'default' }, flexModel).body
+        .service_tier,
+    ).toBe('default');
+    expect(prepareRequest({ prompt: 'x', serviceTier: 'flex' }, chat).body.service_tier).toBe('flex');
+    expect(prepareRequest({ prompt: 'x' }, chat).body).not.toHaveProperty('service_tier');
+    expect(prepareRequest({ prompt: 'x' }, flexModel).cacheKey).toBe(
+      prepareRequest({ prompt: 'x' }, responses).cacheKey,
+    );
+    const embedding: RequestTarget = { model: 'e', uniqueName: 'e', mode: 'embedding', serviceTier: 'flex' };
+    expect(prepareRequest({ prompt: 'x' }, embedding).body).not.toHaveProperty('service_tier');
+  });
+});

@@ -32,6 +32,11 @@ export interface CompleteRequest {
   input?: string | string[] | Array<Record<string, unknown>>;
   /** Call a chat model through this API, whatever its config says (`api` in `maxllm.yaml`). */
   api?: ChatApi;
+  /**
+   * `service_tier` to send (`'flex'`, `'priority'`, ...), over the model's `service_tier`; a `service_tier`
+   * parameter wins over both. Chat and Responses only.
+   */
+  serviceTier?: string;
   /** Send `response_format: { type: "json_object" }`; the result stays a string. @default false */
   jsonMode?: boolean;
   /** A zod schema: sent as a strict `json_schema` response format; the result is the parsed, validated value. */
@@ -63,6 +68,8 @@ export interface RequestTarget {
   mode: 'chat' | 'embedding' | 'completion';
   /** The API a chat model is called through. @default 'chat' */
   api?: ChatApi | undefined;
+  /** `service_tier` sent on chat and Responses calls unless the request names one. */
+  serviceTier?: string | undefined;
 }
 
 /** Endpoint paths, as the Batch API names them. */
