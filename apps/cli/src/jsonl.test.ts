@@ -12,10 +12,45 @@ describe('jsonl', () => {
     for await (const line of readLines(Readable.from(['"a"\n\n', '{"prompt":"b"}\r\n', 'c'])))
       lines.push(line);
     expect(lines).toEqual([
-      { index: 0, text: '"a"' },
-      { index: 2, text: '{"prompt":"b"}' },
-      { index: 3, text: 'c' },
+      { index: 0, text: '"a"', format: 'json' },
+      { index: 2, text: '{"prompt":"b"}', format: 'json' },
+      { index: 3, text: 'c', format: 'json' },
     ]);
+  });
+
+  it('drops a byte order mark, and the first non-blank line decides the format of the whole file', async () => {
+    const read = async (chunks: string[]): Promise<unknown[]> => {
+      const lines = [];
+      for await (const line of readLines(Readable.from(chunks))) lines.push(line);
+      return lines;
+    };
+    expect(await read(['\uFEFF{"prompt":"p","id":"first-id"}\n', '"b"\n'])).toEqual([
+      { index: 0, text: '{"prompt":"p","id":"first-id"}', format: 'json' },
+      { index: 1, text: '"b"', format: 'json' },
+    ]);
+    expect(await read(['\n\uFEFFplain words\n', 'more words'])).toEqual([
+      { index: 1, text: 'plain words', format: 'text' },
+      { index: 2, text: 'more words', format: 'text' },
+    ]);
+  });
+
+  it('a line that begins like JSON must be JSON; a file is JSON or plain text throughout', () => {
+    const json = (index: number, text: string) => ({ index, text, format: 'json' as const });
+    const text = (index: number, line: string) => ({ index, text: line, format: 'text' as const });
+    expect(() => parseRequestLine(json(6, '{"prompt": "broken'), 'in.jsonl')).toThrow(
+      /^in\.jsonl:7: invalid JSON/,
+    );
+    expect(() => parseRequestLine(json(1, '"unterminated'), 'in.jsonl')).toThrow(InputError);
+    expect(() => parseRequestLine(json(2, '[1, 2'), 'in.jsonl')).toThrow(/in\.jsonl:3: invalid JSON/);
+    expect(() => parseRequestLine(json(3, 'bare words'), 'in.jsonl')).toThrow(
+      /in\.jsonl:4: not JSON, but the file is JSONL/,
+    );
+    expect(parseRequestLine(text(0, 'plain words'), 'in.txt')).toEqual({
+      request: { prompt: 'plain words' },
+    });
+    expect(() => parseRequestLine(text(5, '{"prompt": "x"}'), 'in.txt')).toThrow(
+      /in\.txt:6: this line begins like JSON, but the file is plain text/,
+    );
   });
 
   it('reads strings, request objects (echoing id) and plain text', () => {
@@ -24,7 +59,7 @@ describe('jsonl', () => {
       request: { prompt: 'x', temperature: 0 },
       id: 7,
     });
-    expect(parseRequestLine({ index: 0, text: 'plain words' }, 'in')).toEqual({
+    expect(parseRequestLine({ index: 0, text: 'plain words', format: 'text' }, 'in')).toEqual({
       request: { prompt: 'plain words' },
     });
     expect(() => parseRequestLine({ index: 4, text: '[1]' }, 'in.jsonl')).toThrow(InputError);

@@ -3,21 +3,40 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InputError } from './errors.js';
 
+/**
+ * How a whole input file is read, decided by its first non-blank line: `json` when that line begins with `{`, `[`
+ * or `"` (then every line must be JSON), `text` otherwise (then every line is a prompt as it stands).
+ */
+export type InputFormat = 'json' | 'text';
+
 /** One non-blank line of a JSONL input. */
 export interface InputLine {
   /** 0-based physical line number in the input: the key that matches outputs to inputs on resume. */
   index: number;
-  /** The line's text, without the newline. */
+  /** The line's text, without the newline (and without a UTF-8 byte order mark). */
   text: string;
+  /** The format of the whole file (see {@link InputFormat}). @default 'json' */
+  format?: InputFormat;
 }
 
-/** Streams the non-blank lines of `input` with their physical line numbers (never loads the whole file). */
+const BOM = /^\uFEFF/;
+const JSON_START = /^\s*[[{"]/;
+
+/**
+ * Streams the non-blank lines of `input` with their physical line numbers (never loads the whole file). A UTF-8 byte
+ * order mark is dropped; every line carries the file's format, decided by the first non-blank line.
+ */
 export async function* readLines(input: Readable): AsyncGenerator<InputLine> {
   const reader = createInterface({ input, crlfDelay: Infinity });
   let index = 0;
+  let format: InputFormat | undefined;
   try {
-    for await (const text of reader) {
-      if (text.trim() !== '') yield { index, text };
+    for await (const raw of reader) {
+      const text = raw.replace(BOM, '');
+      if (text.trim() !== '') {
+        format ??= JSON_START.test(text) ? 'json' : 'text';
+        yield { index, text, format };
+      }
       index += 1;
     }
   } finally {
@@ -34,28 +53,43 @@ export interface ParsedRequest {
 }
 
 /**
- * Reads one input line: a JSON string is a prompt, a JSON object is a request (`prompt`, `messages`, `input`,
- * `systemPrompt`, any SDK parameter; `id` is echoed back), and any other text is taken as the prompt itself.
- * @throws InputError for JSON that is neither a string nor an object.
+ * Reads one input line. In a JSON file (see {@link InputFormat}) a JSON string is a prompt and a JSON object is a
+ * request (`prompt`, `messages`, `input`, `systemPrompt`, any SDK parameter; `id` is echoed back). In a plain-text
+ * file the line is the prompt itself.
+ * @throws InputError (naming file:line) for a line that is not JSON in a JSON file, a line that begins with `{`, `[`
+ *   or `"` in a plain-text file (it looks like JSON: mixed files are refused), and JSON that is neither a string
+ *   nor a request object.
  */
 export function parseRequestLine(line: InputLine, source: string): ParsedRequest {
+  const where = `${source}:${line.index + 1}`;
+  if (line.format === 'text') {
+    if (JSON_START.test(line.text)) {
+      throw new InputError(
+        `${where}: this line begins like JSON, but the file is plain text (its first line is not JSON): make every line JSON, or none`,
+      );
+    }
+    return { request: { prompt: line.text } };
+  }
   let value: unknown;
   try {
     value = JSON.parse(line.text);
-  } catch {
-    return { request: { prompt: line.text } };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new InputError(
+      JSON_START.test(line.text)
+        ? `${where}: invalid JSON (${detail})`
+        : `${where}: not JSON, but the file is JSONL (its first line is JSON): write the prompt as a JSON string`,
+    );
   }
   if (typeof value === 'string') return { request: { prompt: value } };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError(
-      `${source}:${line.index + 1}: expected a prompt string or a request object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+      `${where}: expected a prompt string or a request object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
     );
   }
   const { id, custom_id: customId, ...request } = value as Record<string, unknown>;
   if (!('prompt' in request) && !('messages' in request) && !('input' in request)) {
-    throw new InputError(
-      `${source}:${line.index + 1}: a request object needs "prompt", "messages" or "input"`,
-    );
+    throw new InputError(`${where}: a request object needs "prompt", "messages" or "input"`);
   }
   const echo = id ?? customId;
   return echo === undefined ? { request } : { request, id: echo };

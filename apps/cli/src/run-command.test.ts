@@ -44,7 +44,7 @@ function promptsFile(test: TestHome, count: number, prefix: string): string {
 }
 
 describe('maxllm run', () => {
-  it('reads strings, request objects and plain text; writes one line per input with index and id', async () => {
+  it('reads strings and request objects; writes one line per input with index and id', async () => {
     const test = createTestHome(server.url);
     const input = join(test.root, 'in.jsonl');
     writeFileSync(
@@ -53,7 +53,7 @@ describe('maxllm run', () => {
         '"a prompt string"',
         '',
         '{"id": "obj-1", "prompt": "a request object", "temperature": 0, "max_tokens": 5}',
-        'plain text line',
+        '"another prompt"',
         '{"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}]}',
         '{"prompt": "json please", "jsonMode": true}',
       ].join('\n'),
@@ -68,6 +68,35 @@ describe('maxllm run', () => {
     expect(lines[1]?.id).toBe('obj-1');
     expect(typeof JSON.parse(lines[4]!.result as string)).toBe('object');
     expect(readFileSync(output, 'utf8')).not.toContain(testApiKey);
+  });
+
+  it('a plain-text file: every line is a prompt as it stands', async () => {
+    const test = createTestHome(server.url);
+    const input = join(test.root, 'in.txt');
+    writeFileSync(input, 'first question: why?\nsecond question, with "quotes" inside\n');
+    const result = await runCli(['run', input], { env: test.env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/run: 2 lines: 2 answered/);
+  });
+
+  it('a byte order mark is dropped; a line that begins like JSON but is not is an InputError with file:line', async () => {
+    const test = createTestHome(server.url);
+    const input = join(test.root, 'bom.jsonl');
+    writeFileSync(
+      input,
+      '\uFEFF{"prompt":"with a byte order mark","id":"first-id","model":"gpt-4.1-mini"}\n{"prompt": "broken\n"fine"\n',
+    );
+    const output = join(test.root, 'out.jsonl');
+    const before = server.stats().byModel['gpt-4.1-mini']?.requests ?? 0;
+    const result = await runCli(['run', input, '-o', output], { env: test.env });
+    expect(result.code).toBe(1);
+    const lines = outputLines(output).sort((a, b) => a.index - b.index);
+    expect(lines[0]).toMatchObject({ index: 0, id: 'first-id' });
+    expect(typeof lines[0]?.result).toBe('string');
+    expect(server.stats().byModel['gpt-4.1-mini']?.requests).toBe(before + 1);
+    expect(lines[1]?.error).toMatchObject({ name: 'InputError' });
+    expect(lines[1]?.error?.message).toMatch(/bom\.jsonl:2: invalid JSON/);
+    expect(typeof lines[2]?.result).toBe('string');
   });
 
   it('streams stdin to stdout', async () => {

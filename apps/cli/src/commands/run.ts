@@ -168,7 +168,7 @@ export function registerRunCommand(program: Command): void {
     program
       .command('run')
       .description(
-        'complete every line of a JSONL file (a prompt string, a request object, or plain text) and write {"index", "result"} lines; re-running with the same -o skips lines already answered',
+        'complete every line of a JSONL file (prompt strings or request objects) or a plain-text file (one prompt per line) and write {"index", "result"} lines; re-running with the same -o skips lines already answered',
       )
       .argument('<input>', 'input JSONL file, or - for stdin')
       .option(
@@ -271,7 +271,8 @@ export function registerRunCommand(program: Command): void {
       'maxllm run prompts.jsonl -o answers.jsonl   # again: only unfinished lines are sent',
       'cat questions.txt | maxllm run - -m gpt-4.1-mini > answers.jsonl',
       'maxllm run big.jsonl -o out.jsonl --via batch   # Batch API: half price',
-      '# input lines: "a prompt" | {"prompt": "...", "systemPrompt": "...", "temperature": 0} | {"messages": [...]} | plain text',
+      '# JSONL lines: "a prompt" | {"prompt": "...", "systemPrompt": "...", "temperature": 0} | {"messages": [...]}',
+      '# or a plain-text file: one prompt per line (decided by the first line, for the whole file)',
     ],
   );
 }
