@@ -208,9 +208,9 @@ describe('maxllm run', () => {
       }
       child.kill('SIGINT');
       expect(await exited).toBe(130);
-      expect(stderr).toMatch(/stopping after the requests in flight/);
+      expect(stderr).toMatch(/stopping: no new requests/);
       expect(stderr).toMatch(/^run: \d+ lines: \d+ answered/m);
-      expect(stderr).toMatch(/interrupted: re-run the same command to continue/);
+      expect(stderr).toMatch(/interrupted: \d+ line\(s\) not sent; re-run the same command to continue/);
       // Every line that was started is complete (no torn line), and far from all were done.
       const text = readFileSync(output, 'utf8');
       expect(text.endsWith('\n')).toBe(true);

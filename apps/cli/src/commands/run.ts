@@ -2,7 +2,13 @@ import { createReadStream, existsSync, rmSync, truncateSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { createClient, type CallStatus, type MaxllmClient, type ProgressSnapshot } from 'maxllm';
+import {
+  createClient,
+  type CallStatus,
+  type MaxllmClient,
+  type MaxllmConfig,
+  type ProgressSnapshot,
+} from 'maxllm';
 import { createCliLogger, loadCliConfig } from '../context.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';
@@ -14,6 +20,9 @@ import { runPool } from '../pool.js';
 import { errorRecord } from '../error-record.js';
 import { createTerminalProgress } from '../progress.js';
 import { formatUsd, plural } from '../table.js';
+import { preflight } from '../preflight.js';
+import { createRunControl, type RunControl } from '../run-control.js';
+import { stopReason } from '../stop-reason.js';
 import { runViaBatch } from './run-via-batch.js';
 
 /** Options of `maxllm run`. */
@@ -46,18 +55,36 @@ function openInput(file: string): Readable {
   return file === '-' ? process.stdin : createReadStream(file);
 }
 
-/** Non-blank lines of the input file and how many of them are already `done` (undefined for stdin). */
-async function countLines(
-  file: string,
-  done: ReadonlySet<number>,
-): Promise<{ lines: number; skipped: number } | undefined> {
+/** What a scan of the input file found before anything is sent. */
+interface InputScan {
+  /** Non-blank lines. */
+  lines: number;
+  /** Lines already answered in the output. */
+  skipped: number;
+  /** Models named by the lines still to send (`"model": ...`), for {@link preflight}. */
+  models: Set<string>;
+}
+
+/** Reads the input file once before the run (undefined for stdin, which can be read only once). */
+async function scanInput(file: string, done: ReadonlySet<number>): Promise<InputScan | undefined> {
   if (file === '-') return undefined;
-  const count = { lines: 0, skipped: 0 };
+  const scan: InputScan = { lines: 0, skipped: 0, models: new Set() };
   for await (const line of readLines(createReadStream(file))) {
-    count.lines += 1;
-    if (done.has(line.index)) count.skipped += 1;
+    scan.lines += 1;
+    if (done.has(line.index)) {
+      scan.skipped += 1;
+      continue;
+    }
+    if (line.format === 'json' && line.text.includes('"model"')) {
+      try {
+        const model = (JSON.parse(line.text) as { model?: unknown } | null)?.model;
+        if (typeof model === 'string') scan.models.add(model);
+      } catch {
+        // Reported on its own line when the run reaches it.
+      }
+    }
   }
-  return count;
+  return scan;
 }
 
 function sumStatus(status: CallStatus): { hits: number; costUsd: number; tokens: number } {
@@ -93,15 +120,15 @@ async function runOnline(
   sink: OutputSink,
   done: ReadonlySet<number>,
   options: RunOptions,
-  signal: AbortSignal,
+  control: RunControl,
+  scan: InputScan | undefined,
 ): Promise<RunSummary> {
   const counters = { lines: 0, skipped: 0 };
-  const total = await countLines(file, done);
   const progress = createTerminalProgress();
   const before = sumStatus(client.getCallStatus());
   const snapshot: ProgressSnapshot = {
     done: 0,
-    total: total === undefined ? undefined : total.lines - total.skipped,
+    total: scan === undefined ? undefined : scan.lines - scan.skipped,
     cacheHits: 0,
     errors: 0,
     tokens: 0,
@@ -126,9 +153,14 @@ async function runOnline(
               ...(options.json === true ? { jsonMode: true } : {}),
               ...(options.cache ? {} : { force: true }),
               ...parsed.request,
+              signal: control.requests,
             });
             record = { index: line.index, ...id, result };
           } catch (error) {
+            // Aborted by Ctrl-C or a stop: not answered, and no error line (a re-run sends it).
+            if (control.requests.aborted) return;
+            const reason = stopReason(error);
+            if (reason !== undefined) control.halt(reason);
             record = { index: line.index, ...id, error: errorRecord(error) };
           }
         } catch (error) {
@@ -143,14 +175,14 @@ async function runOnline(
         snapshot.tokens = now.tokens - before.tokens;
         progress.update(snapshot);
       },
-      signal,
+      control.admission,
     );
   } finally {
     progress.stop(snapshot);
   }
-  // A stopped run did not read every line: the file's own count says how many were never sent.
-  const lines = total?.lines ?? counters.lines;
-  const skipped = total?.skipped ?? counters.skipped;
+  // A stopped run did not read every line: the scan says how many were never sent.
+  const lines = scan?.lines ?? counters.lines;
+  const skipped = scan?.skipped ?? counters.skipped;
   return {
     lines,
     skipped,
@@ -216,17 +248,20 @@ export function registerRunCommand(program: Command): void {
         const existing = options.output === undefined ? undefined : await readExistingOutput(options.output);
         const done = existing?.done ?? new Set<number>();
         const verbose = globalOptions(command).verbose;
-        const config = loadCliConfig(verbose);
+        const config: MaxllmConfig = loadCliConfig(verbose);
+        const scan = options.via === 'batch' ? undefined : await scanInput(input, done);
+        // Fail fast: an unknown model, a missing key or a bad limit would fail every line one by one.
+        await preflight(config, [options.model, ...(scan?.models ?? [])]);
         const logger = createCliLogger(verbose);
         const client = createClient({ config, logger });
         const sink = openOutput(options.output, existing?.endsWithNewline === false);
-        const controller = new AbortController();
+        const control = createRunControl();
         const onSignal = (): void => {
-          if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+          if (control.admission.aborted) process.exit(ExitCode.interrupted);
           process.stderr.write(
-            '\nmaxllm: stopping after the requests in flight (Ctrl-C again to quit now)\n',
+            '\nmaxllm: stopping: no new requests; those in flight get a moment to finish (Ctrl-C again to quit now)\n',
           );
-          controller.abort();
+          control.interrupt();
         };
         process.on('SIGINT', onSignal);
         let summary: RunSummary;
@@ -240,11 +275,20 @@ export function registerRunCommand(program: Command): void {
                   sink,
                   done,
                   options,
-                  signal: controller.signal,
+                  signal: control.admission,
                 })
-              : await runOnline(client, input, sink, done, options, controller.signal);
+              : await runOnline(client, input, sink, done, options, control, scan);
+        } catch (error) {
+          if (options.via === 'batch' && control.stop?.kind === 'interrupted') {
+            throw new CliError(
+              'interrupted: the batch jobs keep running at the provider; re-run the same command to wait for them and write the answers',
+              { exitCode: ExitCode.interrupted },
+            );
+          }
+          throw error;
         } finally {
           process.off('SIGINT', onSignal);
+          control.dispose();
           sink.close();
           await client.close();
         }
@@ -252,10 +296,16 @@ export function registerRunCommand(program: Command): void {
         process.stderr.write(
           `run: ${plural(summary.lines, 'line')}: ${summary.done} answered (${summary.hits} from the cache), ${summary.skipped} already done, ${summary.failed} failed, ${summary.notSent} not sent; ${formatUsd(summary.costUsd)} spent${where}\n`,
         );
-        if (controller.signal.aborted)
-          throw new CliError('interrupted: re-run the same command to continue', {
-            exitCode: ExitCode.interrupted,
-          });
+        const stop = control.stop;
+        if (stop?.kind === 'interrupted')
+          throw new CliError(
+            `interrupted: ${summary.notSent} line(s) not sent; re-run the same command to continue`,
+            { exitCode: ExitCode.interrupted },
+          );
+        if (stop?.kind === 'stopped')
+          throw new CliError(
+            `stopped: ${stop.reason}; ${summary.notSent} line(s) were not sent; re-run the same command to resume`,
+          );
         if (summary.notSent > 0)
           throw new CliError(
             `${summary.notSent} line(s) were not sent; re-run the same command to send them`,
