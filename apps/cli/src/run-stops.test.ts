@@ -56,7 +56,11 @@ describe('maxllm run stops early', () => {
       extraModels: `  - model_name: keyless
     litellm_params:
       model: gpt-4o-mini
-  - model_name: trickle
+`,
+    });
+    // rpm 0.5 admits nothing: refused before any request (the config loader may refuse it already).
+    const slow = createTestHome(server.url, {
+      extraModels: `  - model_name: trickle
     litellm_params:
       model: gpt-4o-mini
       api_base: ${server.url}
@@ -86,7 +90,7 @@ describe('maxllm run stops early', () => {
     const keyless = await runCli(['run', input, '-m', 'keyless'], { env: test.env });
     expect(keyless.code).toBe(3);
     expect(keyless.stderr).toMatch(/model 'keyless' has no API key/);
-    const trickle = await runCli(['run', input, '-m', 'trickle'], { env: test.env });
+    const trickle = await runCli(['run', input, '-m', 'trickle'], { env: slow.env });
     expect(trickle.code).toBe(3);
     expect(trickle.stderr).toMatch(/trickle|rpm/);
     expect(server.stats().requests).toBe(before);
