@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CompleteRequest } from '@maxllm/request';
 import { abortReason, type Clock } from './clock';
-import { BatchStoppedError, QuotaExceededError } from './errors';
+import { BatchStoppedError, QuotaExceededError, RedisUnavailableError } from './errors';
 import type { Logger } from './logger';
 import type { CompleteOutcome } from './outcome';
 import { type ProgressReporter, type ProgressSnapshot } from './progress';
@@ -59,7 +59,7 @@ export interface BatchDependencies {
 /**
  * Runs `items` through `complete` with a bounded pool of workers that pull from the input as they go (memory stays
  * bounded for long or endless iterables: no promise per item is made up front). Results are in input order; a
- * failed item gets `placeholder` (or its error). A {@link QuotaExceededError} stops everything: in-flight items are
+ * failed item gets `placeholder` (or its error). A {@link QuotaExceededError} or {@link RedisUnavailableError} stops everything: in-flight items are
  * aborted and a {@link BatchStoppedError} carrying the finished results is thrown.
  */
 export async function runBatchComplete<T>(
@@ -145,7 +145,7 @@ export async function runBatchComplete<T>(
           results[index] = placeholder;
           return;
         }
-        if (error instanceof QuotaExceededError) {
+        if (error instanceof QuotaExceededError || error instanceof RedisUnavailableError) {
           results[index] = placeholder;
           stop(error);
           return;

@@ -149,6 +149,10 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     setRequestFlag(flag) {
       context.requestFlag = flag;
     },
+    async connect() {
+      ensureOpen();
+      await redis();
+    },
     async close() {
       closed = true;
       await Promise.allSettled([ledger.flush()]);

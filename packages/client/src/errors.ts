@@ -90,6 +90,12 @@ export class NotImplementedError extends MaxllmClientError {}
 /** An optional peer dependency (such as `ioredis`) is needed by the configuration but is not installed. */
 export class MissingDependencyError extends MaxllmClientError {}
 
+/**
+ * The Redis server of the config's Redis URL (shared rate limits) cannot be reached. Raised before any request is
+ * sent, naming the host (never the password); `batchComplete` stops on it. `cause` is the connection error.
+ */
+export class RedisUnavailableError extends MaxllmClientError {}
+
 /** `batchComplete` stopped early (quota, abort); `results` holds what finished, the rest is `placeholder`. */
 export class BatchStoppedError extends MaxllmClientError {
   /** Results in input order; unfinished items hold the placeholder. Set by `batchComplete`. */

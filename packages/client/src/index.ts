@@ -37,6 +37,7 @@ export {
   MissingDependencyError,
   NotImplementedError,
   QuotaExceededError,
+  RedisUnavailableError,
   type ErrorDetails,
 } from './errors';
 export { parseModelSpec, type ModelSpecMember } from './model-spec';

@@ -127,6 +127,12 @@ export interface MaxllmClient {
   diffCallStatus(after: CallStatus, before: CallStatus): CallStatus;
   /** Gives every later call its own cache entries while `flag` is truthy (a per-call `requestFlag` wins). */
   setRequestFlag(flag: unknown): void;
+  /**
+   * Opens the connection to the config's Redis URL (shared limits) now instead of at the first call, so that a
+   * server that cannot be reached fails once, before any request. Without a Redis URL it does nothing.
+   * @throws RedisUnavailableError naming the host; MissingDependencyError when `ioredis` is not installed.
+   */
+  connect(): Promise<void>;
   /** Flushes the ledger and closes limiters, cache and the Redis connection the client opened. */
   close(): Promise<void>;
 }

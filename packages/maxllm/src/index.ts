@@ -32,6 +32,7 @@ export {
   MissingDependencyError,
   NotImplementedError,
   QuotaExceededError,
+  RedisUnavailableError,
   parseModelSpec,
   createWeightedSelector,
   backoffDelay,

@@ -266,6 +266,8 @@ export function registerRunCommand(program: Command): void {
         process.on('SIGINT', onSignal);
         let summary: RunSummary;
         try {
+          // An unreachable Redis (shared limits) fails here, once, before any line is sent.
+          if (options.via === 'online') await client.connect();
           summary =
             options.via === 'batch'
               ? await runViaBatch({
