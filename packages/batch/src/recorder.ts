@@ -150,6 +150,8 @@ function base(
     prompt: task.promptPreview,
     batch,
     prices: recorder.model.prices,
+    ...(recorder.model.provider !== undefined ? { provider: recorder.model.provider } : {}),
+    ...(recorder.model.apiBase !== undefined ? { apiBase: recorder.model.apiBase } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { chargedTokens, estimateInputTokens, outputKey, reserveTokens } from './
 import type { ModelRuntime } from './model-runtime';
 import { withRetries } from './retry';
 import { sendRequest } from './send-request';
+import { pricingFacts } from './pricing-facts';
 
 /** The result of one successful (possibly retried) call to the API. */
 export interface CallOutcome {
@@ -73,7 +74,7 @@ export async function callModel(
       batch: options.batch ?? false,
       status: fields.status,
       requestId: fields.requestId,
-      prices: resolved.prices,
+      ...pricingFacts(resolved, fields.response),
     });
 
   try {

@@ -1,6 +1,7 @@
 import type { ResolvedModel } from '@maxllm/config';
 import { completionText, readUsage, type PreparedRequest } from '@maxllm/request';
 import type { ClientContext } from './client-context';
+import { pricingFacts } from './pricing-facts';
 
 /** Records a call answered without an HTTP request (cache hit or joined identical call) in the ledger. */
 export function recordHit(
@@ -20,6 +21,6 @@ export function recordHit(
     cacheHit: true,
     batch,
     status: 'ok',
-    prices: resolved.prices,
+    ...pricingFacts(resolved, response),
   });
 }

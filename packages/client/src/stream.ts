@@ -17,6 +17,7 @@ import { recordHit } from './record-hit';
 import { redactSecrets } from './redact';
 import { openStream, type StreamChunk, type StreamSession } from './open-stream';
 import { DEFAULT_MODEL, targetOf } from './target';
+import { pricingFacts } from './pricing-facts';
 
 /**
  * Streams the text deltas of one chat or completions request (`stream: true` with
@@ -107,7 +108,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       batch: false,
       status: completed ? 'ok' : failure === undefined ? 'cancelled' : 'stream_error',
       requestId: opened.requestId,
-      prices: resolved.prices,
+      ...pricingFacts(resolved, response),
     });
     if (completed && policy.write && isCacheable(prepared, response)) {
       await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);

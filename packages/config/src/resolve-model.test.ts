@@ -217,6 +217,15 @@ describe('other litellm_params', () => {
       prices: {},
     });
   });
+
+  test('provider: names the price data provider; absent, it is undefined', () => {
+    const config = parse(
+      'model_list:\n  - model_name: llama\n    litellm_params: { model: llama-3.3-70b-versatile, provider: groq }\n  - model_name: "*"\n    litellm_params: { model: ~ }\n',
+    );
+    expect(config.resolveModel('llama').provider).toBe('groq');
+    expect(config.warnings).toEqual([]);
+    expect(config.resolveModel('gpt-4o').provider).toBeUndefined();
+  });
 });
 
 describe('keys, base URLs and os.environ/ references', () => {

@@ -164,6 +164,7 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
     model,
     uniqueName,
     apiBase,
+    provider: params.provider ?? undefined,
     apiKey,
     mode,
     api,

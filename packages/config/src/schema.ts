@@ -28,6 +28,7 @@ export const litellmParamsSchema = z.looseObject({
   model: z.string().nullable(),
   model_unique_name: z.string().nullish(),
   api_base: z.string().nullish(),
+  provider: z.string().nullish(),
   api_key: z.string().nullish(),
   rpm: optionalRpm,
   tpm: optionalTpm,

@@ -19,6 +19,11 @@ export interface ResolvedModel {
   readonly uniqueName: string;
   /** Base URL (`litellm_params.api_base`, else `$OPENAI_API_BASE`); `undefined` → the SDK default. */
   readonly apiBase: string | undefined;
+  /**
+   * Provider id in the price data (`litellm_params.provider`, e.g. `openai`, `anthropic`, `groq`); `undefined` → found
+   * from `apiBase`, else from the model id.
+   */
+  readonly provider: string | undefined;
   /** API key (`litellm_params.api_key`, else `$OPENAI_API_KEY`). Never log it: use `describe()` or `redactKey()`. */
   readonly apiKey: string | undefined;
   /** `litellm_params.mode`, else `embedding` when `model` contains "embedding" (any case), else `chat`. */

@@ -16,6 +16,8 @@ export interface CallUsage {
   outputTokens: number;
   /** Input tokens the provider served from its prompt cache. @default 0 @unit tokens */
   cachedInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic, some OpenAI models). @default 0 @unit tokens */
+  cacheWriteTokens?: number;
   /** Reasoning tokens inside `outputTokens`. @default 0 @unit tokens */
   reasoningTokens?: number;
 }
@@ -50,6 +52,17 @@ export interface CallRecord {
   status: 'ok' | (string & {});
   /** Provider request id (`x-request-id`). */
   requestId?: string;
+  /**
+   * Identity of the logical request this row answers (e.g. `run:<output>#<line>` or a batch `custom_id`), written to
+   * `call_id` so a resumed run can tell a line whose row already exists. @default empty
+   */
+  callId?: string;
+  /** `service_tier` the response reported (`default`, `flex`, `priority`); it changes the price. */
+  serviceTier?: string;
   /** Config price overrides; they win over the price data package. */
   prices?: PriceOverrides;
+  /** Price data provider id (`provider:` in `maxllm.yaml`); wins over `apiBase` for the price lookup. */
+  provider?: string;
+  /** The model's API base URL, used to find its provider in the price data. */
+  apiBase?: string;
 }

@@ -22,6 +22,9 @@ export const ledgerColumns = [
   'status',
   'request_id',
   'price_source',
+  'cache_write_tokens',
+  'service_tier',
+  'call_id',
 ] as const;
 
 /** One CSV column name. */

@@ -1,8 +1,15 @@
 export { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
 export type { CallRecord, CallUsage, PriceOverrides } from './call-record.js';
-export { priceCall, batchPriceFactor, type CallCost } from './price-call.js';
-export { resolvePrices, type ResolvedPrices } from './resolve-prices.js';
-export { priceDataSource } from './price-data.js';
+export { priceCall, type CallCost, type PriceCallOptions } from './price-call.js';
+export { resolvePrices, type ResolvedPrices, type ResolvePricesOptions } from './resolve-prices.js';
+export { priceDataSource, type ProviderHint } from './price-data.js';
+export {
+  batchPriceFactor,
+  flexPriceFactor,
+  priorityPriceFactors,
+  serviceTierFactor,
+  type ServiceTier,
+} from './service-tier.js';
 export { emptyModelCallStatus, type CallStatus, type ModelCallStatus } from './call-status.js';
 export { formatCallStatus } from './format-call-status.js';
 export { diffCallStatus } from './diff-call-status.js';

@@ -7,8 +7,9 @@ import { csvHeader, csvLines } from './csv.js';
 import { LedgerClosedError, LedgerWriteError } from './errors.js';
 import { stderrLogger, type Logger } from './logger.js';
 import { oneLine, preview } from './preview.js';
-import { priceCall, type CallCost } from './price-call.js';
+import { priceWithResolved, type CallCost } from './price-call.js';
 import { resolvePrices, type ResolvedPrices } from './resolve-prices.js';
+import { ledgerServiceTier } from './service-tier.js';
 
 /** Options of `createLedger`. */
 export interface LedgerOptions {
@@ -53,7 +54,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   const clock = options.clock ?? systemClock;
   const flushIntervalMs = options.flushIntervalMs ?? 1000;
   const statuses = new Map<string, ModelCallStatus>();
-  const prices = new Map<string, { overrides: CallRecord['prices']; resolved: ResolvedPrices }>();
+  const prices = new Map<string, ResolvedPrices>();
   const warned = new Set<string>();
   let pending: LedgerRow[] = [];
   let pendingBytes = 0;
@@ -62,11 +63,17 @@ export function createLedger(options: LedgerOptions): Ledger {
   let closed = false;
 
   function pricesFor(call: CallRecord): ResolvedPrices {
-    const key = `${call.uniqueName}\0${call.model}`;
-    const known = prices.get(key);
-    if (known !== undefined && sameOverrides(known.overrides, call.prices)) return known.resolved;
-    const resolved = resolvePrices(call.model, call.prices);
-    prices.set(key, { overrides: call.prices, resolved });
+    // Callers may pass a fresh overrides object per call: key by value.
+    const key = JSON.stringify([call.model, call.provider, call.apiBase, call.prices]);
+    let resolved = prices.get(key);
+    if (resolved === undefined) {
+      resolved = resolvePrices(call.model, {
+        overrides: call.prices,
+        provider: call.provider,
+        apiBase: call.apiBase,
+      });
+      prices.set(key, resolved);
+    }
     return resolved;
   }
 
@@ -147,12 +154,18 @@ export function createLedger(options: LedgerOptions): Ledger {
     else status.costUsd += cost.totalUsd;
   }
 
-  function warnUnknownPrice(call: CallRecord, cost: CallCost): void {
-    if (call.usage === undefined || cost.totalUsd !== undefined || warned.has(call.model)) return;
-    warned.add(call.model);
+  function warnUnknownPrice(call: CallRecord, cost: CallCost, resolved: ResolvedPrices): void {
+    if (call.usage === undefined || cost.totalUsd !== undefined) return;
+    const tier = resolved.table === undefined ? '' : ledgerServiceTier(call.serviceTier, call.batch);
+    const key = `${call.model}\0${tier}`;
+    if (warned.has(key)) return;
+    warned.add(key);
     logger.warn(
-      `No price known for model ${call.model} (unique name ${call.uniqueName}): its ledger cost cells stay empty. ` +
-        'Set input_cost_per_million / output_cost_per_million for it in maxllm.yaml.',
+      resolved.table === undefined
+        ? `No price known for model ${call.model} (unique name ${call.uniqueName}): its ledger cost cells stay empty. ` +
+            'Set input_cost_per_million / output_cost_per_million (or provider:) for it in maxllm.yaml.'
+        : `No price known for model ${call.model} (unique name ${call.uniqueName}) at service tier "${tier}": ` +
+            'the cost cells of those calls stay empty.',
     );
   }
 
@@ -179,8 +192,11 @@ export function createLedger(options: LedgerOptions): Ledger {
       cache_hit: call.cacheHit ? 'yes' : 'no',
       batch: call.batch ? 'yes' : 'no',
       status: errorType(call.status),
-      request_id: call.requestId !== undefined && safeToken.test(call.requestId) ? call.requestId : '',
+      request_id: safeOrEmpty(call.requestId),
       price_source: cost.source,
+      cache_write_tokens: usage === undefined ? '' : integer(usage.cacheWriteTokens ?? 0),
+      service_tier: safeOrEmpty(ledgerServiceTier(call.serviceTier, call.batch)),
+      call_id: safeOrEmpty(call.callId),
     };
   }
 
@@ -189,9 +205,14 @@ export function createLedger(options: LedgerOptions): Ledger {
     record(call) {
       if (closed)
         throw new LedgerClosedError(`The ledger ${path} is closed; record() was called after close().`);
-      const cost = priceCall(call.usage, pricesFor(call), { batch: call.batch });
+      const resolved = pricesFor(call);
+      const cost = priceWithResolved(call.usage, call.model, resolved, {
+        batch: call.batch,
+        serviceTier: call.serviceTier,
+        timestamp: call.timestamp,
+      });
       updateStatus(call, cost);
-      warnUnknownPrice(call, cost);
+      warnUnknownPrice(call, cost, resolved);
       const row = toRow(call, cost);
       pending.push(row);
       pendingBytes +=
@@ -220,16 +241,6 @@ export function createLedger(options: LedgerOptions): Ledger {
   };
 }
 
-/** Overrides compared by value: callers may pass a fresh object per call. */
-function sameOverrides(a: CallRecord['prices'], b: CallRecord['prices']): boolean {
-  if (a === b) return true;
-  return (
-    a?.inputPerMillion === b?.inputPerMillion &&
-    a?.outputPerMillion === b?.outputPerMillion &&
-    a?.cachedInputPerMillion === b?.cachedInputPerMillion
-  );
-}
-
 /** Error types look like identifiers (`APIConnectionError`, `rate_limit`, `validation.json`); anything else is hidden. */
 const safeToken = /^[A-Za-z0-9_.:/-]{1,80}$/;
 
@@ -238,6 +249,10 @@ function errorType(status: string): string {
   return safeToken.test(status) && !/sk-/i.test(status) && !/bearer|authorization/i.test(status)
     ? status
     : 'error';
+}
+
+function safeOrEmpty(value: string | undefined): string {
+  return value !== undefined && safeToken.test(value) ? value : '';
 }
 
 function integer(value: number | undefined): string {

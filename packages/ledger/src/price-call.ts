@@ -1,9 +1,11 @@
+import { calcPrice, type Usage } from '@pydantic/genai-prices';
 import type { CallUsage } from './call-record.js';
-import type { ResolvedPrices } from './resolve-prices.js';
+import { resolvePrices, type ResolvedPrices, type ResolvePricesOptions } from './resolve-prices.js';
+import { serviceTierFactor, type ServiceTier } from './service-tier.js';
 
-/** What a call's tokens cost at its rates. Unknown parts are `undefined`, never 0. */
+/** What a call's tokens cost. Unknown parts are `undefined`, never 0. */
 export interface CallCost {
-  /** Input cost (cached input at the cached rate). @unit USD */
+  /** Input cost (cache reads and writes at their own rates). @unit USD */
   inputUsd: number | undefined;
   /** Output cost (reasoning tokens included). @unit USD */
   outputUsd: number | undefined;
@@ -13,37 +15,80 @@ export interface CallCost {
   source: string;
 }
 
-/** Batch API discount applied to every rate (the price data carries no batch prices for OpenAI models). */
-export const batchPriceFactor = 0.5;
+/** Options of `priceCall`: where the model is served, how the call was processed, and config overrides. */
+export interface PriceCallOptions extends ResolvePricesOptions {
+  /** Sent through the Batch API (half of every rate). @default false */
+  batch?: boolean | undefined;
+  /** `service_tier` the response reported: `flex` and `priority` change the price. @default standard */
+  serviceTier?: ServiceTier | undefined;
+  /** When the call was made (prices that changed over time). @default now */
+  timestamp?: Date | undefined;
+}
+
+const resolved = new Map<string, ResolvedPrices>();
 
 /**
- * Prices one call's usage. Batch calls pay `batchPriceFactor` of every rate. With no usage, or a needed rate
- * unknown, the affected cost is `undefined`; a zero token count needs no rate.
+ * Prices one call from its actual usage with `@pydantic/genai-prices`'s own `calcPrice`: long-context tiers chosen
+ * by the prompt size, cache reads and writes at their rates, reasoning tokens as output. Then the Batch API (×0.5)
+ * or the reported service tier (flex ×0.5, priority at OpenAI's listed ratio) applies. With no usage, an unknown
+ * model or a tier whose price is unknown, the cost is `undefined`; a call without tokens costs 0.
+ *
+ * @example priceCall({ inputTokens: 10_000, cachedInputTokens: 5_000, outputTokens: 1_000 }, 'gpt-5', { serviceTier: 'flex' })
  */
 export function priceCall(
   usage: CallUsage | undefined,
-  prices: ResolvedPrices,
-  options: { batch?: boolean } = {},
+  model: string,
+  options: PriceCallOptions = {},
 ): CallCost {
-  if (usage === undefined) {
-    return { inputUsd: undefined, outputUsd: undefined, totalUsd: undefined, source: prices.source };
+  const key = JSON.stringify([model, options.provider, options.apiBase, options.overrides]);
+  let prices = resolved.get(key);
+  if (prices === undefined) {
+    prices = resolvePrices(model, options);
+    resolved.set(key, prices);
   }
-  const factor = options.batch === true ? batchPriceFactor : 1;
-  const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
-  const uncached = usage.inputTokens - cached;
-  const inputUsd = sum(
-    cost(uncached, prices.inputPerMillion, factor),
-    cost(cached, prices.cachedInputPerMillion, factor),
-  );
-  const outputUsd = cost(usage.outputTokens, prices.outputPerMillion, factor);
-  return { inputUsd, outputUsd, totalUsd: sum(inputUsd, outputUsd), source: prices.source };
+  return priceWithResolved(usage, model, prices, options);
 }
 
-function cost(tokens: number, perMillion: number | undefined, factor: number): number | undefined {
-  if (tokens === 0) return 0;
-  return perMillion === undefined ? undefined : (tokens / 1_000_000) * perMillion * factor;
+/** `priceCall` with prices already resolved (the ledger resolves once per model). */
+export function priceWithResolved(
+  usage: CallUsage | undefined,
+  model: string,
+  prices: ResolvedPrices,
+  options: Pick<PriceCallOptions, 'batch' | 'serviceTier' | 'timestamp'> = {},
+): CallCost {
+  const unknown = { inputUsd: undefined, outputUsd: undefined, totalUsd: undefined, source: prices.source };
+  if (usage === undefined) return unknown;
+  if (usage.inputTokens === 0 && usage.outputTokens === 0) {
+    return { inputUsd: 0, outputUsd: 0, totalUsd: 0, source: prices.source };
+  }
+  const factor = serviceTierFactor(options.serviceTier, options.batch === true, prices);
+  if (prices.table === undefined || factor === undefined) return unknown;
+  if (usage.outputTokens > 0 && prices.outputPerMillion === undefined) return unknown;
+  let result: ReturnType<typeof calcPrice>;
+  try {
+    result = calcPrice(priceUsage(usage), model, {
+      provider: prices.table,
+      ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
+    });
+  } catch {
+    return unknown; // usage the price package rejects (e.g. negative counts) is not priced
+  }
+  if (result === null) return unknown;
+  const inputUsd = result.input_price * factor;
+  const outputUsd = result.output_price * factor;
+  return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd, source: prices.source };
 }
 
-function sum(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || b === undefined ? undefined : a + b;
+/** Our usage in the price package's terms; parts are clamped so they never exceed their whole. */
+export function priceUsage(usage: CallUsage): Usage {
+  const input = usage.inputTokens;
+  const cacheRead = Math.min(usage.cachedInputTokens ?? 0, input);
+  const cacheWrite = Math.min(usage.cacheWriteTokens ?? 0, input - cacheRead);
+  return {
+    input_tokens: input,
+    cache_read_tokens: cacheRead,
+    cache_write_tokens: cacheWrite,
+    output_tokens: usage.outputTokens,
+    output_reasoning_tokens: Math.min(usage.reasoningTokens ?? 0, usage.outputTokens),
+  };
 }
