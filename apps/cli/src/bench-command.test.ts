@@ -1,4 +1,4 @@
-import { createMockServer } from 'maxllm';
+import { createMockServer } from '@maxllm/mock-server';
 import { describe, expect, it } from 'vitest';
 import { createTestHome } from './test-env.js';
 import { runCli } from './test-support.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createResponseCache } from 'maxllm';
+import { createResponseCache } from '@maxllm/cache';
 import { describe, expect, it } from 'vitest';
 import { createTestHome } from './test-env.js';
 import { runCli } from './test-support.js';

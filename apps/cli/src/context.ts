@@ -1,4 +1,4 @@
-import { loadConfig, type Logger, type MaxllmConfig } from 'maxllm';
+import { loadConfig, type Logger, type MaxllmConfig } from '@maxllm/config';
 import { redactSecrets } from './redact.js';
 
 /** A logger for the terminal: warnings and errors on stderr, debug and info only with `--verbose`. */

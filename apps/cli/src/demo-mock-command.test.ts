@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,12 +37,27 @@ describe('maxllm demo', () => {
     expect(JSON.parse(usage.stdout).total.calls).toBe(120);
   });
 
-  it('without --home it uses a fresh temp home and says where', async () => {
+  it('without --home it uses a fresh temp home, says where, and removes it at exit', async () => {
     const result = await runCli(['demo', '-n', '5', '--latency', '0']);
+    expect(result.code).toBe(0);
+    const home = /^home: +(\S+) \(temporary: removed at exit; --keep keeps it\)$/m.exec(result.stdout)?.[1];
+    expect(home).toMatch(/maxllm-demo-/);
+    expect(result.stdout).toContain(`removed ${home}`);
+    expect(existsSync(home!)).toBe(false);
+    // The next steps do not point at the removed home.
+    expect(result.stdout).not.toContain(`--home ${home}`);
+    expect(result.stdout).toMatch(/^ {2}npx maxllm demo --keep /m);
+  });
+
+  it('with --keep the temp home stays, and the next steps use it', async () => {
+    const result = await runCli(['demo', '-n', '5', '--latency', '0', '--keep']);
     expect(result.code).toBe(0);
     const home = /^home: +(\S+)$/m.exec(result.stdout)?.[1];
     expect(home).toMatch(/maxllm-demo-/);
     expect(existsSync(join(home!, 'logs', 'openai_calls.csv'))).toBe(true);
+    expect(result.stdout).not.toContain('removed');
+    expect(result.stdout).toMatch(new RegExp(`^ {2}npx maxllm --home ${home} usage `, 'm'));
+    rmSync(home!, { recursive: true, force: true });
   });
 });
 

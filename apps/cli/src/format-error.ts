@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ConfigError } from 'maxllm';
+import { ConfigError } from '@maxllm/config';
 import { CliError, ExitCode } from './errors.js';
 import { redactSecrets } from './redact.js';
 

@@ -1,4 +1,4 @@
-import { addSummaryRow, emptySummaryRow, type LedgerSummaryRow } from 'maxllm';
+import { addSummaryRow, emptySummaryRow, type LedgerSummaryRow } from '@maxllm/ledger';
 import { formatCount, formatTable, formatUsd } from './table.js';
 
 /** Sums summary rows into one `total` row. */

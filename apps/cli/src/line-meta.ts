@@ -1,4 +1,4 @@
-import type { BatchResult } from 'maxllm';
+import type { BatchResult } from '@maxllm/batch';
 import { errorRecord } from './error-record.js';
 
 /** What a batch request remembers of its input line (stored as the request's `meta`). */

@@ -1,4 +1,4 @@
-import { createDefaultProgress, type ProgressReporter, type ProgressStream } from 'maxllm';
+import { createDefaultProgress, type ProgressReporter, type ProgressStream } from '@maxllm/client';
 
 /** Options of {@link createTerminalProgress}. */
 export interface TerminalProgressOptions {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMockServer, type MockServer } from 'maxllm';
+import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHome, testApiKey, type TestHome } from './test-env.js';
 import { cleanEnv, cliPath, runCli } from './test-support.js';

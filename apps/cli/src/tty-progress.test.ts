@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMockServer } from 'maxllm';
+import { createMockServer } from '@maxllm/mock-server';
 import { describe, expect, it } from 'vitest';
 import { createTestHome } from './test-env.js';
 import { cleanEnv, cliPath, runCli } from './test-support.js';

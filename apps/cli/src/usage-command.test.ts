@@ -1,4 +1,4 @@
-import { createLedger } from 'maxllm';
+import { createLedger } from '@maxllm/ledger';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestHome } from './test-env.js';

@@ -1,12 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  createClient,
-  listBatchWorkspaces,
-  type BatchHandle,
-  type BatchWorkspaceSummary,
-  type MaxllmClient,
-} from 'maxllm';
+import { listBatchWorkspaces, type BatchHandle, type BatchWorkspaceSummary } from '@maxllm/batch';
+import { createClient, type MaxllmClient } from '@maxllm/client';
 import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
 import { parseDuration } from '../duration.js';
 import { CliError, UsageError } from '../errors.js';

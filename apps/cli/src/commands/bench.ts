@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createClient, parseModelSpec } from 'maxllm';
+import { createClient, parseModelSpec } from '@maxllm/client';
 import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';

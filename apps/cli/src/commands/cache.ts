@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createResponseCache, type MaxllmConfig, type ResponseCache } from 'maxllm';
+import { createResponseCache, type ResponseCache } from '@maxllm/cache';
+import { type MaxllmConfig } from '@maxllm/config';
 import { confirm } from '../confirm.js';
 import { loadCliConfig, printJson, println } from '../context.js';
 import { parseDuration } from '../duration.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { createClient, parseJsonLenient, type ChatMessage, type MaxllmClient } from 'maxllm';
+import { createClient, type MaxllmClient } from '@maxllm/client';
+import { parseJsonLenient, type ChatMessage } from '@maxllm/request';
 import { createCliLogger, loadCliConfig, println } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, ConfigSchemaError, findConfig, redactUrl, type MaxllmConfig } from 'maxllm';
+import { ConfigError, ConfigSchemaError, findConfig, redactUrl, type MaxllmConfig } from '@maxllm/config';
 import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { globalOptions } from '../global-options.js';

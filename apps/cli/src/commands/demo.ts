@@ -1,8 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createClient, createMockServer, formatCallStatus, parseConfig, type CallStatus } from 'maxllm';
+import { createClient } from '@maxllm/client';
+import { parseConfig } from '@maxllm/config';
+import { formatCallStatus, type CallStatus } from '@maxllm/ledger';
+import { createMockServer } from '@maxllm/mock-server';
 import { createCliLogger, println } from '../context.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';
@@ -20,6 +23,12 @@ interface DemoOptions {
   window: string;
   latency: number;
   concurrency: number;
+  keep?: boolean;
+}
+
+/** `path` as one shell word: printed commands must run as printed, even for a home with spaces in it. */
+function shellWord(path: string): string {
+  return /^[\w./:@%+=,-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }
 
 function totals(status: CallStatus): {
@@ -84,10 +93,20 @@ export function registerDemoCommand(program: Command): void {
       )
       .option('--latency <ms>', 'mean latency of the mock server', nonNegative('--latency'), 150)
       .option('--concurrency <n>', 'requests in flight at once', positiveInteger('--concurrency'), 50)
+      .option(
+        '--keep',
+        'keep the temp home (ledger and cache) after the demo; a --home you give is always kept',
+      )
       .action(async (options: DemoOptions, command: Command) => {
         const global = globalOptions(command);
+        const temporary = global.home === undefined && options.keep !== true;
         const home =
           global.home === undefined ? mkdtempSync(resolve(tmpdir(), 'maxllm-demo-')) : resolve(global.home);
+        // The temp home goes at exit, whichever way the demo ends (an error, or a process.exit on Ctrl-C).
+        const removeHome = (): void => {
+          if (temporary) rmSync(home, { recursive: true, force: true });
+        };
+        process.once('exit', removeHome);
         const logger = createCliLogger(global.verbose);
         const windowMs = parseDuration(options.window, '--window');
         const server = await createMockServer({
@@ -109,7 +128,7 @@ export function registerDemoCommand(program: Command): void {
           println(
             `limits: ${options.rpm} requests and ${options.tpm} tokens per ${options.window} window, enforced by the server with 429s; MaxLLM paces itself to them`,
           );
-          println(`home:   ${home}`);
+          println(`home:   ${home}${temporary ? ' (temporary: removed at exit; --keep keeps it)' : ''}`);
           println('');
           const prompts = demoPrompts(options.prompts);
           const rounds: Array<{ seconds: number; status: CallStatus; first: unknown }> = [];
@@ -148,16 +167,27 @@ export function registerDemoCommand(program: Command): void {
           println(`cache:  ${config.paths.cache}`);
           println('');
           println('next:');
-          println(`  maxllm --home ${home} usage          # the ledger, per model`);
-          println(`  maxllm --home ${home} cache stats    # what is cached`);
-          println(`  maxllm mock                          # this mock server, standalone`);
+          if (temporary) {
+            println(
+              `  npx maxllm demo --keep                   # again, keeping the ledger and cache to look at`,
+            );
+            println(`  npx maxllm --home ./demo-home demo       # again, in a directory you choose (kept)`);
+          } else {
+            println(`  npx maxllm --home ${shellWord(home)} usage          # the ledger, per model`);
+            println(`  npx maxllm --home ${shellWord(home)} cache stats    # what is cached`);
+          }
+          println(`  npx maxllm mock                          # this mock server, standalone`);
         } finally {
           await client.close();
           await server.close();
+          removeHome();
+          process.removeListener('exit', removeHome);
+          if (temporary) println(`removed ${home}`);
         }
       }),
     [
       'maxllm demo',
+      'maxllm demo --keep',
       'maxllm demo -n 1000 --rpm 500 --tpm 200000 --window 1m --latency 50',
       'maxllm --home ./demo-home demo',
     ],

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createMockServer, type MockServerOptions } from 'maxllm';
+import { createMockServer, type MockServerOptions } from '@maxllm/mock-server';
 import { println } from '../context.js';
 import { withExamples } from '../help.js';
 import { fraction, nonNegative, positiveInteger } from '../numbers.js';

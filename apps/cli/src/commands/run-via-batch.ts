@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { BatchHandle, MaxllmClient, ProgressSnapshot } from 'maxllm';
+import type { BatchHandle } from '@maxllm/batch';
+import type { MaxllmClient, ProgressSnapshot } from '@maxllm/client';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { parseRequestLine, readLines } from '../jsonl.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createClient } from 'maxllm';
+import { createClient } from '@maxllm/client';
 import { createCliLogger, loadCliConfig, println } from '../context.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';

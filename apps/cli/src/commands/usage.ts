@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createResponseCache, summarizeLedger } from 'maxllm';
+import { createResponseCache } from '@maxllm/cache';
+import { summarizeLedger } from '@maxllm/ledger';
 import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
