@@ -67,6 +67,24 @@ describe('every package is a real package', () => {
   });
 });
 
+describe('the maxllm command', () => {
+  it('apps/cli imports the packages it uses, never the umbrella (which depends on it for its bin)', () => {
+    const cli = manifests.get('apps/cli')!;
+    expect(cli.private).toBeFalsy();
+    expect(Object.keys({ ...cli.dependencies, ...cli.peerDependencies })).not.toContain('maxllm');
+    expect(manifests.get('packages/maxllm')!.dependencies?.['@maxllm/cli']).toBe('workspace:*');
+    const sources = readdirSync(path.join(root, 'apps/cli/src'), { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith('.ts'));
+    const offenders = sources.filter((file) =>
+      /\bfrom\s*['"]maxllm(\/[^'"]*)?['"]|import\(\s*['"]maxllm/.test(
+        readFileSync(path.join(root, 'apps/cli/src', file), 'utf8'),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('changesets', () => {
   it('a changeset on @maxllm/ratelimit bumps only it and the packages that depend on it', () => {
     // A copy of the workspace's manifests and changeset config in a fresh git repository: the changesets pending in

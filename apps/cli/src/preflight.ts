@@ -1,4 +1,6 @@
-import { createRateLimiter, parseModelSpec, type MaxllmConfig } from 'maxllm';
+import { parseModelSpec } from '@maxllm/client';
+import { type MaxllmConfig } from '@maxllm/config';
+import { createRateLimiter } from '@maxllm/ratelimit';
 import { CliError, ExitCode } from './errors.js';
 
 /** True for the OpenAI API itself (no `api_base`, or api.openai.com), which never answers without a key. */

@@ -1,4 +1,4 @@
-import { QuotaExceededError } from 'maxllm';
+import { QuotaExceededError } from '@maxllm/client';
 
 function statusOf(error: unknown): number | undefined {
   let current: unknown = error;

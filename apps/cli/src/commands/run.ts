@@ -2,13 +2,9 @@ import { createReadStream, existsSync, rmSync, truncateSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import {
-  createClient,
-  type CallStatus,
-  type MaxllmClient,
-  type MaxllmConfig,
-  type ProgressSnapshot,
-} from 'maxllm';
+import { createClient, type MaxllmClient, type ProgressSnapshot } from '@maxllm/client';
+import { type MaxllmConfig } from '@maxllm/config';
+import { type CallStatus } from '@maxllm/ledger';
 import { createCliLogger, loadCliConfig } from '../context.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';
