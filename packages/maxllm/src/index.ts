@@ -149,6 +149,8 @@ export {
   defaultLogger,
   resolveHome,
   homePaths,
+  FLEX_TIMEOUT_MS,
+  SERVICE_TIERS,
 } from '@maxllm/config';
 export type {
   ConfigLocation,
@@ -156,6 +158,7 @@ export type {
   ParseConfigOptions,
   MaxllmConfig,
   ModelMode,
+  ChatApi,
   ResolvedModel,
   ConfigIssue,
   SourcePosition,
@@ -241,6 +244,9 @@ export {
   contentText,
   normaliseTokenParams,
   zodResponseFormat,
+  zodTextFormat,
+  responseText,
+  responseRefusal,
   parseJsonLenient,
   parseStructured,
   extractResult,
@@ -261,6 +267,8 @@ export type {
   Usage,
   PrepareOptions,
   JsonSchemaResponseFormat,
+  JsonSchemaTextFormat,
+  ResponseFormat,
 } from '@maxllm/request';
 
 // @maxllm/batch: the OpenAI Batch API as a resumable workflow
