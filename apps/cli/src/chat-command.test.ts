@@ -98,9 +98,11 @@ describe('maxllm chat', () => {
     const chat = await runCli(['chat', '-m', 'needs-key', 'hi'], { env: home.env });
     expect(chat.code).toBe(3);
     expect(chat.stderr).toMatch(/^maxllm: error: Environment variable UNSET_CHAT_VARIABLE is not set/m);
+    // run checks its models before sending anything: the same exit 3, and no output line.
     const run = await runCli(['run', '-', '-m', 'needs-key'], { env: home.env, input: '"hi"\n' });
-    expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).error.message).toMatch(/UNSET_CHAT_VARIABLE/);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/UNSET_CHAT_VARIABLE/);
+    expect(run.stdout).toBe('');
   });
 
   it('an API error gives one line naming the model and a non-zero exit, never the key', async () => {

@@ -1,10 +1,28 @@
 import { loadConfig, type Logger, type MaxllmConfig } from '@maxllm/config';
 import { redactSecrets } from './redact.js';
+import { createRepeatFilter } from './repeats.js';
+import { stderrStatus } from './status-line.js';
 
-/** A logger for the terminal: warnings and errors on stderr, debug and info only with `--verbose`. */
-export function createCliLogger(verbose: boolean, stream: NodeJS.WritableStream = process.stderr): Logger {
+/** Warnings of every logger of the process: a flood prints a few copies, then one count (see {@link flushRepeats}). */
+const repeats = createRepeatFilter();
+
+/** Prints `N more like: ...` for each warning that was repeated more than a few times. Call once a command ends. */
+export function flushRepeats(): void {
+  for (const { level, line } of repeats.drain())
+    stderrStatus.print(`maxllm: ${level}: ${redactSecrets(line)}`);
+}
+
+/**
+ * A logger for the terminal: warnings and errors on stderr (above the progress bar, never inside it), debug and info
+ * only with `--verbose`. A message repeated more than a few times (numbers aside) is counted instead of printed, and
+ * {@link flushRepeats} prints the count.
+ */
+export function createCliLogger(verbose: boolean, stream?: NodeJS.WritableStream): Logger {
   const write = (level: string, message: string): void => {
-    stream.write(`maxllm: ${level}: ${redactSecrets(message)}\n`);
+    if (!repeats.admit(level, message)) return;
+    const line = `maxllm: ${level}: ${redactSecrets(message)}\n`;
+    if (stream === undefined) stderrStatus.print(line);
+    else stream.write(line);
   };
   return {
     debug: (message) => verbose && write('debug', message),

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { CommanderError } from 'commander';
+import { flushRepeats } from './context.js';
 import { ExitCode } from './errors.js';
 import { formatError } from './format-error.js';
 import { createProgram } from './program.js';
@@ -14,8 +15,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     await program.parseAsync(argv);
+    flushRepeats();
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
+    flushRepeats();
     if (error instanceof CommanderError) {
       // Commander has already printed its message (or the help / version text).
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { createClient, type MaxllmClient, type ProgressSnapshot } from '@maxllm/client';
 import { type MaxllmConfig } from '@maxllm/config';
 import { type CallStatus } from '@maxllm/ledger';
-import { createCliLogger, loadCliConfig } from '../context.js';
+import { createCliLogger, flushRepeats, loadCliConfig } from '../context.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';
@@ -15,6 +15,7 @@ import { openOutput, type OutputSink } from '../output-sink.js';
 import { runPool } from '../pool.js';
 import { errorRecord } from '../error-record.js';
 import { createTerminalProgress } from '../progress.js';
+import { stderrStatus } from '../status-line.js';
 import { formatUsd, plural } from '../table.js';
 import { preflight } from '../preflight.js';
 import { createRunControl, type RunControl } from '../run-control.js';
@@ -120,7 +121,11 @@ async function runOnline(
   scan: InputScan | undefined,
 ): Promise<RunSummary> {
   const counters = { lines: 0, skipped: 0 };
-  const progress = createTerminalProgress();
+  // Start time of each line in flight (insertion order = start order): the progress line shows the oldest's age.
+  const inFlight = new Map<number, number>();
+  const progress = createTerminalProgress({
+    oldestInFlight: () => inFlight.values().next().value,
+  });
   const before = sumStatus(client.getCallStatus());
   const snapshot: ProgressSnapshot = {
     done: 0,
@@ -139,6 +144,7 @@ async function runOnline(
       options.concurrency,
       async (line) => {
         let record: Record<string, unknown>;
+        inFlight.set(line.index, Date.now());
         try {
           const parsed = parseRequestLine(line, source);
           const id = parsed.id === undefined ? {} : { id: parsed.id };
@@ -161,6 +167,8 @@ async function runOnline(
           }
         } catch (error) {
           record = { index: line.index, error: errorRecord(error) };
+        } finally {
+          inFlight.delete(line.index);
         }
         sink.write(record);
         const now = sumStatus(client.getCallStatus());
@@ -253,9 +261,12 @@ export function registerRunCommand(program: Command): void {
         const sink = openOutput(options.output, existing?.endsWithNewline === false);
         const control = createRunControl();
         const onSignal = (): void => {
-          if (control.admission.aborted) process.exit(ExitCode.interrupted);
-          process.stderr.write(
-            '\nmaxllm: stopping: no new requests; those in flight get a moment to finish (Ctrl-C again to quit now)\n',
+          if (control.admission.aborted) {
+            stderrStatus.end();
+            process.exit(ExitCode.interrupted);
+          }
+          stderrStatus.print(
+            'maxllm: stopping: no new requests; those in flight get a moment to finish (Ctrl-C again to quit now)',
           );
           control.interrupt();
         };
@@ -290,6 +301,7 @@ export function registerRunCommand(program: Command): void {
           sink.close();
           await client.close();
         }
+        flushRepeats();
         const where = options.output === undefined ? '' : `; output: ${options.output}`;
         process.stderr.write(
           `run: ${plural(summary.lines, 'line')}: ${summary.done} answered (${summary.hits} from the cache), ${summary.skipped} already done, ${summary.failed} failed, ${summary.notSent} not sent; ${formatUsd(summary.costUsd)} spent${where}\n`,
