@@ -4,7 +4,7 @@ import { classifyRateLimit } from './classify-rate-limit.js';
 const body = (error: Record<string, unknown>) => ({ error });
 
 describe('classifyRateLimit', () => {
-  it('waits on a requests limit using x-ratelimit-reset-requests', () => {
+  it('does not wait for x-ratelimit-reset-* (the time to a full budget, up to a whole window)', () => {
     const verdict = classifyRateLimit({
       status: 429,
       headers: new Headers({ 'x-ratelimit-reset-requests': '1m30.5s', 'x-ratelimit-reset-tokens': '2s' }),
@@ -14,7 +14,22 @@ describe('classifyRateLimit', () => {
         message: 'Rate limit reached for requests',
       }),
     });
-    expect(verdict).toEqual({ action: 'wait', kind: 'requests', waitMs: 90_500 });
+    expect(verdict).toEqual({ action: 'wait', kind: 'requests', waitMs: 1000 });
+  });
+
+  it('calls "Request too large" too_large with its limit and size, not a wait', () => {
+    const verdict = classifyRateLimit({
+      status: 429,
+      headers: { 'retry-after-ms': '60000' },
+      body: body({
+        type: 'tokens',
+        code: 'rate_limit_exceeded',
+        message:
+          'Request too large for gpt-4o-mini in organization org-x on tokens per min (TPM): Limit 40,000, ' +
+          'Requested 1,250,013. The input or output tokens must be reduced in order to run successfully.',
+      }),
+    });
+    expect(verdict).toEqual({ action: 'too_large', limit: 40_000, requested: 1_250_013 });
   });
 
   it('waits on a tokens limit, preferring retry-after-ms', () => {

@@ -16,7 +16,9 @@ export interface RateLimitErrorLike {
 /** What to do about a 429. */
 export type RateLimitVerdict =
   | { action: 'wait'; kind: 'requests' | 'tokens' | 'unknown'; waitMs: number }
-  | { action: 'stop'; reason: 'insufficient_quota' | 'billing' };
+  | { action: 'stop'; reason: 'insufficient_quota' | 'billing' }
+  /** "Request too large": this request alone is over the limit; it fails, nothing needs to wait. */
+  | { action: 'too_large'; limit: number | undefined; requested: number | undefined };
 
 /** Options of {@link classifyRateLimit}. */
 export interface ClassifyOptions {
@@ -49,7 +51,8 @@ function details(error: RateLimitErrorLike): Details {
   };
 }
 
-function headerWait(headers: HeadersLike | null | undefined, kind: string, now: number): number | undefined {
+/** The wait a 429 names: `retry-after-ms`, else `retry-after` (seconds or an HTTP date). */
+function headerWait(headers: HeadersLike | null | undefined, now: number): number | undefined {
   if (!headers) return undefined;
   const ms = Number(getHeader(headers, 'retry-after-ms'));
   if (getHeader(headers, 'retry-after-ms') !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
@@ -60,21 +63,25 @@ function headerWait(headers: HeadersLike | null | undefined, kind: string, now: 
     const date = Date.parse(after);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
-  const reset = (name: string): number | undefined => {
-    const value = getHeader(headers, `x-ratelimit-reset-${name}`);
-    return value === undefined ? undefined : parseDuration(value);
+  return undefined;
+}
+
+/** "Limit 10000, Requested 20000" in a "Request too large" message. */
+function tooLarge(message: string): RateLimitVerdict {
+  const number = (name: string): number | undefined => {
+    const match = new RegExp(`${name}:?\\s*([\\d,]+)`, 'i').exec(message);
+    return match ? Number(match[1]!.replaceAll(',', '')) : undefined;
   };
-  if (kind === 'requests') return reset('requests');
-  if (kind === 'tokens') return reset('tokens');
-  const both = [reset('requests'), reset('tokens')].filter((value) => value !== undefined);
-  return both.length > 0 ? Math.max(...both) : undefined;
+  return { action: 'too_large', limit: number('Limit'), requested: number('Requested') };
 }
 
 /**
- * Classifies a 429: `stop` for `insufficient_quota` and billing limits (retrying cannot help), otherwise `wait`
+ * Classifies a 429: `stop` for `insufficient_quota` and billing limits (retrying cannot help), `too_large` for
+ * "Request too large" (this request alone exceeds the limit: it fails, the others need not wait), otherwise `wait`
  * with the kind of limit hit (`type`/`code` `requests` or `tokens`, or `rate_limit_exceeded` read from its message)
- * and how long: `retry-after-ms`, `retry-after`, `x-ratelimit-reset-*`, "try again in …" in the message, or
- * `defaultWaitMs`.
+ * and how long: `retry-after-ms`, `retry-after`, "try again in …" in the message, or `defaultWaitMs`. The
+ * `x-ratelimit-reset-*` headers are not a wait: they say when the whole budget is back, often a whole window away,
+ * while the provider accepts the next request as soon as it has room for it.
  */
 export function classifyRateLimit(
   error: RateLimitErrorLike,
@@ -87,6 +94,7 @@ export function classifyRateLimit(
   }
   if (/billing/.test(tags) || /billing hard limit/i.test(message))
     return { action: 'stop', reason: 'billing' };
+  if (/request too large/i.test(message)) return tooLarge(message);
   let kind: 'requests' | 'tokens' | 'unknown' = 'unknown';
   if (/\btokens\b/.test(tags)) kind = 'tokens';
   else if (/\brequests\b/.test(tags)) kind = 'requests';
@@ -94,7 +102,7 @@ export function classifyRateLimit(
   else if (/requests per|\bRPM\b|\(RPM\)|requests/i.test(message)) kind = 'requests';
   const hinted = /try again in ((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)/i.exec(message)?.[1];
   const waitMs =
-    headerWait(error.headers, kind, options.now ?? Date.now()) ??
+    headerWait(error.headers, options.now ?? Date.now()) ??
     (hinted === undefined ? undefined : parseDuration(hinted)) ??
     options.defaultWaitMs ??
     1000;

@@ -5,7 +5,13 @@ export type { Clock } from './clock.js';
 export { createRateLimiter } from './create-rate-limiter.js';
 export { encodingForModel } from './encoding.js';
 export type { EncodingName } from './encoding.js';
-export { InvalidLimitError, LimiterBackendError, LimiterClosedError, RateLimiterError } from './errors.js';
+export {
+  InvalidLimitError,
+  LimiterBackendError,
+  LimiterClosedError,
+  OversizedRequestError,
+  RateLimiterError,
+} from './errors.js';
 export {
   IMAGE_TOKENS,
   LOW_DETAIL_IMAGE_TOKENS,

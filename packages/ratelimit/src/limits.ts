@@ -8,6 +8,13 @@ export interface Limits {
   concurrency: number;
   intervalMs: number;
   safetyMarginMs: number;
+  /** How far admission may run ahead of an even pace. @unit ms */
+  burstMs: number;
+}
+
+/** The default `burstMs`: a tenth of a second per minute of window (100 ms for the usual 60 s window). */
+export function defaultBurstMs(intervalMs: number): number {
+  return intervalMs / 600;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -41,6 +48,16 @@ function margin(value: number | undefined, intervalMs: number): number {
   return value;
 }
 
+function burst(value: number | undefined, intervalMs: number): number {
+  if (value === undefined) return defaultBurstMs(intervalMs);
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new InvalidLimitError(
+      `createRateLimiter: burstMs must be a number >= 0 (Infinity: no pacing), got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 /** Reads and checks the numeric options of {@link createRateLimiter}. */
 export function resolveLimits(options: RateLimiterOptions): Limits {
   const intervalMs = positive('intervalMs', options.intervalMs, 60_000);
@@ -52,6 +69,7 @@ export function resolveLimits(options: RateLimiterOptions): Limits {
     concurrency: atLeastOne('concurrency', positive('concurrency', options.concurrency, Infinity)),
     intervalMs,
     safetyMarginMs: margin(options.safetyMarginMs, intervalMs),
+    burstMs: burst(options.burstMs, intervalMs),
   };
 }
 

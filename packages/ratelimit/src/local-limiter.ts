@@ -1,6 +1,8 @@
 import { systemClock, type Clock } from './clock.js';
-import { LimiterClosedError } from './errors.js';
+import { LimiterClosedError, OversizedRequestError } from './errors.js';
 import { checkTokens, type Limits } from './limits.js';
+import { Pace } from './pace.js';
+import { hasRoom, nextBurst, SHRINK_AFTER } from './shrink-burst.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
 import type { AcquireRequest, HeadersLike, Permit, RateLimiter, RateLimiterStats, Usage } from './types.js';
 import { WindowLog, type WindowEntry } from './window-log.js';
@@ -33,12 +35,16 @@ export function abortReason(signal: AbortSignal): Error {
 }
 
 /**
- * The in-process engine: a sliding-window log for requests and tokens plus a concurrency count, checked and taken
- * together for the waiter at the head of a FIFO queue. One timer, set from the clock to the moment the head can go.
+ * The in-process engine: an even pace per limit, a sliding-window log for requests and tokens and a concurrency
+ * count, all checked and taken together for the waiter at the head of a FIFO queue. One timer, set from the clock to
+ * the moment the head can go.
  */
 export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): RateLimiter {
   const { rpm, tpm, concurrency, intervalMs, safetyMarginMs } = limits;
   const log = new WindowLog(intervalMs, safetyMarginMs);
+  const requestPace = new Pace(rpm, intervalMs, limits.burstMs);
+  const tokenPace = new Pace(tpm, intervalMs, limits.burstMs);
+  let strikes = 0;
   const holdRequests: Hold = { amount: 0, until: 0 };
   const holdTokens: Hold = { amount: 0, until: 0 };
   let queue: Waiter[] = [];
@@ -65,17 +71,16 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
     if (now < pausedUntil) return { ok: false, at: pausedUntil };
     if (inFlight >= concurrency) return { ok: false, at: 'slot' };
     refresh(now);
-    let at = -Infinity;
+    let at = Math.max(requestPace.readyAt(1, now), tokenPace.readyAt(tokens, now));
+    if (at <= now) at = -Infinity;
     const usedRequests = log.requests + holdRequests.amount;
     if (usedRequests + 1 > rpm) {
       const need = usedRequests + 1 - rpm;
       at = Math.max(at, freedAt(log.requestsFreedAt(need), holdRequests));
     }
     const usedTokens = log.tokens + holdTokens.amount;
-    if (tokens > tpm ? usedTokens > 0 : usedTokens + tokens > tpm) {
-      // An oversize request waits for an empty window and then goes alone.
-      const need = tokens > tpm ? usedTokens : usedTokens + tokens - tpm;
-      at = Math.max(at, freedAt(log.tokensFreedAt(need), holdTokens));
+    if (usedTokens + tokens > tpm) {
+      at = Math.max(at, freedAt(log.tokensFreedAt(usedTokens + tokens - tpm), holdTokens));
     }
     return at === -Infinity ? admit : { ok: false, at };
   };
@@ -96,6 +101,7 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
         const now = clock.now();
         log.expire(now);
         log.adjust(entry, used - tokens, now);
+        tokenPace.adjust(used - tokens, now);
         finish();
       },
       release() {
@@ -107,6 +113,8 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
   const take = (tokens: number, now: number): Permit => {
     inFlight++;
     admitted++;
+    requestPace.take(1, now);
+    tokenPace.take(tokens, now);
     return permitFor(log.add(now, 1, tokens), tokens);
   };
 
@@ -173,6 +181,7 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
       const { signal } = request;
       if (closed) return Promise.reject(new LimiterClosedError('acquire: the rate limiter is closed'));
       if (signal?.aborted) return Promise.reject(abortReason(signal));
+      if (tokens > tpm) return Promise.reject(new OversizedRequestError(tokens, tpm));
       const now = clock.now();
       if (waiting === 0 && check(tokens, now).ok) return Promise.resolve(take(tokens, now));
       return new Promise<Permit>((resolve, reject) => {
@@ -215,7 +224,15 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
 
     penalize(retryAfterMs: number): void {
       if (!(retryAfterMs > 0)) return;
-      pausedUntil = Math.max(pausedUntil, clock.now() + retryAfterMs);
+      const now = clock.now();
+      refresh(now);
+      if (hasRoom(log.requests + holdRequests.amount, rpm, log.tokens + holdTokens.amount, tpm)) {
+        if (++strikes >= SHRINK_AFTER) {
+          strikes = 0;
+          requestPace.burstMs = tokenPace.burstMs = nextBurst(requestPace.burstMs, intervalMs);
+        }
+      }
+      pausedUntil = Math.max(pausedUntil, now + retryAfterMs);
       pump();
     },
 
@@ -230,6 +247,7 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
         requestsInWindow: log.requests + holdRequests.amount,
         tokensInWindow: log.tokens + holdTokens.amount,
         pausedMs: Math.max(0, pausedUntil - now),
+        burstMs: requestPace.burstMs,
       };
     },
 

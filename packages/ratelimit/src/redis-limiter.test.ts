@@ -6,7 +6,7 @@ import { createMockServer } from '@maxllm/mock-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRateLimiter } from './create-rate-limiter.js';
-import { LimiterBackendError, LimiterClosedError } from './errors.js';
+import { LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors.js';
 import type { RateLimiter } from './types.js';
 
 const redisUrl = process.env.REDIS_URL;
@@ -81,8 +81,9 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
 
   it('shares a token budget and refunds on settle', async () => {
     const id = `test-${randomUUID()}`;
-    const a = make({ tpm: 1000, intervalMs: 60_000, redis: { client, id } });
-    const b = make({ tpm: 1000, intervalMs: 60_000, redis: { client, id } });
+    // Pacing off (burstMs: Infinity): this is about the window.
+    const a = make({ tpm: 1000, intervalMs: 60_000, burstMs: Infinity, redis: { client, id } });
+    const b = make({ tpm: 1000, intervalMs: 60_000, burstMs: Infinity, redis: { client, id } });
     const first = await a.acquire({ tokens: 600 });
     const blocked = b.acquire({ tokens: 600, signal: AbortSignal.timeout(200) });
     await expect(blocked).rejects.toMatchObject({ name: 'TimeoutError' });
@@ -98,23 +99,47 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
     expect(a.stats()).toMatchObject({ tokensInWindow: 1000, waiting: 0, inFlight: 0 });
   });
 
-  it('lets a request larger than the whole budget go alone once the window is empty', async () => {
+  it('fails a request larger than the whole tpm at once and holds nothing back', async () => {
     const id = `test-${randomUUID()}`;
-    const limiter = make({ tpm: 100, intervalMs: 2000, redis: { client, id } });
-    const big = await limiter.acquire({ tokens: 250 });
-    big.settle({ tokens: 250 });
-    const small = limiter.acquire({ tokens: 1 });
-    let admitted = false;
-    void small.then(() => (admitted = true));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(admitted).toBe(false); // the oversize request is alone in its window
-    (await small).release();
-    expect(limiter.stats()).toMatchObject({ admitted: 2, tokensInWindow: 1 });
+    const limiter = make({ tpm: 100, intervalMs: 2000, burstMs: Infinity, redis: { client, id } });
+    const big = await limiter.acquire({ tokens: 250 }).catch((error: unknown) => error);
+    expect(big).toBeInstanceOf(OversizedRequestError);
+    expect(big).toMatchObject({ tokens: 250, limit: 100 });
+    (await limiter.acquire({ tokens: 1, signal: AbortSignal.timeout(5000) })).release();
+    expect(limiter.stats()).toMatchObject({ admitted: 1, tokensInWindow: 1 });
+  });
+
+  it('paces admissions across limiters with the same id: one request per intervalMs / rpm after a burst', async () => {
+    const id = `test-${randomUUID()}`;
+    // 10 s per request, burst 100 ms: the first goes, the second (from either limiter) waits its turn.
+    const options = { rpm: 60, intervalMs: 600_000, burstMs: 100, redis: { client, id } };
+    const [a, b] = [make(options), make(options)];
+    (await a.acquire({ tokens: 0 })).release();
+    await expect(b.acquire({ tokens: 0, signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect(b.stats()).toMatchObject({ requestsInWindow: 1, burstMs: 100 });
+    // Unpaced, the same window lets the next one go at once.
+    const unpaced = make({ ...options, burstMs: Infinity, redis: { client, id: `test-${randomUUID()}` } });
+    (await unpaced.acquire({ tokens: 0 })).release();
+    (await unpaced.acquire({ tokens: 0, signal: AbortSignal.timeout(5000) })).release();
+  });
+
+  it('halves the shared burst after repeated 429s while the window has room', async () => {
+    const id = `test-${randomUUID()}`;
+    const options = { rpm: 600, burstMs: 400, redis: { client, id } };
+    const [a, b] = [make(options), make(options)];
+    (await a.acquire({ tokens: 0 })).release();
+    a.penalize(1);
+    a.penalize(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    (await b.acquire({ tokens: 0, signal: AbortSignal.timeout(5000) })).release();
+    expect(b.stats().burstMs).toBe(200);
   });
 
   it('takes requests, tokens and the slot together: a waiter holds none of them', async () => {
     const id = `test-${randomUUID()}`;
-    const options = { tpm: 100, concurrency: 1, redis: { client, id } };
+    const options = { tpm: 100, concurrency: 1, burstMs: Infinity, redis: { client, id } };
     const [a, b, c] = [make(options), make(options), make(options)];
     const holder = await a.acquire({ tokens: 10 });
     const waiting = b.acquire({ tokens: 60 }); // waits for the slot
@@ -134,7 +159,7 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
 
   it('keeps arrival order across processes: a small request does not take what an earlier large one waits for', async () => {
     const id = `test-${randomUUID()}`;
-    const options = { tpm: 100, intervalMs: 1500, redis: { client, id } };
+    const options = { tpm: 100, intervalMs: 1500, burstMs: Infinity, redis: { client, id } };
     const [a, b, c] = [make(options), make(options), make(options)];
     (await a.acquire({ tokens: 50 })).settle({ tokens: 50 });
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -153,7 +178,7 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
 
   it('gives a place in line back when its waiter is aborted', async () => {
     const id = `test-${randomUUID()}`;
-    const options = { tpm: 100, intervalMs: 60_000, redis: { client, id } };
+    const options = { tpm: 100, intervalMs: 60_000, burstMs: Infinity, redis: { client, id } };
     const [a, b] = [make(options), make(options)];
     (await a.acquire({ tokens: 50 })).settle({ tokens: 50 });
     // b's large waiter is ahead in line; once it is aborted, a's small request fits at once.

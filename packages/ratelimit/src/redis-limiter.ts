@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidLimitError, LimiterBackendError, LimiterClosedError } from './errors.js';
+import {
+  InvalidLimitError,
+  LimiterBackendError,
+  LimiterClosedError,
+  OversizedRequestError,
+} from './errors.js';
 import { checkTokens, type Limits } from './limits.js';
 import { abortReason, type Waiter } from './local-limiter.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
@@ -34,7 +39,14 @@ interface RedisWaiter extends Waiter {
   claimed: boolean;
 }
 
-type Reply = [admitted: number, waitMs: number, requests: number, tokens: number, running: number];
+type Reply = [
+  admitted: number,
+  waitMs: number,
+  requests: number,
+  tokens: number,
+  running: number,
+  burstMs: number,
+];
 
 function leaseOf(value: number | undefined): number {
   if (value === undefined) return DEFAULT_LEASE_MS;
@@ -48,7 +60,7 @@ function leaseOf(value: number | undefined): number {
 
 /**
  * Distributed mode: one Lua script on the caller's Redis checks and takes requests, tokens and a concurrency slot
- * together (sliding-window log, Redis's clock). Each process queues its callers in FIFO order and sends only the
+ * together (even pace, sliding-window log, Redis's clock). Each process queues its callers in FIFO order and sends only the
  * head; a refused head leaves a claim so that later requests from any process do not overtake it.
  */
 export function createRedisLimiter(
@@ -72,6 +84,7 @@ export function createRedisLimiter(
     leaseMs,
     CLAIM_TTL_MS,
     channel,
+    Number.isFinite(limits.burstMs) ? limits.burstMs : -1,
   ];
 
   const queue: RedisWaiter[] = [];
@@ -84,7 +97,7 @@ export function createRedisLimiter(
   let inFlight = 0;
   let admitted = 0;
   let pausedUntil = 0;
-  let seen = { requests: 0, tokens: 0 };
+  let seen = { requests: 0, tokens: 0, burstMs: limits.burstMs };
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let renewTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -99,7 +112,8 @@ export function createRedisLimiter(
     }
     const values = (reply as unknown[]).map(Number);
     const usage = op === 'acquire' ? values.slice(2) : values;
-    seen = { requests: usage[0] ?? 0, tokens: usage[1] ?? 0 };
+    const burstMs = usage[3] ?? -1;
+    seen = { requests: usage[0] ?? 0, tokens: usage[1] ?? 0, burstMs: burstMs < 0 ? Infinity : burstMs };
     return (op === 'acquire' ? values : [0, 0, ...values]) as Reply;
   };
 
@@ -231,6 +245,7 @@ export function createRedisLimiter(
     const { signal } = request;
     if (closed) return Promise.reject(new LimiterClosedError('acquire: the rate limiter is closed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (tokens > tpm) return Promise.reject(new OversizedRequestError(tokens, tpm));
     return new Promise<Permit>((resolve, reject) => {
       const waiter: RedisWaiter = {
         id: randomUUID(),
@@ -294,6 +309,7 @@ export function createRedisLimiter(
         requestsInWindow: seen.requests,
         tokensInWindow: seen.tokens,
         pausedMs: Math.max(0, pausedUntil - Date.now()),
+        burstMs: seen.burstMs,
       };
     },
 

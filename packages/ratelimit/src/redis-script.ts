@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
  * - `running` (sorted set): id → lease expiry, the concurrency slots (a crashed holder's lease runs out);
  * - `claims` (sorted set): waiting id → when it first waited, `claimAlive`: id → claim expiry, `claimTokens`:
  *   id → tokens; a claim keeps its place in line: a later request cannot take what an earlier waiter needs;
- * - `state` (hash): running totals `requests` / `tokens`, `pausedUntil`, and the holds set by `observe`.
+ * - `state` (hash): running totals `requests` / `tokens`, `pausedUntil`, the holds set by `observe`, the pace
+ *   (`paceRequests` / `paceTokens`: when each bucket is empty again), and `burst` / `strikes` once 429s shrank it.
  */
 export const REDIS_KEYS = [
   'log',
@@ -30,12 +31,16 @@ export function redisChannel(id: string): string {
  * One script, so every operation is atomic: requests, tokens and the concurrency slot are checked and taken
  * together against Redis's clock (`TIME`), never one while waiting for another.
  *
- * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel, ...
- * - `acquire tokens` → { 1, 0, requests, tokens, running } when admitted, or { 0, waitMs, ... } where waitMs is
- *   when to try again (-1: when something is released; the caller also polls to keep its claim alive);
+ * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel,
+ * burstMs (-1 = no pacing), ...; replies end with the usage { requests, tokens, running, burstMs }.
+ * - `acquire tokens` → { 1, 0, usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try
+ *   again (-1: when something is released; the caller also polls to keep its claim alive). Admission needs the
+ *   even pace of each limit (GCRA: one request every interval/rpm, one token every interval/tpm, at most burstMs
+ *   ahead), the sliding window and a slot;
  * - `finish reserved used` (used -1 = keep the charge) ends a permit: frees its slot, reconciles its tokens;
  * - `observe remainingRequests resetRequestsMs remainingTokens resetTokensMs` (-1 = absent) holds capacity the
- *   provider says is gone; `pause ms` stops admission; `drop` removes a claim; `renew id...` extends leases.
+ *   provider says is gone; `pause ms` stops admission (every second pause while the window is under 90% of
+ *   each limit halves the shared burst); `drop` removes a claim; `renew id...` extends leases.
  * An event ("free" or "pause:<ms>") is published when a waiter may now go or must pause.
  */
 export const ADMISSION_SCRIPT = `
@@ -45,6 +50,7 @@ local op, id = ARGV[1], ARGV[2]
 local rpm, tpm, conc = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local interval, margin, lease, claimTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local channel = ARGV[10]
+local burst = tonumber(ARGV[11])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
@@ -102,8 +108,32 @@ local function keepAlive()
   for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 
+-- The burst in force: the configured one, or less once 429s shrank it (-1: no pacing).
+local shrunk = redis.call('HGET', state, 'burst')
+if shrunk then
+  shrunk = tonumber(shrunk)
+  if burst < 0 or shrunk < burst then burst = shrunk end
+end
+
 local function usage()
-  return { num('requests') + hold('holdRequests'), num('tokens') + hold('holdTokens'), redis.call('ZCARD', running) }
+  return { num('requests') + hold('holdRequests'), num('tokens') + hold('holdTokens'), redis.call('ZCARD', running),
+    burst }
+end
+
+-- Pacing (GCRA): when a request of 'cost' may go, after 'ahead' units of earlier claims.
+local function paceAt(limit, field, cost, ahead)
+  if limit < 0 or burst < 0 then return now end
+  local unit = interval / limit
+  return math.max(num(field), now) + ahead * unit - math.max(0, burst - cost * unit)
+end
+
+-- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace.
+local function pace(limit, field, cost)
+  if limit < 0 or cost == 0 then return end
+  local unit = interval / limit
+  local emptyAt = num(field)
+  if cost > 0 then emptyAt = math.max(emptyAt, now) end
+  redis.call('HSET', state, field, tostring(emptyAt + cost * unit))
 end
 
 local function notifyWaiters()
@@ -148,7 +178,7 @@ local function freeAt(need, field, holdName)
 end
 
 if op == 'acquire' then
-  local tokens = tonumber(ARGV[11])
+  local tokens = tonumber(ARGV[12])
   -- Waiters that came first (their claims) count as taken: nobody overtakes them.
   local rank = redis.call('ZRANK', claims, id)
   local ahead = {}
@@ -166,17 +196,19 @@ if op == 'acquire' then
   if conc >= 0 and used[3] + #ahead + 1 > conc then wait, blocked = -1, true end
   if not blocked or wait >= 0 then
     local at = now
+    local ready = math.max(paceAt(rpm, 'paceRequests', 1, #ahead), paceAt(tpm, 'paceTokens', tokens, aheadTokens))
+    if ready > now then
+      blocked = true
+      at = math.ceil(ready)
+    end
     if rpm >= 0 and used[1] + #ahead + 1 > rpm then
       blocked = true
       at = laterOf(at, freeAt(used[1] + #ahead + 1 - rpm, 2, 'holdRequests'))
     end
     local taken = used[2] + aheadTokens
-    if tpm >= 0 and ((tokens > tpm and taken > 0) or (tokens <= tpm and taken + tokens > tpm)) then
-      -- An oversize request waits for an empty window and then goes alone.
+    if tpm >= 0 and taken + tokens > tpm then
       blocked = true
-      local need = taken + tokens - tpm
-      if tokens > tpm then need = taken end
-      at = laterOf(at, freeAt(need, 3, 'holdTokens'))
+      at = laterOf(at, freeAt(taken + tokens - tpm, 3, 'holdTokens'))
     end
     if blocked then
       if at == nil then wait = -1 else wait = math.max(wait, at - now) end
@@ -187,29 +219,32 @@ if op == 'acquire' then
     redis.call('ZADD', claimAlive, now + claimTtl, id)
     redis.call('HSET', claimTokens, id, tokens)
     keepAlive()
-    return { 0, wait, used[1], used[2], used[3] }
+    return { 0, wait, used[1], used[2], used[3], used[4] }
   end
   redis.call('ZADD', logKey, now + interval + margin, id)
   redis.call('HSET', entries, id, now .. ':1:' .. tokens)
   redis.call('HINCRBY', state, 'requests', 1)
   redis.call('HINCRBY', state, 'tokens', tokens)
+  pace(rpm, 'paceRequests', 1)
+  pace(tpm, 'paceTokens', tokens)
   if conc >= 0 then redis.call('ZADD', running, now + lease, id) end
   if rank then
     dropClaims({ id })
     notifyWaiters()
   end
   keepAlive()
-  return { 1, 0, used[1] + 1, used[2] + tokens, used[3] + 1 }
+  return { 1, 0, used[1] + 1, used[2] + tokens, used[3] + 1, used[4] }
 end
 
 if op == 'finish' then
-  local reserved, spent = tonumber(ARGV[11]), tonumber(ARGV[12])
+  local reserved, spent = tonumber(ARGV[12]), tonumber(ARGV[13])
   redis.call('ZREM', running, id)
   local entry = redis.call('HGET', entries, id)
   if entry then
     local at, requests, tokens = parse(entry)
     if spent >= 0 then
       redis.call('HINCRBY', state, 'tokens', spent - tokens)
+      pace(tpm, 'paceTokens', spent - tokens)
       tokens = spent
       redis.call('HSET', entries, id, at .. ':' .. requests .. ':' .. tokens)
     end
@@ -220,6 +255,7 @@ if op == 'finish' then
     redis.call('ZADD', logKey, now + interval, extra)
     redis.call('HSET', entries, extra, now .. ':0:' .. (spent - reserved))
     redis.call('HINCRBY', state, 'tokens', spent - reserved)
+    pace(tpm, 'paceTokens', spent - reserved)
   end
   notifyWaiters()
   keepAlive()
@@ -227,8 +263,8 @@ if op == 'finish' then
 end
 
 if op == 'observe' then
-  local limits = { { rpm, tonumber(ARGV[11]), tonumber(ARGV[12]), 'holdRequests', 'requests' },
-                   { tpm, tonumber(ARGV[13]), tonumber(ARGV[14]), 'holdTokens', 'tokens' } }
+  local limits = { { rpm, tonumber(ARGV[12]), tonumber(ARGV[13]), 'holdRequests', 'requests' },
+                   { tpm, tonumber(ARGV[14]), tonumber(ARGV[15]), 'holdTokens', 'tokens' } }
   for _, item in ipairs(limits) do
     local limit, remaining, reset, name, total = item[1], item[2], item[3], item[4], item[5]
     if limit >= 0 and remaining >= 0 then
@@ -242,7 +278,18 @@ if op == 'observe' then
 end
 
 if op == 'pause' then
-  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[11]))
+  local used = usage()
+  local function room(value, limit) return limit < 0 or value < 0.9 * limit end
+  if room(used[1], rpm) and room(used[2], tpm) then
+    if redis.call('HINCRBY', state, 'strikes', 1) >= 2 then
+      local half = interval / 120
+      if burst >= 0 then half = burst / 2 end
+      if half < 1 then half = 0 end
+      burst = half
+      redis.call('HSET', state, 'burst', tostring(half), 'strikes', 0)
+    end
+  end
+  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[12]))
   redis.call('HSET', state, 'pausedUntil', untilMs)
   redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now))
   keepAlive()
@@ -256,7 +303,7 @@ if op == 'drop' then
 end
 
 if op == 'renew' then
-  for i = 11, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
+  for i = 12, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
   return usage()
 end
 

@@ -27,6 +27,16 @@ export interface RateLimiterOptions {
    * @default min(intervalMs, 3000) @unit milliseconds
    */
   safetyMarginMs?: number;
+  /**
+   * Pacing: each limit is spread evenly over `intervalMs` (one request every `intervalMs / rpm`, one token every
+   * `intervalMs / tpm`, refilled continuously) and admission may run at most this far ahead of that pace, so after an
+   * idle spell about `rpm × burstMs / intervalMs` requests (at least one) go at once. Small, because providers may
+   * enforce a per-minute limit in shorter quanta (per second, say). `0`: strictly even; `Infinity`: no pacing (a
+   * whole window's budget may go at once). Repeated 429s while the window has room halve it (the provider's quantum
+   * is shorter than assumed). The sliding window still applies on top: never more than the limit in any window.
+   * @default intervalMs / 600 (100 ms for a 60 s window) @unit milliseconds
+   */
+  burstMs?: number;
   /** Time source; tests pass `createManualClock()`. Local mode only. @default systemClock */
   clock?: Clock;
   /**
@@ -83,6 +93,8 @@ export interface RateLimiterStats {
   tokensInWindow: number;
   /** Time left of a `penalize()` pause. @unit milliseconds */
   pausedMs: number;
+  /** The pacing burst now in force (`burstMs`, halved by repeated 429s while the window had room). @unit ms */
+  burstMs: number;
 }
 
 /** RPM + TPM + concurrency admission. */
@@ -91,7 +103,11 @@ export interface RateLimiter {
   acquire(request: AcquireRequest): Promise<Permit>;
   /** Resyncs from `x-ratelimit-remaining-*` / `x-ratelimit-reset-*` response headers; never raises capacity. */
   observe(headers: HeadersLike): void;
-  /** Pauses all admission for `retryAfterMs` (after a 429). @unit milliseconds */
+  /**
+   * Pauses all admission for `retryAfterMs` (after a 429). Every second 429 that arrives while the window has room
+   * (under 90% of each limit) halves the pacing burst: the provider enforces a shorter quantum than assumed.
+   * @unit milliseconds
+   */
   penalize(retryAfterMs: number): void;
   /** Current state. */
   stats(): RateLimiterStats;
