@@ -82,7 +82,7 @@ export async function callModel(
       async (attempts) => {
         const outputEstimate =
           prepared.kind === 'embedding' ? 0 : estimator.estimate(key, prepared.maxTokens);
-        const reserved = reserveTokens(prepared, inputEstimate, outputEstimate);
+        const reserved = reserveTokens(prepared, inputEstimate, outputEstimate, resolved.tpm);
         const permit = await limiter.acquire({ tokens: reserved, signal: options.signal });
         const started = context.clock.now();
         let sent;

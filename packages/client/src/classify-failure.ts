@@ -1,18 +1,20 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
-import { classifyRateLimit } from '@maxllm/ratelimit';
+import { classifyRateLimit, OversizedRequestError } from '@maxllm/ratelimit';
 import { OutputValidationError } from '@maxllm/request';
 
 /** What the retry loop does about one failed attempt. */
 export type Failure =
   | { action: 'rate-limited'; waitMs: number; kind: string }
   | { action: 'quota'; reason: string }
+  | { action: 'too-large'; limit: number | undefined; tokens: number | undefined }
   | { action: 'transient'; headers: Headers | undefined }
   | { action: 'invalid-output' }
   | { action: 'abort' }
   | { action: 'fatal' };
 
 /**
- * Sorts an attempt's error: 429 → wait (or stop on quota/billing) by `classifyRateLimit`; 5xx, 408, 409, connection
+ * Sorts an attempt's error: 429 → wait (or stop on quota/billing, or fail this request alone when it is too large)
+ * by `classifyRateLimit`; the limiter's `OversizedRequestError` → too large; 5xx, 408, 409, connection
  * errors, timeouts and unreadable (truncated) bodies → transient; output that does not parse or validate → re-ask; a caller's abort → abort;
  * anything else (400, 401, 404, 422, our own bugs) → fatal.
  */
@@ -21,6 +23,9 @@ export function classifyFailure(error: unknown, now: number): Failure {
     return { action: 'invalid-output' };
   }
   if (error instanceof APIUserAbortError || nameOf(error) === 'AbortError') return { action: 'abort' };
+  if (error instanceof OversizedRequestError) {
+    return { action: 'too-large', limit: error.limit, tokens: error.tokens };
+  }
   if (error instanceof APIConnectionError) return { action: 'transient', headers: undefined };
   // A 200 whose body is cut or not JSON (a proxy or the provider hiccuped): asking again is the fix.
   if (error instanceof SyntaxError) return { action: 'transient', headers: undefined };
@@ -33,9 +38,11 @@ export function classifyFailure(error: unknown, now: number): Failure {
       { status, headers: headers ?? null, error: body, message: error.message },
       { now },
     );
-    return verdict.action === 'stop'
-      ? { action: 'quota', reason: verdict.reason }
-      : { action: 'rate-limited', waitMs: verdict.waitMs, kind: verdict.kind };
+    if (verdict.action === 'stop') return { action: 'quota', reason: verdict.reason };
+    if (verdict.action === 'too_large') {
+      return { action: 'too-large', limit: verdict.limit, tokens: verdict.requested };
+    }
+    return { action: 'rate-limited', waitMs: verdict.waitMs, kind: verdict.kind };
   }
   if (status >= 500 || status === 408 || status === 409) {
     return { action: 'transient', headers };

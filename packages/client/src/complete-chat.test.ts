@@ -225,7 +225,8 @@ describe('complete() for chat against the mock server', () => {
   });
 
   it('cache hits take no rate-limit capacity', async () => {
-    harness = await startHarness({ params: { rpm: 2 } });
+    // burst: 60 s = the whole minute at once (no pacing), so the second request goes at once too.
+    harness = await startHarness({ params: { rpm: 2, burst: 60 } });
     await harness.client.complete({ model, prompt: 'limited 1' });
     await harness.client.complete({ model, prompt: 'limited 2' });
     // The minute's two requests are used: a hit that needed capacity would wait ~60 s and time the test out.

@@ -78,6 +78,27 @@ export class CompletionError extends MaxllmClientError {}
 /** The provider refused for quota or billing (429 `insufficient_quota`): retrying cannot help, so runs stop. */
 export class QuotaExceededError extends CompletionError {}
 
+/**
+ * One request is larger than the model's whole `tpm` limit: its prompt estimate plus `max_tokens`, or the provider
+ * said "Request too large". It fails at once, is not retried, and never pauses the model for other requests.
+ */
+export class RequestTooLargeError extends CompletionError {
+  /** The request's size (our estimate, or what the provider said it counted). @unit tokens */
+  readonly tokens: number | undefined;
+  /** The limit it exceeds (the model's `tpm`, or the provider's figure). @unit tokens per minute */
+  readonly limit: number | undefined;
+
+  constructor(message: string, details: ErrorDetails & { tokens?: number; limit?: number } = {}) {
+    super(message, details);
+    this.tokens = details.tokens;
+    this.limit = details.limit;
+  }
+
+  override details(): ErrorDetails & { tokens?: number; limit?: number } {
+    return { ...super.details(), tokens: this.tokens, limit: this.limit };
+  }
+}
+
 /** The model's output did not parse or validate against the schema, after every re-ask. */
 export class InvalidOutputError extends CompletionError {}
 

@@ -1,4 +1,4 @@
-import { estimateChatTokens, estimateTextTokens } from '@maxllm/ratelimit';
+import { estimateChatTokens, estimateTextTokens, OversizedRequestError } from '@maxllm/ratelimit';
 import type { PreparedRequest } from '@maxllm/request';
 
 /** Estimated input tokens of a prepared request (what the limiter reserves before the call). @unit tokens */
@@ -22,14 +22,19 @@ export function outputKey(prepared: PreparedRequest): string {
 /**
  * Tokens to reserve on the limiter before a call. Providers (OpenAI, and the mock server) charge a request's
  * `max_tokens` against TPM at admission, so a capped request reserves its whole cap; an uncapped one reserves the
- * learned output estimate.
+ * learned output estimate, at most what is left of `tpm`.
+ * @throws OversizedRequestError when the prompt estimate plus `max_tokens` alone exceed `tpm`: the provider would
+ *   refuse it, so it must fail at once rather than wait for (and then hold) the whole window.
  */
 export function reserveTokens(
   prepared: PreparedRequest,
   inputEstimate: number,
   outputEstimate: number,
+  tpm = Infinity,
 ): number {
-  return inputEstimate + (prepared.maxTokens ?? outputEstimate);
+  const certain = inputEstimate + (prepared.maxTokens ?? 0);
+  if (certain > tpm) throw new OversizedRequestError(certain, tpm);
+  return Math.min(tpm, inputEstimate + (prepared.maxTokens ?? outputEstimate));
 }
 
 /**

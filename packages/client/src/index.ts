@@ -38,6 +38,7 @@ export {
   NotImplementedError,
   QuotaExceededError,
   RedisUnavailableError,
+  RequestTooLargeError,
   type ErrorDetails,
 } from './errors';
 export { parseModelSpec, type ModelSpecMember } from './model-spec';

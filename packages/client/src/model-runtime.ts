@@ -42,6 +42,7 @@ export function createRuntimeRegistry(options: RuntimeRegistryOptions): RuntimeR
       tpm: resolved.tpm,
       concurrency: resolved.concurrency,
       ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+      ...(resolved.burstMs === undefined ? {} : { burstMs: resolved.burstMs }),
       clock: options.clock,
       ...(redis ? { redis: { client: redis as never, id: resolved.uniqueName } } : {}),
     });

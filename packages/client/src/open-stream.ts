@@ -61,7 +61,7 @@ export async function openStream(
     async () => {
       outputEstimate = estimator.estimate(key, prepared.maxTokens);
       const permit = await limiter.acquire({
-        tokens: reserveTokens(prepared, inputEstimate, outputEstimate),
+        tokens: reserveTokens(prepared, inputEstimate, outputEstimate, resolved.tpm),
         signal,
       });
       try {

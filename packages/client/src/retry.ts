@@ -7,6 +7,7 @@ import {
   InvalidOutputError,
   MaxllmClientError,
   QuotaExceededError,
+  RequestTooLargeError,
   type ErrorDetails,
 } from './errors';
 import type { Logger } from './logger';
@@ -38,7 +39,10 @@ export interface RetryOptions {
 /**
  * The client's one retry loop. Runs `attempt` (which acquires the limiter, calls the API once and reads the answer)
  * until it succeeds or a failure is final:
- * - 429 "wait" → `penalize(waitMs)` so every caller of the model pauses, then try again (admission waits);
+ * - 429 "wait" → `penalize(waitMs)` so every caller of the model pauses for the 429's `retry-after-ms` /
+ *   `retry-after` (1 s when it names none, never a whole window), then try again (admission waits);
+ * - a request larger than the model's `tpm` (our estimate, or the provider's "Request too large") →
+ *   {@link RequestTooLargeError} at once, nobody paused;
  * - 429 `insufficient_quota` / billing → {@link QuotaExceededError} at once;
  * - 5xx / 408 / 409 / connection / timeout → sleep with exponential backoff and jitter, honouring `retry-after-ms`
  *   and `retry-after`, up to `maxRetries`;
@@ -72,6 +76,14 @@ export async function withRetries<T>(
           throw fail(CompletionError, 'failed');
         case 'quota':
           throw fail(QuotaExceededError, `stopped (${failure.reason})`);
+        case 'too-large':
+          // This request alone is over the limit: it fails now and the model is not paused for the others.
+          throw new RequestTooLargeError(
+            `Request to ${who(options)} is too large: ${failure.tokens ?? 'more'} tokens against a limit of ` +
+              `${failure.limit ?? 'fewer'} tokens per minute (tpm); it can never be admitted, so it was not ` +
+              `retried. Shorten the prompt or max_tokens, or raise tpm.`,
+            { ...facts(error, attempts, options), tokens: failure.tokens, limit: failure.limit },
+          );
         case 'invalid-output':
           if (++used.output > limits.output) throw fail(InvalidOutputError, 'gave invalid output');
           options.logger.warn(

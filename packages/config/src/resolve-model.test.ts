@@ -168,6 +168,7 @@ describe('other litellm_params', () => {
       '      model: t',
       '      concurrency: 64',
       '      timeout: 1.5',
+      '      burst: 0.25',
       '      max_retries: 0',
       '      weight: 3',
       '      input_cost_per_million: 0.15',
@@ -199,9 +200,10 @@ describe('other litellm_params', () => {
     expect(config.resolveModel('gpt-4o').mode).toBe('chat');
   });
 
-  test('timeout (seconds) → timeoutMs, max_retries, weight, prices', () => {
+  test('timeout and burst (seconds) → timeoutMs and burstMs, max_retries, weight, prices', () => {
     expect(config.resolveModel('tuned')).toMatchObject({
       timeoutMs: 1500,
+      burstMs: 250,
       maxRetries: 0,
       weight: 3,
       prices: { inputPerMillion: 0.15, outputPerMillion: 0.6, cachedInputPerMillion: 0.075 },
@@ -212,6 +214,7 @@ describe('other litellm_params', () => {
     });
     expect(config.resolveModel('gpt-4o')).toMatchObject({
       timeoutMs: undefined,
+      burstMs: undefined,
       maxRetries: 5,
       weight: 1,
       prices: {},

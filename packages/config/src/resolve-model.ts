@@ -149,6 +149,7 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
       : serviceTier === 'flex'
         ? FLEX_TIMEOUT_MS
         : undefined;
+  const burstMs = params.burst == null ? undefined : params.burst * 1000;
   const maxRetries = params.max_retries ?? 5;
   const weight = params.weight ?? 1;
 
@@ -174,6 +175,7 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
     concurrency,
     weight,
     timeoutMs,
+    burstMs,
     maxRetries,
     local,
     prices: Object.freeze(prices),

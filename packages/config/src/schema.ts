@@ -35,6 +35,7 @@ export const litellmParamsSchema = z.looseObject({
   concurrency: z.number().int('must be a whole number').nonnegative('must be zero or more').nullish(),
   weight: optionalPositive,
   timeout: optionalPositive,
+  burst: nonNegative.nullish(),
   max_retries: z.number().int('must be a whole number').nonnegative('must be zero or more').nullish(),
   local: z.boolean().nullish(),
   mode: z.enum(['chat', 'embedding', 'completion'], 'must be one of chat, embedding, completion').nullish(),

@@ -48,6 +48,11 @@ export interface ResolvedModel {
    * `FLEX_TIMEOUT_MS`; else `undefined` → the SDK default. @unit ms
    */
   readonly timeoutMs: number | undefined;
+  /**
+   * Pacing burst (`litellm_params.burst` seconds × 1000): how far admission may run ahead of an even pace of the
+   * limits; `undefined` → the limiter's default (0.1 s at a 60 s window). @unit ms
+   */
+  readonly burstMs: number | undefined;
   /** Retries after a retryable failure. @default 5 */
   readonly maxRetries: number;
   /** A local server (vLLM): uses the `local_*` rate-limit categories. @default false */
