@@ -37,6 +37,19 @@ function windowFor(state: ServerState, model: string): RateLimitWindow {
   return window;
 }
 
+/** The per-quantum request window of `model` (option `quantumMs`), or undefined when quanta are off. */
+function quantumFor(state: ServerState, model: string): RateLimitWindow | undefined {
+  if (state.quanta.has(model)) return state.quanta.get(model);
+  const { quantumMs } = state.options;
+  const { rpm } = modelOptions(state, model);
+  const quantum =
+    quantumMs && rpm !== undefined
+      ? new RateLimitWindow({ rpm: Math.ceil((rpm * quantumMs) / state.windowMs) }, quantumMs, state.clock)
+      : undefined;
+  state.quanta.set(model, quantum);
+  return quantum;
+}
+
 /** Waits `ms` on the server clock; `close()` cancels the timer (the wait then never ends). */
 function sleep(state: ServerState, ms: number): Promise<void> {
   if (ms <= 0) return Promise.resolve();
@@ -84,7 +97,9 @@ export async function serveGeneration(
   const actual = result.promptTokens + result.completionTokens;
   const charge = state.options.tokenAccounting === 'actual' ? actual : reserved;
 
-  const admission = window.check(charge);
+  const quantum = quantumFor(state, model);
+  const windowAdmission = window.check(charge);
+  const admission = windowAdmission.ok && quantum ? quantum.check(0) : windowAdmission;
   if (!admission.ok) {
     const windowState = window.state();
     state.stats.rateLimited(model);
@@ -132,6 +147,7 @@ export async function serveGeneration(
     return;
   }
   window.commit(charge);
+  quantum?.commit(0);
   context.remember();
   counters.admittedTokens += charge;
   setHeaders(response, rateLimitHeaders(window.state()));

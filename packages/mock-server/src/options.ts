@@ -78,6 +78,14 @@ export interface MockServerOptions {
   tokenAccounting?: 'reserved' | 'actual';
   /** Length of the sliding rate-limit window. @default 60000 @unit ms */
   windowMs?: number;
+  /**
+   * Also enforce each model's `rpm` in shorter quanta, as providers may ("60,000 RPM may be enforced as 1,000 per
+   * second"; Azure checks 1 s or 10 s periods): at most `ceil(rpm × quantumMs / windowMs)` requests in any trailing
+   * `quantumMs` (a sliding window, so it is at least as strict as fixed quanta). A request refused by the quantum
+   * gets a 429 whose `retry-after-ms` is the time until the quantum has room, and counts in `stats().rateLimited`.
+   * Tokens keep the whole window only. @default undefined (the window alone) @unit ms
+   */
+  quantumMs?: number;
   /** Batch API timing. @default { stepMs: 200 } */
   batch?: {
     /** Time spent in each of validating, in_progress and finalizing. @default 200 @unit ms */ stepMs?: number;

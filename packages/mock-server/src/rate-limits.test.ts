@@ -149,3 +149,32 @@ describe('rate limits', () => {
     await client.chat.completions.create(ask());
   });
 });
+
+describe('per-quantum enforcement (quantumMs)', () => {
+  it('refuses more than rpm × quantumMs / windowMs requests in any quantum, with a short retry-after', async () => {
+    const clock = createManualClock();
+    // 600 per minute enforced per second: at most 10 in any trailing second.
+    const { server, client } = await start({ limits: { rpm: 600 }, quantumMs: 1000, clock });
+    for (let index = 0; index < 10; index++) await client.chat.completions.create(ask(`q${index}`));
+    const refused = await client.chat.completions.create(ask('eleventh')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    const { headers } = refused as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(Number(headers.get('retry-after-ms'))).toBe(1000);
+    // The minute has room (10 of 600): only the quantum refused it, and it counts in stats().
+    expect(headers.get('x-ratelimit-remaining-requests')).toBe('590');
+    expect(server.stats()).toMatchObject({ rateLimited: 1, byModel: { 'gpt-4o-mini': { rateLimited: 1 } } });
+    clock.advance(1000);
+    await client.chat.completions.create(ask('next quantum'));
+    // Paced at 100 ms, the same load is never refused.
+    const paced = await start({ limits: { rpm: 600 }, quantumMs: 1000, clock });
+    for (let index = 0; index < 30; index++) {
+      await paced.client.chat.completions.create(ask(`p${index}`));
+      clock.advance(100);
+    }
+    expect(paced.server.stats().rateLimited).toBe(0);
+  });
+
+  it('rejects a negative quantumMs', async () => {
+    await expect(createMockServer({ quantumMs: -1 })).rejects.toThrow(/'quantumMs' must be a non-negative/);
+  });
+});

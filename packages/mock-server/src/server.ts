@@ -16,7 +16,8 @@ import { StatsRecorder } from './stats';
 
 function checkOptions(options: MockServerOptions): void {
   const rates = { ...options.limits };
-  for (const [name, value] of Object.entries({ ...rates, windowMs: options.windowMs, port: options.port })) {
+  const sizes = { windowMs: options.windowMs, quantumMs: options.quantumMs, port: options.port };
+  for (const [name, value] of Object.entries({ ...rates, ...sizes })) {
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
       throw new MockServerOptionsError(
         `Option '${name}' must be a non-negative number, got ${String(value)}.`,
@@ -45,6 +46,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     clock,
     windowMs: options.windowMs ?? 60_000,
     windows: new Map(),
+    quanta: new Map(),
     faults: new FaultPlanner(createRandom(seed ^ 0x5eed)),
     latencyRandom: createRandom(seed ^ 0x1a7e),
     stats: new StatsRecorder(),
@@ -109,6 +111,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     reset() {
       state.stats.reset();
       for (const window of state.windows.values()) window.clear();
+      for (const quantum of state.quanta.values()) quantum?.clear();
     },
     enqueueFaults(faults) {
       state.faults.enqueue(faults);

@@ -15,6 +15,8 @@ export interface ServerState {
   clock: Clock;
   windowMs: number;
   windows: Map<string, RateLimitWindow>;
+  /** The per-quantum request windows (option `quantumMs`), by model. */
+  quanta: Map<string, RateLimitWindow | undefined>;
   faults: FaultPlanner;
   latencyRandom: Random;
   stats: StatsRecorder;
