@@ -41,7 +41,15 @@ describe.skipIf(skip)('three processes share one limit through MAXLLM_REDIS_URL 
     server = await createMockServer({ limits: { rpm: RPM }, windowMs: WINDOW_MS });
     home = await mkdtemp(join(tmpdir(), 'maxllm-shared-'));
     const config = join(home, 'maxllm.yaml');
-    const params = { model: null, api_base: server.url, api_key: 'sk-shared-test', rpm: RPM, tpm: 1e9 };
+    // burst: a whole window at once (no pacing): this test is about sharing one window between processes.
+    const params = {
+      model: null,
+      api_base: server.url,
+      api_key: 'sk-shared-test',
+      rpm: RPM,
+      tpm: 1e9,
+      burst: WINDOW_MS / 1000,
+    };
     await writeFile(config, JSON.stringify({ model_list: [{ model_name: '*', litellm_params: params }] }));
     // A fresh model name is a fresh shared limit (the Redis keys are named after it): no state from other runs.
     const model = `shared-${randomUUID()}`;
