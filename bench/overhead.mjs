@@ -1,6 +1,6 @@
 // Overhead of the full MaxLLM stack against the raw openai SDK (issue 11):
 // 5,000 chat requests at concurrency 64 against the mock server (its own process) with zero latency and limits far
-// above the load. Raw and full-stack rounds alternate, so a change in machine load hits both sides alike.
+// above the load, then 2,000 with 20 ms and with 100 ms of server latency. Raw and full-stack rounds alternate, so a change in machine load hits both sides alike.
 import OpenAI from 'openai';
 import { createClient } from '@maxllm/client';
 import { startMock } from './_mock.mjs';
@@ -58,29 +58,34 @@ const stats = await server.stats();
 await client.close();
 await server.close();
 
-// The same comparison with 100 ms of server latency, as a real API has: there the client's CPU is not the bottleneck.
+// The same comparison with 20 and 100 ms of server latency, as a real API has: there the client's CPU is not the
+// bottleneck, and what shows is latency the stack adds (a cache write awaited before the answer is returned).
 const LATENCY_N = Math.min(N, 2000);
-const slowServer = await startMock({
-  output: { meanTokens: 20, spread: 0.5 },
-  latency: { meanMs: 100, jitterMs: 20 },
-});
-const slowRaw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: slowServer.url, maxRetries: 0 });
-const slowHome = benchHome(slowServer.url);
-const slowClient = createClient({ config: slowHome.config, home: slowHome.home });
-const slow = { raw: totals(), miss: totals() };
-for (let offset = 0; offset < LATENCY_N; offset += LATENCY_N / 2) {
-  await measure(slow.raw, LATENCY_N / 2, offset, (i) =>
-    slowRaw.chat.completions.create({
-      model: MODEL,
-      messages: [{ role: 'user', content: prompt('slow-raw', i) }],
-    }),
-  );
-  await measure(slow.miss, LATENCY_N / 2, offset, (i) =>
-    slowClient.complete({ model: MODEL, prompt: prompt('slow-stack', i) }),
-  );
+const latencyRuns = [];
+for (const meanMs of [20, 100]) {
+  const slowServer = await startMock({
+    output: { meanTokens: 20, spread: 0.5 },
+    latency: { meanMs, jitterMs: meanMs / 5 },
+  });
+  const slowRaw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: slowServer.url, maxRetries: 0 });
+  const slowHome = benchHome(slowServer.url);
+  const slowClient = createClient({ config: slowHome.config, home: slowHome.home });
+  const slow = { meanMs, raw: totals(), miss: totals() };
+  for (let offset = 0; offset < LATENCY_N; offset += LATENCY_N / 2) {
+    await measure(slow.raw, LATENCY_N / 2, offset, (i) =>
+      slowRaw.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: prompt('slow-raw', i) }],
+      }),
+    );
+    await measure(slow.miss, LATENCY_N / 2, offset, (i) =>
+      slowClient.complete({ model: MODEL, prompt: prompt('slow-stack', i) }),
+    );
+  }
+  await slowClient.close();
+  await slowServer.close();
+  latencyRuns.push(slow);
 }
-await slowClient.close();
-await slowServer.close();
 
 const rps = (side) => N / results[side].seconds;
 const line = (metric, side, extra = '') => {
@@ -95,11 +100,14 @@ console.log(line('overhead.raw_sdk', 'raw', ` concurrency=${CONCURRENCY}`));
 console.log(line('overhead.full_stack_miss', 'miss', ` ratio=${fmt(rps('miss') / rps('raw'), 2)}`));
 console.log(line('overhead.full_stack_hit', 'hit', ` ratio=${fmt(rps('hit') / rps('raw'), 2)}`));
 console.log(line('overhead.stack_without_cache', 'noCache', ` ratio=${fmt(rps('noCache') / rps('raw'), 2)}`));
-console.log(
-  `overhead.full_stack_miss_latency_100ms requests=${LATENCY_N} raw_rps=${fmt(LATENCY_N / slow.raw.seconds)} ` +
-    `rps=${fmt(LATENCY_N / slow.miss.seconds)} ratio=${fmt(slow.raw.seconds / slow.miss.seconds, 2)} ` +
-    `p50_ms=${fmt(percentile(slow.miss.latencies, 50), 1)} raw_p50_ms=${fmt(percentile(slow.raw.latencies, 50), 1)}`,
-);
+for (const slow of latencyRuns) {
+  console.log(
+    `overhead.full_stack_miss_latency_${slow.meanMs}ms requests=${LATENCY_N} raw_rps=${fmt(LATENCY_N / slow.raw.seconds)} ` +
+      `rps=${fmt(LATENCY_N / slow.miss.seconds)} ratio=${fmt(slow.raw.seconds / slow.miss.seconds, 2)} ` +
+      `p50_ms=${fmt(percentile(slow.miss.latencies, 50), 1)} raw_p50_ms=${fmt(percentile(slow.raw.latencies, 50), 1)} ` +
+      `cpu_ms_per_req=${fmt((1000 * slow.miss.cpuSeconds) / LATENCY_N, 3)} raw_cpu_ms_per_req=${fmt((1000 * slow.raw.cpuSeconds) / LATENCY_N, 3)}`,
+  );
+}
 if (hitRequests !== 0 || stats.rateLimited !== 0) {
   console.error(`unexpected: ${hitRequests} HTTP requests during the hit rounds, ${stats.rateLimited} 429s`);
 }

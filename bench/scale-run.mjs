@@ -14,6 +14,9 @@ import { startMock } from './_mock.mjs';
 import { benchHome, fmt, percentile, pool } from './_shared.mjs';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
+// `scale.run` for the default 100k lines; other sizes get their own row (`scale.run_1m`: BENCH_N=1000000).
+const METRIC =
+  N === 100_000 ? 'scale.run' : `scale.run_${N % 1e6 === 0 ? `${N / 1e6}m` : `${Math.round(N / 1e3)}k`}`;
 const CONCURRENCY = 64;
 const MODEL = 'gpt-4o-mini';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -89,11 +92,15 @@ for await (const line of createInterface({ input: createReadStream(output), crlf
 }
 const requests = (await server.stats()).requests;
 console.log(
-  `scale.run lines=${N} seconds=${fmt(seconds, 1)} lines_per_s=${fmt(N / seconds)} peak_rss_mb=${fmt(peakMb)} ` +
+  `${METRIC} lines=${N} seconds=${fmt(seconds, 1)} lines_per_s=${fmt(N / seconds)} peak_rss_mb=${fmt(peakMb)} ` +
     `peak_heap_total_mb=${exitStats.heapTotalMb ?? '?'} live_heap_after_gc_mb=${exitStats.liveHeapMb ?? '?'} ` +
     `output_lines=${lines} http_requests=${requests}`,
 );
 if (lines !== N) console.error(`expected ${N} output lines, got ${lines}`);
+if (process.env.BENCH_SCALE_HITS === '0') {
+  await server.close();
+  process.exit(0);
+}
 
 // 2. The same prompts again through complete() in a fresh client: every answer comes from the cache (its memory
 // layer starts empty, so each hit reads the disk). Baseline: ResponseCache.get on the same entries in a fresh cache
