@@ -13,7 +13,9 @@ const MODEL = 'gpt-4o-mini';
 const server = await startMock({ output: { meanTokens: 20, spread: 0.5 } });
 const prompt = (tag, i) => `${tag} benchmark prompt number ${i}: say something short.`;
 
-const raw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: server.url, maxRetries: 0 });
+// maxRetries 2: on a loaded host a round can outlast the server's keep-alive timeout, and reusing a socket it just
+// closed fails once ("other side closed"); the stack retries that too.
+const raw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: server.url, maxRetries: 2 });
 const { home, config } = benchHome(server.url);
 const client = createClient({ config, home });
 const sides = {
@@ -67,7 +69,7 @@ for (const meanMs of [20, 100]) {
     output: { meanTokens: 20, spread: 0.5 },
     latency: { meanMs, jitterMs: meanMs / 5 },
   });
-  const slowRaw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: slowServer.url, maxRetries: 0 });
+  const slowRaw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: slowServer.url, maxRetries: 2 });
   const slowHome = benchHome(slowServer.url);
   const slowClient = createClient({ config: slowHome.config, home: slowHome.home });
   const slow = { meanMs, raw: totals(), miss: totals() };

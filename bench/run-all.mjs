@@ -2,6 +2,7 @@
 // Runs every benchmark in this folder as its own process, collects their summary lines and rewrites BENCHMARKS.md.
 // A summary line is `<metric> key=value key=value ...`; anything else a benchmark prints is shown but not recorded.
 // Usage: npm run bench            (all)        node bench/run-all.mjs cache-hits overhead   (some)
+//        node bench/run-all.mjs --keep cache overhead   (some; the others keep their sections from BENCHMARKS.md)
 //        node bench/run-all.mjs --notes   (copy an edited bench/NOTES.md into BENCHMARKS.md without running)
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import path from 'node:path';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
 const NOTES_HEADING = '## Notes';
+const KEPT_NOTE = '_Not run this time (`run-all --keep`): numbers of an earlier run._';
 
 // `--notes`: only refresh the notes part of BENCHMARKS.md from bench/NOTES.md (after editing the notes), no run.
 if (process.argv[2] === '--notes') {
@@ -23,7 +25,9 @@ if (process.argv[2] === '--notes') {
   process.exit(0);
 }
 
-const only = process.argv.slice(2);
+// `--keep`: the benchmarks not run this time keep their sections (and numbers) from the current BENCHMARKS.md.
+const keep = process.argv.includes('--keep');
+const only = process.argv.slice(2).filter((arg) => arg !== '--keep');
 const scripts = readdirSync(here)
   .filter((name) => name.endsWith('.mjs') && name !== 'run-all.mjs' && !name.startsWith('_'))
   .filter((name) => only.length === 0 || only.some((wanted) => name.startsWith(wanted)))
@@ -54,6 +58,7 @@ const background = scripts.filter(isBackground).map(timed);
 const results = [];
 for (const script of scripts.filter((name) => !isBackground(name))) results.push(await timed(script));
 results.push(...(await Promise.all(background)));
+if (keep) results.push(...keptResults(results.map((result) => result.script)));
 results.sort((a, b) => a.script.localeCompare(b.script));
 
 const totalSeconds = (Date.now() - runStarted) / 1000;
@@ -87,6 +92,29 @@ function run(file) {
       resolve({ code: code ?? 1, lines });
     });
   });
+}
+
+/** Sections of the current BENCHMARKS.md for the benchmarks not in `ran`, with the metrics of their tables. */
+function keptResults(ran) {
+  let current = '';
+  try {
+    current = readFileSync(path.join(root, 'BENCHMARKS.md'), 'utf8');
+  } catch {
+    return [];
+  }
+  const body = current.split(`\n${NOTES_HEADING}`)[0];
+  return body
+    .split(/\n(?=## )/)
+    .filter((section) => section.startsWith('## ') && !section.startsWith('## Targets'))
+    .map((section) => ({ script: `${section.slice(3, section.indexOf('\n')).trim()}.mjs`, section }))
+    .filter(({ script }) => !ran.includes(script))
+    .map(({ script, section }) => ({
+      script,
+      kept: section.trim(),
+      lines: [...section.matchAll(/^\| ([a-z][\w.-]*) \| ((?:\w+=\S+ ?)+) \|/gm)].map((match) =>
+        parseLine(`${match[1]} ${match[2].trim()}`),
+      ),
+    }));
 }
 
 function parseLine(line) {
@@ -150,6 +178,15 @@ function render(results, totalSeconds) {
     ...summary(results),
   ];
   for (const result of results) {
+    if (result.kept) {
+      const [heading, ...rest] = result.kept.split('\n');
+      const text = rest
+        .filter((line) => line !== KEPT_NOTE)
+        .join('\n')
+        .trim();
+      lines.push(heading, '', KEPT_NOTE, '', text, '');
+      continue;
+    }
     lines.push(`## ${result.script.replace(/\.mjs$/, '')}`, '');
     lines.push(
       `Command: \`node bench/${result.script}\` (${result.seconds.toFixed(1)} s, exit ${result.code}${

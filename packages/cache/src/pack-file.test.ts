@@ -80,6 +80,23 @@ describe('pack file', () => {
     expect(await a.get('m', 'k')).toEqual(chatEntry('two'));
   });
 
+  it('keeps writes made after another process cleared, pruned or verified the cache', async () => {
+    const dir = tempDir();
+    const writer = createResponseCache({ dir, memoryEntries: 0 });
+    await writer.set('m', 'before', chatEntry('before'));
+    await createResponseCache({ dir }).clear();
+    await writer.set('m', 'after-clear', chatEntry('after clear'));
+    await createResponseCache({ dir }).prune({ olderThan: 60_000 });
+    await writer.set('m', 'after-prune', chatEntry('after prune'));
+    await createResponseCache({ dir }).verify();
+    await writer.set('m', 'after-verify', chatEntry('after verify'));
+    const reader = createResponseCache({ dir });
+    expect(await reader.get('m', 'before')).toBeUndefined();
+    expect(await reader.get('m', 'after-clear')).toEqual(chatEntry('after clear'));
+    expect(await reader.get('m', 'after-prune')).toEqual(chatEntry('after prune'));
+    expect(await reader.get('m', 'after-verify')).toEqual(chatEntry('after verify'));
+  });
+
   it('clear() while the pack is open, then writes again', async () => {
     const dir = tempDir();
     const cache = createResponseCache({ dir });

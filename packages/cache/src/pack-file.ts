@@ -52,7 +52,11 @@ export class PackFile {
     return buffer;
   }
 
-  /** Appends one encoded record for `key` and indexes it. */
+  /**
+   * Appends one encoded record for `key` and indexes it. When the file was removed or replaced meanwhile (another
+   * process's `clear`, `prune` or `verify`), the record went to a file no one will read: the pack is opened again
+   * and the record written once more.
+   */
   append(key: string, record: Buffer): void {
     const fd = this.descriptor(true)!;
     const written = writeSync(fd, record);
@@ -61,7 +65,12 @@ export class PackFile {
         code: 'ESHORTWRITE',
       });
     }
-    const size = fstatSync(fd).size;
+    const { size, nlink } = fstatSync(fd);
+    if (nlink === 0) {
+      this.close();
+      this.append(key, record);
+      return;
+    }
     if (size - record.length === this.scanned) {
       // Nobody else appended since our last look: the record is at the old end.
       this.table.set(key, this.scanned, record.length);
