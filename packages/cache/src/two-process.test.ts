@@ -41,5 +41,5 @@ describe('two processes on one cache directory', () => {
     }
     expect(logger.warnings).toEqual([]);
     expect(await cache.verify()).toMatchObject({ badContentCount: 0, totalEntries: 20 });
-  });
+  }, 30_000);
 });
