@@ -7,5 +7,11 @@ describe('redactSecrets', () => {
     expect(redactSecrets('Authorization: Bearer abc.def.ghi')).toBe('Authorization: Bearer [redacted]');
     expect(redactSecrets('redis://user:hunter2@host:6379/0')).toBe('redis://user:***@host:6379/0');
     expect(redactSecrets('sk-...abcd and gpt-4o-mini')).toBe('sk-...abcd and gpt-4o-mini');
+    expect(redactSecrets('at https://h/v1?api-version=1&api-key=hunter2 (x)')).toBe(
+      'at https://h/v1?api-version=1&api-key=*** (x)',
+    );
+    expect(redactSecrets('GET https://h/v1beta/models?key=hunter2')).toBe(
+      'GET https://h/v1beta/models?key=***',
+    );
   });
 });

@@ -416,7 +416,7 @@ export class BatchWorkspace implements BatchHandle {
       for (const fileId of [job.outputFileId, job.errorFileId]) {
         const path = downloadPath(this.workspace, fileId ?? '');
         if (fileId === undefined || (await exists(path))) continue;
-        await mkdir(join(this.workspace, 'downloads'), { recursive: true });
+        await mkdir(join(this.workspace, 'downloads'), { recursive: true, mode: 0o700 });
         await downloadFile({
           openai: this.#client(),
           fileId,

@@ -39,7 +39,7 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
       if (!response.body) throw new Error('empty response body');
       await pipeline(
         Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-        createWriteStream(temporary),
+        createWriteStream(temporary, { mode: 0o600 }),
       );
       await rename(temporary, options.path);
       return;

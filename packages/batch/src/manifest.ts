@@ -59,7 +59,7 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
   const path = join(dir, 'manifest.json');
   const temporary = `${path}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'w', 0o600);
   try {
     await handle.writeFile(`${JSON.stringify(manifest, null, 2)}\n`);
     await handle.sync();

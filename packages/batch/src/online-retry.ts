@@ -76,7 +76,9 @@ export async function runOnline(input: {
       if (input.signal?.aborted) return;
       const task = queue[next++]!;
       const record = await runOne(task);
-      await appendFile(input.path, `${JSON.stringify({ ...record, round: input.round })}\n`);
+      await appendFile(input.path, `${JSON.stringify({ ...record, round: input.round })}\n`, {
+        mode: 0o600,
+      });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, queue.length)) }, worker));

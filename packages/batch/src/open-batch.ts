@@ -21,7 +21,7 @@ export async function openBatch(options: OpenBatchOptions): Promise<BatchHandle>
   const clock = options.clock ?? systemClock;
   const model = options.config.resolveModel(options.model);
   const dir = resolveWorkspace(options.config.paths.batch, options.workspace, clock.now());
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 }); // prompts and answers: owner only
   await lockWorkspace(dir);
   let manifest = await readManifest(dir);
   const tasksPath = join(dir, 'tasks.jsonl');

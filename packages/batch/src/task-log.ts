@@ -115,7 +115,7 @@ export class TaskLog {
       }
       if (chunks.length === 0) return;
       this.#bufferedBytes -= bytes;
-      this.#handle ??= await open(this.path, 'a');
+      this.#handle ??= await open(this.path, 'a', 0o600);
       await this.#handle.write(chunks.join(''));
       this.#written = count;
     });

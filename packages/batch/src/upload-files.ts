@@ -36,7 +36,7 @@ export async function writeUploadFiles(options: {
   limits: ResolvedLimits;
 }): Promise<JobRecord[]> {
   const { workspace, round, limits } = options;
-  await mkdir(join(workspace, 'uploads'), { recursive: true });
+  await mkdir(join(workspace, 'uploads'), { recursive: true, mode: 0o700 });
   const open_ = new Map<string, OpenPart>();
   const done: JobRecord[] = [];
   let partNumber = 0;
@@ -67,7 +67,7 @@ export async function writeUploadFiles(options: {
       const file = `uploads/${options.prefix ? `${options.prefix}-` : ''}r${round}-p${partNumber++}.jsonl`;
       part = {
         file,
-        handle: await open(join(workspace, file), 'w'),
+        handle: await open(join(workspace, file), 'w', 0o600),
         endpoint: task.endpoint,
         requests: 0,
         bytes: 0,

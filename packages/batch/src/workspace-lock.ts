@@ -19,7 +19,7 @@ export async function lockWorkspace(dir: string): Promise<void> {
   const me: LockOwner = { pid: process.pid, host: hostname() };
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      await writeFile(path, JSON.stringify(me), { flag: 'wx' });
+      await writeFile(path, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -39,7 +39,7 @@ export async function lockWorkspace(dir: string): Promise<void> {
       );
     }
     // Stale (or unreadable) lock: replace it, then claim again so a racing process cannot win silently.
-    await writeFile(path, JSON.stringify(me));
+    await writeFile(path, JSON.stringify(me), { mode: 0o600 });
     const now = await readOwner(path);
     if (now?.pid === me.pid && now.host === me.host) return;
   }

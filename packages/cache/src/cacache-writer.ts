@@ -25,7 +25,7 @@ export function createCacacheWriter(dir: string): CacacheWriter {
 
   function ensureFolder(folder: string): void {
     if (folders.has(folder)) return;
-    mkdirSync(folder, { recursive: true });
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
     folders.add(folder);
   }
 
@@ -35,7 +35,7 @@ export function createCacacheWriter(dir: string): CacacheWriter {
     ensureFolder(tmpFolder);
     const tmp = join(tmpFolder, randomUUID());
     try {
-      writeFileSync(tmp, data, { flag: 'wx' });
+      writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
       ensureFolder(dirname(file));
       renameSync(tmp, file); // atomic: readers see the old file or the whole new one
     } catch (error) {
@@ -49,7 +49,7 @@ export function createCacacheWriter(dir: string): CacacheWriter {
     const json = JSON.stringify(record);
     ensureFolder(dirname(bucket));
     // cacache's line format: a newline first, then `<sha1 of the JSON>\t<JSON>`. One small O_APPEND write.
-    appendFileSync(bucket, `\n${hash(json, 'sha1')}\t${json}`);
+    appendFileSync(bucket, `\n${hash(json, 'sha1')}\t${json}`, { mode: 0o600 });
   }
 
   function putOnce(key: string, data: Buffer, file: string, record: IndexRecord): void {

@@ -133,8 +133,8 @@ export class PackFile {
   private descriptor(create: boolean): number | undefined {
     if (this.fd !== undefined) return this.fd;
     if (!create && !statSync(this.path, { throwIfNoEntry: false })) return undefined;
-    mkdirSync(dirname(this.path), { recursive: true });
-    this.fd = openSync(this.path, 'a+');
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 }); // prompts and answers: owner only
+    this.fd = openSync(this.path, 'a+', 0o600);
     return this.fd;
   }
 }

@@ -69,7 +69,7 @@ export function rewrite(
   }
   const temp = `${pack.path}.${randomUUID()}.tmp`;
   const result: RewriteResult = { keptRecords: 0, keptBytes: 0, droppedBytes: 0 };
-  const fd = openSync(temp, 'wx');
+  const fd = openSync(temp, 'wx', 0o600);
   try {
     for (const { offset, header, buffer, at } of pack.records()) {
       if (!keepOffsets.has(offset)) {

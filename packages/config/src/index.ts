@@ -17,7 +17,7 @@ export {
   ModelNotFoundError,
 } from './errors.js';
 export type { ConfigIssue, SourcePosition } from './errors.js';
-export { redactKey, redactUrl } from './redact-key.js';
+export { redactKey, redactUrl, redactUrlsIn } from './redact-key.js';
 export { matchScore, findBestMatch } from './match.js';
 export { defaultLogger } from './logger.js';
 export type { Logger } from './logger.js';

@@ -6,7 +6,7 @@ import type { Logger } from './logger.js';
 import { countStars, findBestMatch, matchCaptures, substituteStars } from './match.js';
 import { resolveLimits } from './rate-limit.js';
 import type { RateLimitSection } from './rate-limit.js';
-import { redactKey } from './redact-key.js';
+import { redactKey, redactUrl } from './redact-key.js';
 import type { LitellmParams } from './schema.js';
 import { FLEX_TIMEOUT_MS } from './service-tier.js';
 import type { ModelMode, ResolvedModel } from './types.js';
@@ -154,7 +154,7 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
   const weight = params.weight ?? 1;
 
   const describe = () =>
-    `${name} → ${model} (unique name ${uniqueName}, pattern '${entry.pattern}') at ${apiBase ?? 'the SDK default base URL'}, ` +
+    `${name} → ${model} (unique name ${uniqueName}, pattern '${entry.pattern}') at ${apiBase === undefined ? 'the SDK default base URL' : redactUrl(apiBase)}, ` +
     `key ${redactKey(apiKey)}, ${mode}${api === 'responses' ? ' via the Responses API' : ''}` +
     `${serviceTier ? `, service tier ${serviceTier}` : ''}${local ? ', local' : ''}, rpm ${limits.rpm}, tpm ${limits.tpm} ` +
     `(${limits.matched}), concurrency ${concurrency}, weight ${weight}, max retries ${maxRetries}, ` +
@@ -181,8 +181,12 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
     prices: Object.freeze(prices),
     describe,
   };
-  // Accidental JSON.stringify / console.log / snapshots show the key redacted (non-enumerable, so spreads are unchanged).
-  const safeView = () => ({ ...fields, apiKey: apiKey === undefined ? undefined : redactKey(apiKey) });
+  // Accidental JSON.stringify / console.log / snapshots show the key (and URL credentials) redacted (non-enumerable, so spreads are unchanged).
+  const safeView = () => ({
+    ...fields,
+    apiKey: apiKey === undefined ? undefined : redactKey(apiKey),
+    apiBase: apiBase === undefined ? undefined : redactUrl(apiBase),
+  });
   Object.defineProperty(fields, 'toJSON', { value: safeView });
   Object.defineProperty(fields, inspect.custom, { value: safeView });
   const resolved: ResolvedModel = Object.freeze(fields);

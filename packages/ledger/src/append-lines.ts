@@ -39,14 +39,14 @@ export function splitAtLines(text: string): Buffer[] {
  * process's header wins. Does nothing if the file already exists.
  */
 export async function ensureHeader(path: string, header: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 }); // previews of prompts: owner only
   const existing = await stat(path).catch(() => undefined);
   if (existing !== undefined) {
-    if (existing.size === 0) await appendFile(path, header);
+    if (existing.size === 0) await appendFile(path, header, { mode: 0o600 });
     return;
   }
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, header, { flag: 'wx' });
+  await writeFile(temporary, header, { flag: 'wx', mode: 0o600 });
   try {
     await link(temporary, path);
   } catch (error) {
@@ -58,7 +58,7 @@ export async function ensureHeader(path: string, header: string): Promise<void> 
 
 /** Appends complete lines with one O_APPEND `write()` per piece of at most `maxAppendBytes`. */
 export async function appendLines(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'a');
+  const handle = await open(path, 'a', 0o600);
   try {
     for (const piece of splitAtLines(text)) {
       let written = 0;
@@ -74,10 +74,10 @@ export async function appendLines(path: string, text: string): Promise<void> {
 
 /** Synchronous `ensureHeader` + `appendLines` for the process `exit` handler (best effort). */
 export function appendLinesSync(path: string, header: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   if (!existsSync(path)) {
     const temporary = `${path}.${process.pid}.exit.tmp`;
-    writeFileSync(temporary, header);
+    writeFileSync(temporary, header, { mode: 0o600 });
     try {
       linkSync(temporary, path);
     } catch {
@@ -86,7 +86,7 @@ export function appendLinesSync(path: string, header: string, text: string): voi
       unlinkSync(temporary);
     }
   } else if (statSync(path).size === 0) {
-    appendFileSync(path, header);
+    appendFileSync(path, header, { mode: 0o600 });
   }
-  for (const piece of splitAtLines(text)) appendFileSync(path, piece);
+  for (const piece of splitAtLines(text)) appendFileSync(path, piece, { mode: 0o600 });
 }

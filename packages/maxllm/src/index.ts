@@ -146,6 +146,7 @@ export {
   ModelNotFoundError,
   redactKey,
   redactUrl,
+  redactUrlsIn,
   matchScore,
   findBestMatch,
   defaultLogger,

@@ -185,8 +185,8 @@ export function registerConfigCommand(program: Command): void {
         const verbose = globalOptions(command).verbose;
         const { path } = findConfig({ logger: createCliLogger(verbose) });
         if (!existsSync(path)) {
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, starterConfig, { flag: 'wx' });
+          mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+          writeFileSync(path, starterConfig, { flag: 'wx', mode: 0o600 });
           process.stderr.write(`maxllm: created ${path}\n`);
         }
         const editor = options.editor ?? process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
