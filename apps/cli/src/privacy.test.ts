@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { lstatSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMockServer, type MockServer } from 'maxllm';
+import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHome, testApiKey } from './test-env.js';
 import { cleanEnv, cliPath, runCli, type CliResult } from './test-support.js';

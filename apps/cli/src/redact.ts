@@ -1,4 +1,4 @@
-import { redactUrlsIn } from 'maxllm';
+import { redactUrlsIn } from '@maxllm/config';
 
 const keyPattern = /\b(sk-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]{6,}([A-Za-z0-9_-]{4})\b/g;
 const bearerPattern = /(Bearer\s+)\S+/gi;
