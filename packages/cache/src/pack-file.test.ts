@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import cacache from 'cacache';
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from './key-table';
 import { createResponseCache } from './response-cache';
@@ -143,6 +144,8 @@ describe('migration and import / export (cacache format)', () => {
     await cache.set('a', 'k3', chatEntry('gone'));
     await cache.delete('a', 'k3');
     expect(await cache.exportTo(exported)).toMatchObject({ entries: 2 });
+    await cacache.put(exported, 'not-a-maxllm-key', JSON.stringify(chatEntry('foreign')));
+    await cacache.put(exported, 'm\u0000not-an-entry', '{"x":1}');
     const copy = createResponseCache({ dir: second, clock });
     expect(await copy.importFrom(exported)).toMatchObject({ entries: 2 });
     expect(await copy.get('a', 'k1')).toEqual(chatEntry('one'));

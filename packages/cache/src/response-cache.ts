@@ -343,10 +343,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   async function importFrom(source: string): Promise<CacheTransferReport> {
     const result: CacheTransferReport = { entries: 0, bytes: 0 };
     for (const record of await listEntries(source)) {
+      const nul = record.key.indexOf('\u0000');
+      if (nul <= 0) continue; // not a `namespace NUL key` entry: not ours
       const { data } = await cacache.get(source, record.key); // integrity-checked by cacache
       const text = data.toString('utf8');
       if (parseEntry(text) === undefined) continue;
-      const nul = record.key.indexOf('\u0000');
       const namespace = record.metadata?.namespace ?? record.key.slice(0, nul);
       const key = record.key.slice(nul + 1);
       const fullKey = storageKey(namespace, key);
