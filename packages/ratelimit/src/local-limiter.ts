@@ -2,7 +2,7 @@ import { systemClock, type Clock } from './clock.js';
 import { LimiterClosedError, OversizedRequestError } from './errors.js';
 import { checkTokens, type Limits } from './limits.js';
 import { Pace } from './pace.js';
-import { hasRoom, nextBurst, SHRINK_AFTER } from './shrink-burst.js';
+import { hasRoom, shrink, SHRINK_AFTER } from './shrink-burst.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
 import type { AcquireRequest, HeadersLike, Permit, RateLimiter, RateLimiterStats, Usage } from './types.js';
 import { WindowLog, type WindowEntry } from './window-log.js';
@@ -44,6 +44,7 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
   const log = new WindowLog(intervalMs, safetyMarginMs);
   const requestPace = new Pace(rpm, intervalMs, limits.burstMs);
   const tokenPace = new Pace(tpm, intervalMs, limits.burstMs);
+  const pacing = { burstMs: limits.burstMs, slack: 0 };
   let strikes = 0;
   const holdRequests: Hold = { amount: 0, until: 0 };
   const holdTokens: Hold = { amount: 0, until: 0 };
@@ -229,7 +230,9 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
       if (hasRoom(log.requests + holdRequests.amount, rpm, log.tokens + holdTokens.amount, tpm)) {
         if (++strikes >= SHRINK_AFTER) {
           strikes = 0;
-          requestPace.burstMs = tokenPace.burstMs = nextBurst(requestPace.burstMs, intervalMs);
+          shrink(pacing, intervalMs);
+          requestPace.burstMs = tokenPace.burstMs = pacing.burstMs;
+          requestPace.slack = tokenPace.slack = pacing.slack;
         }
       }
       pausedUntil = Math.max(pausedUntil, now + retryAfterMs);
@@ -247,7 +250,8 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
         requestsInWindow: log.requests + holdRequests.amount,
         tokensInWindow: log.tokens + holdTokens.amount,
         pausedMs: Math.max(0, pausedUntil - now),
-        burstMs: requestPace.burstMs,
+        burstMs: pacing.burstMs,
+        paceSlack: pacing.slack,
       };
     },
 

@@ -1,4 +1,11 @@
 /**
+ * A pace that fell behind by at most this much (a timer that fired late under event-loop lag, a Redis round trip)
+ * keeps its schedule instead of restarting from now, so a busy limiter does not lose that time on every admission.
+ * @unit ms
+ */
+export const CATCH_UP_MS = 20;
+
+/**
  * Even pacing of one limit, GCRA style (a token bucket refilled continuously, kept as one number): `limit` units per
  * `intervalMs` are spread at one unit every `intervalMs / limit`, and admission may run at most `burstMs` ahead of
  * that pace. A request of `cost` units goes when the bucket has room for it; one larger than the whole burst goes
@@ -7,16 +14,23 @@
 export class Pace {
   /** When the bucket is empty again (the "theoretical arrival time"); in the past when it is empty now. */
   private emptyAt = -Infinity;
-  /** Time one unit takes at the pace (0 when the limit is unbounded). @unit ms per unit */
-  readonly unitMs: number;
+  /** Time one unit takes at the full limit (0 when the limit is unbounded). @unit ms per unit */
+  private readonly fullUnitMs: number;
 
   constructor(
     limit: number,
     intervalMs: number,
     /** How far admission may run ahead of the even pace. @unit ms */
     public burstMs: number,
+    /** The pace runs at `limit / (1 + slack)` (set after repeated 429s). @unit fraction */
+    public slack = 0,
   ) {
-    this.unitMs = Number.isFinite(limit) ? intervalMs / limit : 0;
+    this.fullUnitMs = Number.isFinite(limit) ? intervalMs / limit : 0;
+  }
+
+  /** Time one unit takes at the pace (0 when the limit is unbounded). @unit ms per unit */
+  get unitMs(): number {
+    return this.fullUnitMs * (1 + this.slack);
   }
 
   /**
@@ -31,7 +45,9 @@ export class Pace {
   /** Takes `cost` units at `now`. */
   take(cost: number, now: number): void {
     if (this.unitMs === 0) return;
-    this.emptyAt = Math.max(this.emptyAt, now) + cost * this.unitMs;
+    const behind = now - this.emptyAt;
+    const from = behind > 0 && behind <= CATCH_UP_MS ? this.emptyAt : Math.max(this.emptyAt, now);
+    this.emptyAt = from + cost * this.unitMs;
   }
 
   /** Gives back (`delta < 0`, unused tokens) or charges (`delta > 0`) units after the fact. */

@@ -76,6 +76,32 @@ describe('pacing (local mode)', () => {
     expect(limiter.stats().burstMs).toBe(100);
   });
 
+  it('keeps its schedule after a wake-up up to 20 ms late (event-loop lag is not lost on every admission)', async () => {
+    const { clock, limiter } = setup({ rpm: 600 }); // 100 ms per request
+    (await limiter.acquire({ tokens: 0 })).release(); // at 0: the next is due at 100
+    clock.advance(115); // the caller comes 15 ms late: admitted at once, and the next is still due at 200
+    (await limiter.acquire({ tokens: 0 })).release();
+    let third = false;
+    void limiter.acquire({ tokens: 0 }).then(() => (third = true));
+    clock.advance(84);
+    await flush();
+    expect(third).toBe(false);
+    clock.advance(1); // 200
+    await flush();
+    expect(third).toBe(true);
+    // Behind by more than 20 ms (an idle spell): the pace starts again from now, no catch-up burst.
+    clock.advance(300);
+    (await limiter.acquire({ tokens: 0 })).release();
+    let fifth = false;
+    void limiter.acquire({ tokens: 0 }).then(() => (fifth = true));
+    clock.advance(99);
+    await flush();
+    expect(fifth).toBe(false);
+    clock.advance(1);
+    await flush();
+    expect(fifth).toBe(true);
+  });
+
   it('lets burstMs worth of the limit go at once (burstMs: Infinity = the whole window, the old behaviour)', async () => {
     const { limiter } = setup({ rpm: 600, burstMs: 500 });
     const many = startMany(limiter, 8);
@@ -132,6 +158,25 @@ describe('pacing (local mode)', () => {
     full.penalize(10);
     full.penalize(10);
     expect(full.stats().burstMs).toBe(Infinity);
+  });
+
+  it('once the burst is 0, further 429s with room slow the pace by 2% each pair, at most 10%', async () => {
+    const { clock, limiter } = setup({ rpm: 600, burstMs: 0 }); // 100 ms per request
+    limiter.penalize(1);
+    limiter.penalize(1);
+    expect(limiter.stats()).toMatchObject({ burstMs: 0, paceSlack: 0.02 });
+    clock.advance(1);
+    (await limiter.acquire({ tokens: 0 })).release();
+    let next = false;
+    void limiter.acquire({ tokens: 0 }).then(() => (next = true));
+    clock.advance(101);
+    await flush();
+    expect(next).toBe(false); // 102 ms per request now
+    clock.advance(1);
+    await flush();
+    expect(next).toBe(true);
+    for (let index = 0; index < 20; index++) limiter.penalize(1);
+    expect(limiter.stats().paceSlack).toBe(0.1);
   });
 
   it('after shrinking, admits fewer at once', async () => {

@@ -137,6 +137,18 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
     expect(b.stats().burstMs).toBe(200);
   });
 
+  it('slows the shared pace by 2% per pair of 429s with room once the burst is 0', async () => {
+    const id = `test-${randomUUID()}`;
+    const options = { rpm: 600, burstMs: 0, redis: { client, id } };
+    const [a, b] = [make(options), make(options)];
+    (await a.acquire({ tokens: 0 })).release();
+    a.penalize(1);
+    a.penalize(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    (await b.acquire({ tokens: 0, signal: AbortSignal.timeout(5000) })).release();
+    expect(b.stats()).toMatchObject({ burstMs: 0, paceSlack: 0.02 });
+  });
+
   it('takes requests, tokens and the slot together: a waiter holds none of them', async () => {
     const id = `test-${randomUUID()}`;
     const options = { tpm: 100, concurrency: 1, burstMs: Infinity, redis: { client, id } };

@@ -7,6 +7,7 @@ import {
 } from './errors.js';
 import { checkTokens, type Limits } from './limits.js';
 import { abortReason, type Waiter } from './local-limiter.js';
+import { CATCH_UP_MS } from './pace.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
 import { ADMISSION_SCRIPT, ADMISSION_SCRIPT_SHA, redisChannel, redisKeys } from './redis-script.js';
 import type {
@@ -46,6 +47,7 @@ type Reply = [
   tokens: number,
   running: number,
   burstMs: number,
+  slackPercent: number,
 ];
 
 function leaseOf(value: number | undefined): number {
@@ -85,6 +87,7 @@ export function createRedisLimiter(
     CLAIM_TTL_MS,
     channel,
     Number.isFinite(limits.burstMs) ? limits.burstMs : -1,
+    CATCH_UP_MS,
   ];
 
   const queue: RedisWaiter[] = [];
@@ -97,7 +100,7 @@ export function createRedisLimiter(
   let inFlight = 0;
   let admitted = 0;
   let pausedUntil = 0;
-  let seen = { requests: 0, tokens: 0, burstMs: limits.burstMs };
+  let seen = { requests: 0, tokens: 0, burstMs: limits.burstMs, slack: 0 };
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let renewTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -113,7 +116,12 @@ export function createRedisLimiter(
     const values = (reply as unknown[]).map(Number);
     const usage = op === 'acquire' ? values.slice(2) : values;
     const burstMs = usage[3] ?? -1;
-    seen = { requests: usage[0] ?? 0, tokens: usage[1] ?? 0, burstMs: burstMs < 0 ? Infinity : burstMs };
+    seen = {
+      requests: usage[0] ?? 0,
+      tokens: usage[1] ?? 0,
+      burstMs: burstMs < 0 ? Infinity : burstMs,
+      slack: (usage[4] ?? 0) / 100,
+    };
     return (op === 'acquire' ? values : [0, 0, ...values]) as Reply;
   };
 
@@ -310,6 +318,7 @@ export function createRedisLimiter(
         tokensInWindow: seen.tokens,
         pausedMs: Math.max(0, pausedUntil - Date.now()),
         burstMs: seen.burstMs,
+        paceSlack: seen.slack,
       };
     },
 

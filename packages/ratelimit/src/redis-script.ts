@@ -32,7 +32,8 @@ export function redisChannel(id: string): string {
  * together against Redis's clock (`TIME`), never one while waiting for another.
  *
  * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel,
- * burstMs (-1 = no pacing), ...; replies end with the usage { requests, tokens, running, burstMs }.
+ * burstMs (-1 = no pacing), catchUpMs, ...; replies end with the usage { requests, tokens, running, burstMs,
+ * slack percent }.
  * - `acquire tokens` → { 1, 0, usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try
  *   again (-1: when something is released; the caller also polls to keep its claim alive). Admission needs the
  *   even pace of each limit (GCRA: one request every interval/rpm, one token every interval/tpm, at most burstMs
@@ -40,7 +41,8 @@ export function redisChannel(id: string): string {
  * - `finish reserved used` (used -1 = keep the charge) ends a permit: frees its slot, reconciles its tokens;
  * - `observe remainingRequests resetRequestsMs remainingTokens resetTokensMs` (-1 = absent) holds capacity the
  *   provider says is gone; `pause ms` stops admission (every second pause while the window is under 90% of
- *   each limit halves the shared burst); `drop` removes a claim; `renew id...` extends leases.
+ *   each limit halves the shared burst, or once it is 0 adds 2% slack to the pace, at most 10%); `drop` removes a
+ *   claim; `renew id...` extends leases.
  * An event ("free" or "pause:<ms>") is published when a waiter may now go or must pause.
  */
 export const ADMISSION_SCRIPT = `
@@ -51,6 +53,7 @@ local rpm, tpm, conc = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local interval, margin, lease, claimTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local channel = ARGV[10]
 local burst = tonumber(ARGV[11])
+local catchUp = tonumber(ARGV[12])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
@@ -115,24 +118,29 @@ if shrunk then
   if burst < 0 or shrunk < burst then burst = shrunk end
 end
 
+-- The pace runs at limit / (1 + slack); slack grows once 429s shrank the burst to 0.
+local slack = num('slack')
+
 local function usage()
   return { num('requests') + hold('holdRequests'), num('tokens') + hold('holdTokens'), redis.call('ZCARD', running),
-    burst }
+    burst, math.floor(slack * 100 + 0.5) }
 end
 
 -- Pacing (GCRA): when a request of 'cost' may go, after 'ahead' units of earlier claims.
 local function paceAt(limit, field, cost, ahead)
   if limit < 0 or burst < 0 then return now end
-  local unit = interval / limit
+  local unit = interval / limit * (1 + slack)
   return math.max(num(field), now) + ahead * unit - math.max(0, burst - cost * unit)
 end
 
--- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace.
+-- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace. A pace at
+-- most catchUp ms behind (a late wake-up, the round trip) keeps its schedule instead of restarting from now.
 local function pace(limit, field, cost)
   if limit < 0 or cost == 0 then return end
-  local unit = interval / limit
+  local unit = interval / limit * (1 + slack)
   local emptyAt = num(field)
-  if cost > 0 then emptyAt = math.max(emptyAt, now) end
+  local behind = now - emptyAt
+  if cost > 0 and not (behind > 0 and behind <= catchUp) then emptyAt = math.max(emptyAt, now) end
   redis.call('HSET', state, field, tostring(emptyAt + cost * unit))
 end
 
@@ -178,7 +186,7 @@ local function freeAt(need, field, holdName)
 end
 
 if op == 'acquire' then
-  local tokens = tonumber(ARGV[12])
+  local tokens = tonumber(ARGV[13])
   -- Waiters that came first (their claims) count as taken: nobody overtakes them.
   local rank = redis.call('ZRANK', claims, id)
   local ahead = {}
@@ -219,7 +227,7 @@ if op == 'acquire' then
     redis.call('ZADD', claimAlive, now + claimTtl, id)
     redis.call('HSET', claimTokens, id, tokens)
     keepAlive()
-    return { 0, wait, used[1], used[2], used[3], used[4] }
+    return { 0, wait, used[1], used[2], used[3], used[4], used[5] }
   end
   redis.call('ZADD', logKey, now + interval + margin, id)
   redis.call('HSET', entries, id, now .. ':1:' .. tokens)
@@ -233,11 +241,11 @@ if op == 'acquire' then
     notifyWaiters()
   end
   keepAlive()
-  return { 1, 0, used[1] + 1, used[2] + tokens, used[3] + 1, used[4] }
+  return { 1, 0, used[1] + 1, used[2] + tokens, used[3] + 1, used[4], used[5] }
 end
 
 if op == 'finish' then
-  local reserved, spent = tonumber(ARGV[12]), tonumber(ARGV[13])
+  local reserved, spent = tonumber(ARGV[13]), tonumber(ARGV[14])
   redis.call('ZREM', running, id)
   local entry = redis.call('HGET', entries, id)
   if entry then
@@ -263,8 +271,8 @@ if op == 'finish' then
 end
 
 if op == 'observe' then
-  local limits = { { rpm, tonumber(ARGV[12]), tonumber(ARGV[13]), 'holdRequests', 'requests' },
-                   { tpm, tonumber(ARGV[14]), tonumber(ARGV[15]), 'holdTokens', 'tokens' } }
+  local limits = { { rpm, tonumber(ARGV[13]), tonumber(ARGV[14]), 'holdRequests', 'requests' },
+                   { tpm, tonumber(ARGV[15]), tonumber(ARGV[16]), 'holdTokens', 'tokens' } }
   for _, item in ipairs(limits) do
     local limit, remaining, reset, name, total = item[1], item[2], item[3], item[4], item[5]
     if limit >= 0 and remaining >= 0 then
@@ -282,14 +290,20 @@ if op == 'pause' then
   local function room(value, limit) return limit < 0 or value < 0.9 * limit end
   if room(used[1], rpm) and room(used[2], tpm) then
     if redis.call('HINCRBY', state, 'strikes', 1) >= 2 then
-      local half = interval / 120
-      if burst >= 0 then half = burst / 2 end
-      if half < 1 then half = 0 end
-      burst = half
-      redis.call('HSET', state, 'burst', tostring(half), 'strikes', 0)
+      redis.call('HSET', state, 'strikes', 0)
+      if burst ~= 0 then
+        local half = interval / 120
+        if burst > 0 then half = burst / 2 end
+        if half < 1 then half = 0 end
+        burst = half
+        redis.call('HSET', state, 'burst', tostring(half))
+      else
+        slack = math.min(0.1, math.floor((slack + 0.02) * 100 + 0.5) / 100)
+        redis.call('HSET', state, 'slack', tostring(slack))
+      end
     end
   end
-  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[12]))
+  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[13]))
   redis.call('HSET', state, 'pausedUntil', untilMs)
   redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now))
   keepAlive()
@@ -303,7 +317,7 @@ if op == 'drop' then
 end
 
 if op == 'renew' then
-  for i = 12, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
+  for i = 13, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
   return usage()
 end
 

@@ -95,6 +95,11 @@ export interface RateLimiterStats {
   pausedMs: number;
   /** The pacing burst now in force (`burstMs`, halved by repeated 429s while the window had room). @unit ms */
   burstMs: number;
+  /**
+   * How far under the limit the pace runs (`limit / (1 + paceSlack)`): 0, until repeated 429s with room arrive
+   * after the burst is already 0 (each pair adds 0.02, at most 0.1). @unit fraction
+   */
+  paceSlack: number;
 }
 
 /** RPM + TPM + concurrency admission. */
@@ -105,7 +110,8 @@ export interface RateLimiter {
   observe(headers: HeadersLike): void;
   /**
    * Pauses all admission for `retryAfterMs` (after a 429). Every second 429 that arrives while the window has room
-   * (under 90% of each limit) halves the pacing burst: the provider enforces a shorter quantum than assumed.
+   * (under 90% of each limit) halves the pacing burst (the provider enforces a shorter quantum than assumed), and
+   * once the burst is 0 slows the pace by 2% of the limit (at most 10%: `stats().paceSlack`).
    * @unit milliseconds
    */
   penalize(retryAfterMs: number): void;
