@@ -14,7 +14,7 @@ export function tempDir(prefix = 'maxllm-bench-') {
 
 /**
  * A temp MAXLLM_HOME with a maxllm.yaml that sends models to `url`: every model ("*") with the given limits, or only
- * the listed `models` (each `{ name, rpm, tpm, concurrency }`).
+ * the listed `models` (each `{ name, rpm, tpm, concurrency, burst? }`; `burst` in seconds, see the config README).
  */
 export function benchHome(url, { rpm = 1e9, tpm = 1e12, concurrency = 1000, models } = {}) {
   const home = tempDir();
@@ -33,6 +33,7 @@ export function benchHome(url, { rpm = 1e9, tpm = 1e12, concurrency = 1000, mode
         `      rpm: ${model.rpm ?? rpm}`,
         `      tpm: ${model.tpm ?? tpm}`,
         `      concurrency: ${model.concurrency ?? concurrency}`,
+        ...(model.burst === undefined ? [] : [`      burst: ${model.burst}`]),
         // gpt-4o-mini's prices, so models the price table does not know price too (and do not warn).
         '      input_cost_per_million: 0.15',
         '      output_cost_per_million: 0.6',

@@ -1,0 +1,71 @@
+// Pacing on a virtual clock (issue 21): the same scenario as pacing.mjs (rpm 600, a server enforcing the limit per
+// 60 s window and per 1 s quantum), but the limiter and the mock share a manual clock that moves in 5 ms steps, and
+// every request is answered before time moves on. No timer is late and no request arrives shifted, so this measures
+// the admission rule itself; pacing.mjs measures it on the real clock of this (shared, loaded) host.
+// Utilisation = requests the server admitted in WINDOWS windows ÷ (WINDOWS × rpm); 429s to the end of the run.
+import { createManualClock, createMockServer } from '@maxllm/mock-server';
+import { createRateLimiter, estimateChatTokens } from '@maxllm/ratelimit';
+import { fmt } from './_shared.mjs';
+
+const WINDOW_MS = 60_000;
+const WINDOWS = 2;
+const RPM = 600;
+const STEP_MS = 5;
+const model = 'gpt-4o-mini';
+
+async function simulate({ quantumMs, burstMs }) {
+  const clock = createManualClock(Date.now());
+  const server = await createMockServer({ limits: { rpm: RPM }, windowMs: WINDOW_MS, quantumMs, clock });
+  const limiter = createRateLimiter({ rpm: RPM, intervalMs: WINDOW_MS, burstMs, clock });
+  const end = clock.now() + WINDOWS * WINDOW_MS;
+  let inFlight = 0;
+  let stopped = false;
+  let sent = 0;
+  const caller = async () => {
+    while (!stopped) {
+      const messages = [{ role: 'user', content: `Question ${sent}: why?` }];
+      const permit = await limiter.acquire({ tokens: estimateChatTokens(messages, model) + 20 }).catch(() => null);
+      if (!permit || stopped) return permit?.release();
+      sent++;
+      inFlight++;
+      const response = await fetch(`${server.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model, max_tokens: 20, messages }),
+      });
+      const body = await response.json();
+      if (response.status === 429) limiter.penalize(Number(response.headers.get('retry-after-ms')));
+      permit.settle({ tokens: response.ok ? body.usage.prompt_tokens + 20 : 0 });
+      inFlight--;
+    }
+  };
+  const callers = Array.from({ length: 32 }, caller);
+  const settle = async () => {
+    do await new Promise((resolve) => setImmediate(resolve));
+    while (inFlight > 0);
+  };
+  while (clock.now() < end) {
+    await settle();
+    clock.advance(STEP_MS);
+  }
+  await settle();
+  const stats = server.stats().byModel[model];
+  stopped = true;
+  await limiter.close();
+  await Promise.allSettled(callers);
+  await server.close();
+  return { utilisation: (stats.requests - stats.rateLimited) / (WINDOWS * RPM), rateLimited: stats.rateLimited };
+}
+
+const paced = await simulate({ quantumMs: 1000 });
+const baseline = await simulate({ quantumMs: 1000, burstMs: Infinity });
+const sliding = await simulate({});
+console.log(
+  `pacing.virtual_quantized utilisation=${fmt(paced.utilisation, 3)} rate_limited=${paced.rateLimited} ` +
+    `baseline_utilisation=${fmt(baseline.utilisation, 3)} baseline_rate_limited=${baseline.rateLimited} ` +
+    `rpm=${RPM} quantum_ms=1000 windows=${WINDOWS} window_s=${WINDOW_MS / 1000} step_ms=${STEP_MS}`,
+);
+console.log(
+  `pacing.virtual_sliding utilisation=${fmt(sliding.utilisation, 3)} rate_limited=${sliding.rateLimited} ` +
+    `rpm=${RPM} windows=${WINDOWS} window_s=${WINDOW_MS / 1000} step_ms=${STEP_MS}`,
+);
