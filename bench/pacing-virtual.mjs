@@ -24,7 +24,9 @@ async function simulate({ quantumMs, burstMs }) {
   const caller = async () => {
     while (!stopped) {
       const messages = [{ role: 'user', content: `Question ${sent}: why?` }];
-      const permit = await limiter.acquire({ tokens: estimateChatTokens(messages, model) + 20 }).catch(() => null);
+      const permit = await limiter
+        .acquire({ tokens: estimateChatTokens(messages, model) + 20 })
+        .catch(() => null);
       if (!permit || stopped) return permit?.release();
       sent++;
       inFlight++;
@@ -54,7 +56,10 @@ async function simulate({ quantumMs, burstMs }) {
   await limiter.close();
   await Promise.allSettled(callers);
   await server.close();
-  return { utilisation: (stats.requests - stats.rateLimited) / (WINDOWS * RPM), rateLimited: stats.rateLimited };
+  return {
+    utilisation: (stats.requests - stats.rateLimited) / (WINDOWS * RPM),
+    rateLimited: stats.rateLimited,
+  };
 }
 
 const paced = await simulate({ quantumMs: 1000 });
