@@ -9,6 +9,7 @@ import { batchCompleteViaBatch } from './batch-via';
 import type { ClientContext } from './client-context';
 import { systemClock } from './clock';
 import { runComplete } from './complete';
+import { estimateRun } from './estimate-run';
 import { toClientError } from './client-error';
 import { InvalidClientRequestError } from './errors';
 import { stderrLogger } from './logger';
@@ -144,6 +145,8 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         logger,
       });
     },
+    estimate: (requests, estimateOptions) =>
+      estimateRun({ config, cache, requestFlag: context.requestFlag }, requests, estimateOptions),
     getCallStatus: (model) => ledger.status(model),
     diffCallStatus: (after, before) => diffCallStatus(after, before),
     setRequestFlag(flag) {

@@ -1,3 +1,4 @@
+import type { EstimateOptions, RunEstimate } from './estimate-run';
 import type { BatchHandle } from '@maxllm/batch';
 import type { CallStatus } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
@@ -42,6 +43,14 @@ export function batchComplete<T = unknown>(
 /** `getBatch()` on the default client. See {@link MaxllmClient.getBatch}. */
 export function getBatch(options: GetBatchOptions): Promise<BatchHandle> {
   return getDefaultClient().getBatch(options);
+}
+
+/** `estimate()` on the default client. See {@link MaxllmClient.estimate}. */
+export function estimate(
+  requests: Iterable<CompleteRequest> | AsyncIterable<CompleteRequest>,
+  options?: EstimateOptions,
+): Promise<RunEstimate> {
+  return getDefaultClient().estimate(requests, options);
 }
 
 /** Call status of the default client. See {@link MaxllmClient.getCallStatus}. */

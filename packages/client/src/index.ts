@@ -4,6 +4,7 @@ export {
   closeDefaultClient,
   complete,
   diffCallStatus,
+  estimate,
   getBatch,
   getCallStatus,
   getDefaultClient,
@@ -56,3 +57,11 @@ export {
   type ProgressStream,
 } from './progress-bar';
 export { batchCompleteViaBatch, type BatchViaOptions, type BatchViaDependencies } from './batch-via';
+export type {
+  Band,
+  CostEstimate,
+  EstimateOptions,
+  ModelEstimate,
+  OutputMethod,
+  RunEstimate,
+} from './estimate-run';

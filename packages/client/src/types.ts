@@ -1,3 +1,4 @@
+import type { EstimateOptions, RunEstimate } from './estimate-run';
 import type { MaxllmConfig } from '@maxllm/config';
 import type { BatchHandle, OpenBatchOptions } from '@maxllm/batch';
 import type { CallStatus } from '@maxllm/ledger';
@@ -121,6 +122,14 @@ export interface MaxllmClient {
    * SDK instances and request flag: enqueue requests, upload, wait, read results (see `@maxllm/batch`).
    */
   getBatch(options: GetBatchOptions): Promise<BatchHandle>;
+  /**
+   * Estimates a run of `requests` without sending anything: input tokens, the output band from the ledger's
+   * history, what the cache already answers, the cost online / flex / via the Batch API, and the time at the limits.
+   */
+  estimate(
+    requests: Iterable<CompleteRequest> | AsyncIterable<CompleteRequest>,
+    options?: EstimateOptions,
+  ): Promise<RunEstimate>;
   /** Call status per unique name (or of one), as counted by this client's ledger. */
   getCallStatus(model?: string): CallStatus;
   /** `after - before`, per model and counter. */
