@@ -7,6 +7,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerTestCommand } from './commands/test-model.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerEstimateCommand } from './commands/estimate.js';
 import { registerMockCommand } from './commands/mock.js';
 import { registerUsageCommands } from './commands/usage.js';
 import { addGlobalOptions } from './global-options.js';
@@ -37,6 +38,7 @@ export function createProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerDemoCommand(program);
   registerChatCommand(program);
   registerRunCommand(program);
+  registerEstimateCommand(program);
   registerBatchCommand(program);
   registerBenchCommand(program);
   registerTestCommand(program);

@@ -1,3 +1,4 @@
+import type { CompleteRequest } from '@maxllm/request';
 import { readLedgerRows } from '@maxllm/ledger';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './test-harness';
@@ -19,7 +20,7 @@ async function ledgerRows(path: string) {
 
 describe('estimate()', () => {
   it('predicts, within its band, what the run then records, and sends nothing itself', async () => {
-    harness = await startHarness({ mock: { meanTokens: 60, spread: 0.5 } });
+    harness = await startHarness({ mock: { output: { meanTokens: 60, spread: 0.5 } } });
     const { client } = harness;
     const ledgerPath = client.config.paths.ledger;
     // History: 20 paid calls of the model.
@@ -58,10 +59,9 @@ describe('estimate()', () => {
 
   it('without history, max_tokens bounds the output and the method says so', async () => {
     harness = await startHarness();
-    const estimate = await harness.client.estimate(
-      [{ prompt: 'a', max_tokens: 100 }, { prompt: 'b' }],
-      { model: 'gpt-4o-mini' },
-    );
+    const estimate = await harness.client.estimate([{ prompt: 'a', max_tokens: 100 }, { prompt: 'b' }], {
+      model: 'gpt-4o-mini',
+    });
     expect(estimate.models[0]!.outputMethods.sort()).toEqual(['default', 'max_tokens']);
     expect(estimate.outputTokens.high).toBe(100 + 2000);
     expect(estimate.outputTokens.low).toBe(0);
@@ -69,7 +69,8 @@ describe('estimate()', () => {
 
   it('reports a request it cannot prepare, and goes on', async () => {
     harness = await startHarness();
-    const estimate = await harness.client.estimate([{ prompt: 'ok' }, { nothing: 1 } as never], {
+    const bad: unknown = { nothing: 1 };
+    const estimate = await harness.client.estimate([{ prompt: 'ok' }, bad as CompleteRequest], {
       model: 'gpt-4o-mini',
     });
     expect(estimate).toMatchObject({ prompts: 2, invalid: 1 });

@@ -16,7 +16,12 @@ export function priceTokens(
   if (mode === 'flex') return undefined;
   const prices = resolvePrices(resolved.model, resolved.prices);
   return priceCall(
-    { inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens, cachedInputTokens: 0, reasoningTokens: 0 },
+    {
+      inputTokens: tokens.inputTokens,
+      outputTokens: tokens.outputTokens,
+      cachedInputTokens: 0,
+      reasoningTokens: 0,
+    },
     prices,
     { batch: mode === 'batch' },
   ).totalUsd;
