@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { BatchWorkspaceError } from '@maxllm/batch';
 import { ConfigError } from '@maxllm/config';
 import { CliError, ExitCode } from './errors.js';
 import { redactSecrets } from './redact.js';
@@ -79,6 +80,10 @@ export function formatError(thrown: unknown): FormattedError {
     exitCode = ExitCode.config;
   } else if (error.name === 'AbortError') {
     exitCode = ExitCode.interrupted;
+  } else if (BatchWorkspaceError.isInstance(error) || error.name === 'BatchWorkspaceError') {
+    // The workspace named on the command line is unusable (bad name, another model, corrupt): nothing was done.
+    exitCode = ExitCode.usage;
+    prefix = `${errorName(error)}: `;
   } else {
     expected =
       (error as unknown as Record<symbol, unknown>)[Symbol.for('maxllm.error')] === true ||

@@ -29,3 +29,13 @@ export function fraction(option: string): (text: string) => number {
     return value;
   };
 }
+
+/** A commander option parser for a TCP port (`--port 8080`; 0 picks a free one). */
+export function port(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isInteger(value) || value < 0 || value > 65535)
+      throw new UsageError(`${option} expects a port number from 0 to 65535, got "${text}"`);
+    return value;
+  };
+}

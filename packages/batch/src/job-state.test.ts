@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchError, BatchItemError, BatchStateError } from './errors';
+import { BatchError, BatchItemError, BatchStateError, BatchWorkspaceError } from './errors';
 import { combineJobStates } from './job-state';
 import type { JobRecord, JobStatus } from './types';
 import { MAX_REQUEUES, requeueIfTokenLimited } from './submit-jobs';
@@ -46,6 +46,13 @@ describe('resolveWorkspace', () => {
   it('rejects names that escape the batch home', () => {
     for (const name of ['..', '.', 'a/b', '', 'a\\b']) {
       expect(() => resolveWorkspace('/home/b', name, 0)).toThrow(/plain folder name/);
+    }
+  });
+
+  it('rejects control characters (a newline, a tab) in a name or a path', () => {
+    for (const name of ['night\nly', 'tab\there', '/tmp/a\nb', 'bell\u0007']) {
+      expect(() => resolveWorkspace('/home/b', name, 0)).toThrow(BatchWorkspaceError);
+      expect(() => resolveWorkspace('/home/b', name, 0)).toThrow(/control character/);
     }
   });
 });

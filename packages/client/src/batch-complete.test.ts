@@ -108,6 +108,9 @@ describe('batchComplete()', () => {
     expect(stopped.results[2]).toBeNull();
     expect(stopped.finished).toBe(2);
     expect(harness.requests()).toBe(3); // two earlier misses + the refused one; nothing after it
+    // One slot per item, as documented: the items never started hold the placeholder too.
+    expect(stopped.results).toHaveLength(prompts.length);
+    expect(stopped.results.slice(2).every((result) => result === null)).toBe(true);
   });
 });
 

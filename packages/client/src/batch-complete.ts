@@ -166,7 +166,9 @@ export async function runBatchComplete<T>(
     progress?.stop(snapshot);
     if (signal.aborted) await iterator.return?.();
   }
-  for (let index = 0; index < count; index++) if (!(index in results)) results[index] = placeholder;
+  // One slot per item: on a stop, those never started hold the placeholder too (when the input's length is known).
+  const size = Math.max(count, stopError === undefined ? 0 : (snapshot.total ?? 0));
+  for (let index = 0; index < size; index++) if (!(index in results)) results[index] = placeholder;
   if (options.signal?.aborted) throw abortReason(options.signal);
   if (stopError !== undefined) {
     const stopped = new BatchStoppedError(

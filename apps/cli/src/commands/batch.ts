@@ -23,6 +23,7 @@ async function findWorkspace(batchHome: string, name: string): Promise<BatchWork
 }
 
 const finalStates = new Set(['completed', 'failed', 'expired', 'cancelled', 'cached']);
+const finalJobStatuses = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
 async function withWorkspace<T>(
   command: Command,
@@ -219,9 +220,18 @@ export function registerBatchCommand(program: Command): void {
       .argument('<workspace>', 'workspace name or absolute path')
       .action(async (name: string, _options, command: Command) => {
         await withWorkspace(command, name, async (handle) => {
+          if (finalStates.has(handle.state)) {
+            println(`nothing to cancel: workspace ${name} has ended (state ${handle.state})`);
+            return;
+          }
+          const running = handle.jobs.filter(
+            (job) => job.status === undefined || !finalJobStatuses.has(job.status),
+          ).length;
           await handle.cancel();
           println(
-            `cancel requested for ${handle.jobs.length} job(s) of ${handle.workspace}; \`maxllm batch status ${name}\` shows when they stop`,
+            handle.state === 'cancelled'
+              ? `cancelled workspace ${name} (nothing had been submitted)`
+              : `cancel requested for ${running} running job(s) of ${handle.workspace}; \`maxllm batch status ${name}\` shows when they stop`,
           );
         });
       }),

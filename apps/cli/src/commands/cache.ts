@@ -112,10 +112,22 @@ export function registerCacheCommand(program: Command): void {
       .action(async (model: string | undefined, options: { yes?: boolean }, command: Command) => {
         await withCache(command, async (store, config) => {
           const namespace = model === undefined ? undefined : await namespaceFor(store, config, model);
+          const { namespaces, entries } = await store.stats();
+          const count = namespace === undefined ? entries : (namespaces[namespace]?.entries ?? 0);
+          if (count === 0) {
+            // Say so rather than "removed": a mistyped model name must not look like it worked.
+            const known = Object.keys(namespaces).sort().join(', ') || 'none';
+            println(
+              namespace === undefined
+                ? `the cache in ${config.paths.cache} is empty: nothing removed`
+                : `no cached answers for ${namespace} (cached models: ${known}): nothing removed`,
+            );
+            return;
+          }
           const what =
             namespace === undefined
-              ? `every cached answer in ${config.paths.cache}`
-              : `the cached answers of ${namespace}`;
+              ? `every cached answer in ${config.paths.cache} (${formatCount(count)})`
+              : `the ${formatCount(count)} cached answer(s) of ${namespace}`;
           if (!(await confirm(`Remove ${what}?`, options.yes)))
             throw new CliError('cancelled: nothing removed');
           await store.clear(namespace);

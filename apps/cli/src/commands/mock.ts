@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createMockServer, type MockServerOptions } from '@maxllm/mock-server';
 import { println } from '../context.js';
 import { withExamples } from '../help.js';
-import { fraction, nonNegative, positiveInteger } from '../numbers.js';
+import { fraction, nonNegative, port, positiveInteger } from '../numbers.js';
 
 interface MockOptions {
   port: number;
@@ -33,7 +33,7 @@ export function registerMockCommand(program: Command): void {
       .description(
         'run an OpenAI-compatible mock server (chat, embeddings, completions, files, batches) with real rate limits; prints its base URL',
       )
-      .option('--port <n>', 'port (0 = a free one)', nonNegative('--port'), 0)
+      .option('--port <n>', 'port (0 = a free one)', port('--port'), 0)
       .option('--host <host>', 'interface to listen on', '127.0.0.1')
       .option('--rpm <n>', 'requests per minute per model (default: unlimited)', nonNegative('--rpm'))
       .option('--tpm <n>', 'tokens per minute per model (default: unlimited)', nonNegative('--tpm'))
@@ -71,7 +71,8 @@ export function registerMockCommand(program: Command): void {
         println(server.url);
         process.stderr.write(
           `maxllm mock: listening on ${server.url} (rpm ${options.rpm ?? 'unlimited'}, tpm ${options.tpm ?? 'unlimited'}); Ctrl-C to stop\n` +
-            `  try: OPENAI_API_BASE=${server.url} OPENAI_API_KEY=sk-mock maxllm chat "hello"\n`,
+            // With --api-key the server accepts only that key: suggest it (by name: a key is never printed).
+            `  try: OPENAI_API_BASE=${server.url} OPENAI_API_KEY=${options.apiKey === undefined ? 'any-key' : '<the --api-key value>'} maxllm chat "hello"\n`,
         );
         await untilSignal();
         const stats = server.stats();
