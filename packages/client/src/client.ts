@@ -158,14 +158,18 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     },
     async close() {
       closed = true;
-      await Promise.allSettled([ledger.flush()]);
       await runtimes.close();
-      await ledger.close();
+      // Rows that cannot be written are a loud failure, after everything else is closed.
+      const ledgerClosed = await ledger.close().then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
       await cache.close?.();
       if (ownsRedis && redisConnection) {
         const connection = await redisConnection.catch(() => undefined);
         await connection?.quit().catch(() => undefined);
       }
+      if (ledgerClosed !== undefined) throw ledgerClosed.error;
     },
   };
 }

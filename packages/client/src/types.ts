@@ -142,6 +142,9 @@ export interface MaxllmClient {
    * @throws RedisUnavailableError naming the host; MissingDependencyError when `ioredis` is not installed.
    */
   connect(): Promise<void>;
-  /** Flushes the ledger and closes limiters, cache and the Redis connection the client opened. */
+  /**
+   * Flushes the ledger and closes limiters, cache and the Redis connection the client opened.
+   * @throws LedgerWriteError (from `@maxllm/ledger`) when ledger rows could not be written, after closing the rest.
+   */
   close(): Promise<void>;
 }

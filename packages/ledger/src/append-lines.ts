@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import {
-  appendFileSync,
-  existsSync,
+  closeSync,
+  fstatSync,
   linkSync,
   mkdirSync,
+  openSync,
+  readSync,
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
-import { appendFile, link, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -18,36 +21,51 @@ import { dirname } from 'node:path';
  */
 export const maxAppendBytes = 256 * 1024;
 
-/** Cuts `text` (complete lines) into pieces of at most `maxAppendBytes` bytes, each made of whole lines. */
-export function splitAtLines(text: string): Buffer[] {
-  const buffer = Buffer.from(text, 'utf8');
-  const pieces: Buffer[] = [];
-  let start = 0;
-  while (buffer.length - start > maxAppendBytes) {
-    let end = buffer.lastIndexOf(0x0a, start + maxAppendBytes - 1);
-    if (end < start) end = buffer.indexOf(0x0a, start + maxAppendBytes); // one huge line: keep it whole
-    pieces.push(buffer.subarray(start, end + 1));
-    start = end + 1;
+/** An append that stopped part-way: the first `written` lines are complete in the file, the rest are not. */
+export class PartialAppendError extends Error {
+  constructor(
+    /** Lines written completely before the failure. */
+    readonly written: number,
+    options: ErrorOptions,
+  ) {
+    super(`append failed after ${written} complete line(s)`, options);
   }
-  if (start < buffer.length) pieces.push(buffer.subarray(start));
+}
+
+/** Groups complete lines (each ending in `\n`) into pieces of at most `maxAppendBytes` bytes (a longer line alone). */
+export function groupLines(lines: readonly string[]): Buffer[][] {
+  const pieces: Buffer[][] = [];
+  let piece: Buffer[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const buffer = Buffer.from(line, 'utf8');
+    if (piece.length > 0 && bytes + buffer.length > maxAppendBytes) {
+      pieces.push(piece);
+      piece = [];
+      bytes = 0;
+    }
+    piece.push(buffer);
+    bytes += buffer.length;
+  }
+  if (piece.length > 0) pieces.push(piece);
   return pieces;
 }
 
 /**
  * Creates `path` holding only `header`, atomically: the header is written to a private temp file that is then
  * hard-linked into place, so a concurrent appender never sees a file without its header, and exactly one
- * process's header wins. Does nothing if the file already exists.
+ * process's header wins. An empty file gets the header appended. The temp file is removed whatever happens.
  */
 export async function ensureHeader(path: string, header: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 }); // previews of prompts: owner only
   const existing = await stat(path).catch(() => undefined);
   if (existing !== undefined) {
-    if (existing.size === 0) await appendFile(path, header, { mode: 0o600 });
+    if (existing.size === 0) await appendLines(path, [header]);
     return;
   }
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, header, { flag: 'wx', mode: 0o600 });
   try {
+    await writeFile(temporary, header, { flag: 'wx', mode: 0o600 });
     await link(temporary, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -56,37 +74,93 @@ export async function ensureHeader(path: string, header: string): Promise<void> 
   }
 }
 
-/** Appends complete lines with one O_APPEND `write()` per piece of at most `maxAppendBytes`. */
-export async function appendLines(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'a', 0o600);
+/** True when the file behind `handle` is not empty and its last byte is not a newline (a torn last line). */
+async function endsTorn(handle: FileHandle): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  const { bytesRead } = await handle.read(last, 0, 1, size - 1);
+  return bytesRead === 1 && last[0] !== 0x0a;
+}
+
+/**
+ * Appends complete lines with one O_APPEND `write()` per piece of at most `maxAppendBytes`. If the file ends in a
+ * torn line (a crash or a full disk cut a write), a newline comes first, so our first line never glues onto it.
+ * Throws `PartialAppendError` telling how many lines made it completely.
+ */
+export async function appendLines(path: string, lines: readonly string[]): Promise<void> {
+  let written = 0;
   try {
-    for (const piece of splitAtLines(text)) {
-      let written = 0;
-      while (written < piece.length) {
-        const { bytesWritten } = await handle.write(piece, written);
-        written += bytesWritten;
+    const handle = await open(path, 'a+', 0o600);
+    try {
+      if (await endsTorn(handle)) await handle.write('\n');
+      for (const piece of groupLines(lines)) {
+        const buffer = Buffer.concat(piece);
+        let offset = 0;
+        try {
+          while (offset < buffer.length) {
+            const { bytesWritten } = await handle.write(buffer, offset);
+            offset += bytesWritten;
+          }
+        } finally {
+          written += completeLines(piece, offset);
+        }
       }
+    } finally {
+      await handle.close();
     }
-  } finally {
-    await handle.close();
+  } catch (cause) {
+    throw new PartialAppendError(written, { cause });
   }
 }
 
-/** Synchronous `ensureHeader` + `appendLines` for the process `exit` handler (best effort). */
-export function appendLinesSync(path: string, header: string, text: string): void {
+/** How many of `piece`'s lines lie completely within its first `bytes` bytes. */
+function completeLines(piece: readonly Buffer[], bytes: number): number {
+  let count = 0;
+  let end = 0;
+  for (const line of piece) {
+    end += line.length;
+    if (end > bytes) break;
+    count += 1;
+  }
+  return count;
+}
+
+/** Synchronous `ensureHeader` + `appendLines` for the process `exit` handler (best effort; no temp file left). */
+export function appendLinesSync(path: string, header: string, lines: readonly string[]): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  if (!existsSync(path)) {
+  let size: number | undefined;
+  try {
+    size = statSync(path).size;
+  } catch {
     const temporary = `${path}.${process.pid}.exit.tmp`;
-    writeFileSync(temporary, header, { mode: 0o600 });
     try {
+      writeFileSync(temporary, header, { flag: 'wx', mode: 0o600 });
       linkSync(temporary, path);
     } catch {
-      // another process created it first
+      // another process created it first, or the disk is full: the appends below tell
     } finally {
-      unlinkSync(temporary);
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // already gone
+      }
     }
-  } else if (statSync(path).size === 0) {
-    appendFileSync(path, header, { mode: 0o600 });
   }
-  for (const piece of splitAtLines(text)) appendFileSync(path, piece, { mode: 0o600 });
+  const fd = openSync(path, 'a+', 0o600);
+  try {
+    const end = fstatSync(fd).size;
+    if (size === 0 && end === 0) writeSync(fd, header);
+    else if (end > 0) {
+      const last = Buffer.alloc(1);
+      if (readSync(fd, last, 0, 1, end - 1) === 1 && last[0] !== 0x0a) writeSync(fd, '\n');
+    }
+    for (const piece of groupLines(lines)) {
+      const buffer = Buffer.concat(piece);
+      let offset = 0;
+      while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -18,12 +18,17 @@ export class LedgerError extends Error {
 /** `record()` was called after `close()`. */
 export class LedgerClosedError extends LedgerError {}
 
-/** Appending buffered rows to the CSV file failed; `cause` holds the file-system error. */
+/**
+ * Rows could not be appended to the CSV file; `cause` holds the file-system error (`ENOSPC`, `EACCES`, `ENOTDIR`...).
+ * The rows stay buffered: a later `flush()` writes them if the file becomes writable again.
+ */
 export class LedgerWriteError extends LedgerError {
   constructor(
     message: string,
     /** The CSV file that could not be written. */
     readonly path: string,
+    /** Rows not written. */
+    readonly rows: number,
     options?: ErrorOptions,
   ) {
     super(message, options);

@@ -22,6 +22,7 @@ export {
 } from './summarize-ledger.js';
 export { ledgerColumns, type LedgerColumn, type LedgerRow } from './columns.js';
 export { readLedgerRows, type ReadLedgerRowsOptions } from './read-ledger-rows.js';
+export { movedAsideLedgers, pythonLedgerColumns } from './foreign-ledger.js';
 export { parseCsvLine } from './parse-csv-line.js';
 export { LedgerError, LedgerClosedError, LedgerWriteError } from './errors.js';
 export { stderrLogger, type Logger } from './logger.js';

@@ -221,7 +221,7 @@ describe('createLedger', () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dir, 'missing-parent-is-a-file'), 'not a directory');
     ledger.record(sampleCall());
-    await expect(ledger.flush()).rejects.toMatchObject({ name: 'LedgerWriteError' });
-    await ledger.close();
+    await expect(ledger.flush()).rejects.toMatchObject({ name: 'LedgerWriteError', rows: 1 });
+    await expect(ledger.close()).rejects.toMatchObject({ name: 'LedgerWriteError', rows: 1 });
   });
 });

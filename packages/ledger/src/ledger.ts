@@ -1,9 +1,16 @@
-import { appendLines, appendLinesSync, ensureHeader, maxAppendBytes } from './append-lines.js';
+import {
+  appendLines,
+  appendLinesSync,
+  ensureHeader,
+  maxAppendBytes,
+  PartialAppendError,
+} from './append-lines.js';
 import type { CallRecord } from './call-record.js';
 import { emptyModelCallStatus, hitRate, type CallStatus, type ModelCallStatus } from './call-status.js';
 import { systemClock, type Clock } from './clock.js';
 import type { LedgerRow } from './columns.js';
 import { csvHeader, csvLines } from './csv.js';
+import { moveForeignLedger } from './foreign-ledger.js';
 import { LedgerClosedError, LedgerWriteError } from './errors.js';
 import { stderrLogger, type Logger } from './logger.js';
 import { oneLine, preview } from './preview.js';
@@ -31,9 +38,15 @@ export interface Ledger {
   record(call: CallRecord): CallCost;
   /** Call status per unique name; with `model`, only that unique name (an empty object if it has no calls). */
   status(model?: string): CallStatus;
-  /** Writes every buffered row. Rejects with `LedgerWriteError` if the file cannot be written. */
+  /**
+   * Writes every buffered row. Rejects with `LedgerWriteError` (counting the rows not written) if the file cannot be
+   * written; those rows stay buffered and the next `flush()` tries again.
+   */
   flush(): Promise<void>;
-  /** Flushes and stops the timer; later `record()` calls throw `LedgerClosedError`. */
+  /**
+   * Flushes and stops the timer; later `record()` calls throw `LedgerClosedError`. Rejects with `LedgerWriteError`
+   * when rows could not be written: a lost row is never silent.
+   */
   close(): Promise<void>;
   /** The CSV file. */
   readonly path: string;
@@ -56,11 +69,16 @@ export function createLedger(options: LedgerOptions): Ledger {
   const statuses = new Map<string, ModelCallStatus>();
   const prices = new Map<string, ResolvedPrices>();
   const warned = new Set<string>();
-  let pending: LedgerRow[] = [];
+  /** CSV lines (each ending in a newline) not written yet. */
+  let pending: string[] = [];
   let pendingBytes = 0;
   let timer: unknown;
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
+  /** The last write failure, until a write succeeds. */
+  let failed: LedgerWriteError | undefined;
+  /** A background failure was logged (once until a write succeeds). */
+  let reported = false;
 
   function pricesFor(call: CallRecord): ResolvedPrices {
     // Callers may pass a fresh overrides object per call: key by value.
@@ -77,40 +95,81 @@ export function createLedger(options: LedgerOptions): Ledger {
     return resolved;
   }
 
+  // A ledger under another header (an older MaxLLM, the Python MaxLLM) is moved aside before we write anything.
+  try {
+    const moved = moveForeignLedger(path, csvHeader());
+    if (moved !== undefined) {
+      logger.warn(
+        `The ledger ${path} has ${moved.kind === 'python' ? "the Python MaxLLM's" : 'an older'} header: moved it to ${moved.movedTo} (maxllm usage still reads it); new rows go to a new ${path}.`,
+      );
+    }
+  } catch (error) {
+    // Unreadable or not movable: the first write fails loudly with its own error.
+    logger.debug(`Could not check the ledger header of ${path}: ${String(error)}`);
+  }
+
+  /**
+   * Writes every pending row (one write at a time, in order). Rows that could not be written stay pending, in
+   * order, for the next attempt; the returned promise then rejects with `LedgerWriteError` counting them.
+   */
   function writeNow(): Promise<void> {
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
-    const rows = pending;
-    pending = [];
-    pendingBytes = 0;
-    if (rows.length === 0) return chain;
-    chain = chain.then(async () => {
+    const written = chain.then(async () => {
+      if (pending.length === 0) return;
+      const lines = pending;
+      pending = [];
+      pendingBytes = 0;
+      let done = 0;
       try {
         await ensureHeader(path, csvHeader());
-        await appendLines(path, csvLines(rows));
-      } catch (cause) {
-        throw new LedgerWriteError(`Cannot append ${rows.length} row(s) to the ledger ${path}`, path, {
-          cause,
-        });
+        await appendLines(path, lines);
+        done = lines.length;
+        failed = undefined;
+        reported = false;
+      } catch (error) {
+        done = error instanceof PartialAppendError ? error.written : 0;
+        const cause = error instanceof PartialAppendError ? error.cause : error;
+        pending = lines.slice(done).concat(pending);
+        pendingBytes = pending.reduce((total, line) => total + line.length, 0);
+        failed = new LedgerWriteError(
+          `Cannot write ${pending.length} row(s) to the ledger ${path}: ${describe(cause)}`,
+          path,
+          pending.length,
+          { cause },
+        );
+        throw failed;
       }
     });
-    const written = chain;
-    chain = chain.catch(() => {});
+    chain = written.catch(() => {});
     return written;
   }
 
+  /** Timer and size-triggered writes: a failure is logged once (with the count) until a write succeeds again. */
   function writeInBackground(): void {
-    writeNow().catch((error: unknown) =>
-      logger.error(error instanceof Error ? error.message : String(error)),
-    );
+    writeNow().catch((error: unknown) => {
+      if (!reported) {
+        reported = true;
+        logger.error(
+          `${error instanceof Error ? error.message : String(error)}. The rows are kept and retried; flush() and close() fail while they cannot be written.`,
+        );
+      }
+      armTimer();
+    });
+  }
+
+  function armTimer(): void {
+    if (timer !== undefined || pending.length === 0 || closed) return;
+    timer = clock.setTimeout(writeInBackground, flushIntervalMs);
+    (timer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   function flushSync(): void {
     if (pending.length === 0) return;
-    const rows = pending;
+    const lines = pending;
     pending = [];
     try {
-      appendLinesSync(path, csvHeader(), csvLines(rows));
+      appendLinesSync(path, csvHeader(), lines);
     } catch {
       // best effort at exit
     }
@@ -213,15 +272,12 @@ export function createLedger(options: LedgerOptions): Ledger {
       });
       updateStatus(call, cost);
       warnUnknownPrice(call, cost, resolved);
-      const row = toRow(call, cost);
-      pending.push(row);
-      pendingBytes +=
-        200 + row.system_prompt_preview.length + row.prompt_preview.length + row.completion_preview.length;
-      if (pendingBytes >= maxAppendBytes) writeInBackground();
-      else if (timer === undefined) {
-        timer = clock.setTimeout(writeInBackground, flushIntervalMs);
-        (timer as { unref?: () => void } | undefined)?.unref?.();
-      }
+      const line = csvLines([toRow(call, cost)]);
+      pending.push(line);
+      pendingBytes += line.length;
+      // While writes fail, only the timer retries (no write per record()).
+      if (pendingBytes >= maxAppendBytes && failed === undefined) writeInBackground();
+      else armTimer();
       return cost;
     },
     status(model) {
@@ -233,7 +289,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     },
     flush: () => writeNow(),
     async close() {
-      if (closed) return chain;
+      if (closed) return writeNow();
       closed = true;
       openLedgers.delete(flushSync);
       await writeNow();
@@ -249,6 +305,12 @@ function errorType(status: string): string {
   return safeToken.test(status) && !/sk-/i.test(status) && !/bearer|authorization/i.test(status)
     ? status
     : 'error';
+}
+
+/** `ENOSPC: no space left on device` style text of a file-system error (no stack, one line). */
+function describe(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return text.split('\n')[0] ?? text;
 }
 
 function safeOrEmpty(value: string | undefined): string {

@@ -1,18 +1,26 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ledgerColumns, type LedgerColumn, type LedgerRow } from './columns.js';
+import { stderrLogger, type Logger } from './logger.js';
 import { parseCsvLine } from './parse-csv-line.js';
 
 /** Options of `readLedgerRows`. */
 export interface ReadLedgerRowsOptions {
-  /** Called once at the end with the number of malformed lines skipped (only when there were some). */
+  /**
+   * Called once at the end with the number of lines skipped because they do not parse (only when there were some).
+   * When given, nothing is logged. @default a warning to `logger`
+   */
   onMalformed?: (count: number) => void;
+  /** Gets one warning with the count of skipped lines. @default warnings to stderr */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /**
  * Streams the rows of a ledger CSV (bounded memory whatever its size). Columns are found by the header's names, so
- * files from older versions still read (a missing column reads as ''); a repeated header line (several writers
- * creating the file at once) is skipped. A missing file yields nothing.
+ * files from older versions and the Python MaxLLM's still read (a missing column reads as ''); a repeated header
+ * line (several writers creating the file at once) is skipped. A line whose field count is not the header's (a
+ * torn line, two rows glued together, an unterminated quote) is skipped and counted: one warning at the end.
+ * A missing file yields nothing.
  */
 export async function* readLedgerRows(
   path: string,
@@ -27,20 +35,22 @@ export async function* readLedgerRows(
   });
   if (!opened) return;
   let index: Array<[LedgerColumn, number]> | undefined;
+  let width = 0;
   let headerLine = '';
   let skipped = 0;
   try {
     for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
       if (line === '') continue;
       if (index === undefined) {
-        const names = parseCsvLine(line) ?? [];
+        const names = parseCsvLine(line.replace(/^\uFEFF/, '')) ?? [];
         index = ledgerColumns.map((column) => [column, names.indexOf(column)]);
+        width = names.length;
         headerLine = line;
         continue;
       }
       if (line === headerLine) continue;
       const fields = parseCsvLine(line);
-      if (fields === undefined || fields.length < 2) {
+      if (fields === undefined || fields.length !== width) {
         skipped += 1;
         continue;
       }
@@ -49,5 +59,12 @@ export async function* readLedgerRows(
   } finally {
     stream.destroy();
   }
-  if (skipped > 0) options.onMalformed?.(skipped);
+  if (skipped === 0) return;
+  if (options.onMalformed !== undefined) options.onMalformed(skipped);
+  else (options.logger ?? stderrLogger).warn(malformedMessage(skipped, path));
+}
+
+/** The one warning about skipped lines. */
+export function malformedMessage(count: number, where: string): string {
+  return `Skipped ${count} ledger line(s) that do not parse (torn by a crash, or glued together) in ${where}.`;
 }

@@ -58,14 +58,14 @@ describe('summarizeLedger', () => {
     await writeFile(path, `${header}\n${good}\n"unterminated,\n${header}\n${good}\n`);
     const logger = memoryLogger();
     expect(await summarizeLedger(path, { by: 'model', logger })).toMatchObject([{ key: 'm', calls: 2 }]);
-    expect(logger.warnings).toEqual([expect.stringContaining('Skipped 1 malformed line')]);
+    expect(logger.warnings).toEqual([expect.stringContaining('Skipped 1 ledger line(s) that do not parse')]);
   });
 
   it('streams a 1M-row ledger in bounded memory', { timeout: 60_000 }, async () => {
     const path = join(dir, 'big.csv');
     const rowCount = 1_000_000;
     const out = createWriteStream(path);
-    out.write(ledgerColumns.join(',') + '\n');
+    out.write(ledgerColumns.slice(0, 22).join(',') + '\n'); // the 22 columns the rows below have
     const start = Date.UTC(2025, 0, 1);
     let chunk = '';
     for (let index = 0; index < rowCount; index += 1) {

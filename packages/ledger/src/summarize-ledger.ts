@@ -1,6 +1,7 @@
-import type { LedgerColumn } from './columns.js';
-import type { Logger } from './logger.js';
-import { readLedgerRows } from './read-ledger-rows.js';
+import type { LedgerColumn, LedgerRow } from './columns.js';
+import { movedAsideLedgers } from './foreign-ledger.js';
+import { stderrLogger, type Logger } from './logger.js';
+import { malformedMessage, readLedgerRows } from './read-ledger-rows.js';
 
 /** Options of `summarizeLedger`. */
 export interface SummarizeLedgerOptions {
@@ -8,8 +9,13 @@ export interface SummarizeLedgerOptions {
   by: 'model' | 'day';
   /** Only rows with a timestamp at or after this instant. @default all rows */
   since?: Date;
-  /** Told how many malformed lines were skipped. @default none */
-  logger?: Logger;
+  /** Gets one warning with the count of lines skipped because they do not parse. @default warnings to stderr */
+  logger?: Pick<Logger, 'warn'>;
+  /**
+   * Also read the ledgers moved aside next to `path` (older MaxLLM or Python MaxLLM headers; see `createLedger`).
+   * @default true
+   */
+  movedAside?: boolean;
 }
 
 /** Totals of one group of ledger rows. */
@@ -39,9 +45,11 @@ export interface LedgerSummaryRow {
 }
 
 /**
- * Streams a ledger CSV line by line (bounded memory whatever its size) and totals it per model or per day,
- * sorted by key. Columns are found by the header's names, so files from older versions still read.
- * A missing file gives an empty array.
+ * Streams a ledger CSV line by line (bounded memory whatever its size), and the ledgers moved aside next to it, and
+ * totals them per model or per day, sorted by key. Columns are found by the header's names, so files from older
+ * versions and the Python MaxLLM's still read (Python rows are uncached successful calls: no `cache_hit`, no
+ * `status`, `unique_name` = `model`). Lines that do not parse are skipped with one warning. A missing file gives an
+ * empty array.
  */
 export async function summarizeLedger(
   path: string,
@@ -50,11 +58,16 @@ export async function summarizeLedger(
   const since = options.since?.toISOString();
   const groups = new Map<string, LedgerSummaryRow>();
   let skipped = 0;
-  const rows = readLedgerRows(path, { onMalformed: (count) => (skipped = count) });
-  for await (const row of rows) {
+  const files = options.movedAside === false ? [path] : [...(await movedAsideLedgers(path)), path];
+  for (const file of files) {
+    for await (const row of readLedgerRows(file, { onMalformed: (count) => (skipped += count) })) {
+      add(row);
+    }
+  }
+  function add(row: LedgerRow): void {
     const field = (column: LedgerColumn): string => row[column];
     const timestamp = field('timestamp');
-    if (since !== undefined && !(timestamp >= since)) continue;
+    if (since !== undefined && !(timestamp >= since)) return;
     const key = options.by === 'day' ? timestamp.slice(0, 10) : field('unique_name') || field('model');
     let group = groups.get(key);
     if (group === undefined) {
@@ -76,7 +89,7 @@ export async function summarizeLedger(
     } else if (hit) group.savedUsd += number(cost);
     else group.costUsd += number(cost);
   }
-  if (skipped > 0) options.logger?.warn(`Skipped ${skipped} malformed line(s) in the ledger ${path}.`);
+  if (skipped > 0) (options.logger ?? stderrLogger).warn(malformedMessage(skipped, `the ledger ${path}`));
   return [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 

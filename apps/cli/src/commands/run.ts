@@ -272,6 +272,7 @@ export function registerRunCommand(program: Command): void {
         };
         process.on('SIGINT', onSignal);
         let summary: RunSummary;
+        let closing: { error: unknown } | undefined;
         try {
           // An unreachable Redis (shared limits) fails here, once, before any line is sent.
           if (options.via === 'online') await client.connect();
@@ -299,13 +300,18 @@ export function registerRunCommand(program: Command): void {
           process.off('SIGINT', onSignal);
           control.dispose();
           sink.close();
-          await client.close();
+          closing = await client.close().then(
+            () => undefined,
+            (error: unknown) => ({ error }),
+          );
         }
         flushRepeats();
         const where = options.output === undefined ? '' : `; output: ${options.output}`;
         process.stderr.write(
           `run: ${plural(summary.lines, 'line')}: ${summary.done} answered (${summary.hits} from the cache), ${summary.skipped} already done, ${summary.failed} failed, ${summary.notSent} not sent; ${formatUsd(summary.costUsd)} spent${where}\n`,
         );
+        // Ledger rows that could not be written (full disk, read-only home) fail the run after its summary.
+        if (closing !== undefined) throw closing.error;
         const stop = control.stop;
         if (stop?.kind === 'interrupted')
           throw new CliError(

@@ -74,6 +74,7 @@ export function registerUsageCommands(program: Command): void {
         const today = await summarizeLedger(config.paths.ledger, {
           by: 'model',
           since: new Date(Date.now() - 86_400_000),
+          logger: { warn: () => {} }, // the same lines were reported just above: one warning
         });
         const cache = createResponseCache({ dir: config.paths.cache, memoryEntries: 0 });
         const stats = await cache.stats().finally(() => cache.close());
