@@ -1,6 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createClient, type Band, type CompleteRequest, type RunEstimate } from 'maxllm';
+import { createClient, type Band, type RunEstimate } from '@maxllm/client';
+import { type CompleteRequest } from '@maxllm/request';
 import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
 import { UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';
