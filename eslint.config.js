@@ -30,4 +30,22 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The umbrella depends on the CLI (it ships the `maxllm` bin): the CLI importing it would be a cycle.
+    files: ['apps/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^maxllm(/.*)?$',
+              message:
+                'apps/cli imports the @maxllm/* package that exports the name (docs/design.md), never the umbrella.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
