@@ -9,6 +9,7 @@ import type { ModelRuntime } from './model-runtime';
 import { withRetries } from './retry';
 import { sendRequest } from './send-request';
 import { pricingFacts } from './pricing-facts';
+import { timeoutOf } from './timeout';
 
 /** The result of one successful (possibly retried) call to the API. */
 export interface CallOutcome {
@@ -34,6 +35,8 @@ export interface CallOptions {
   extract?: boolean;
   /** Recorded as a batch call in the ledger. @default false */
   batch?: boolean;
+  /** After this many flex "resource unavailable" 429s, send on the default tier. @default never */
+  flexFallbackAfter?: number | undefined;
 }
 
 /**
@@ -51,7 +54,16 @@ export async function callModel(
   const { resolved, limiter, estimator, openai } = runtime;
   const inputEstimate = estimateInputTokens(prepared);
   const key = outputKey(prepared);
-  const timeout = prepared.requestOptions.timeout ?? resolved.timeoutMs;
+  const timeout = timeoutOf(prepared, resolved);
+  let body = prepared.body;
+  const onFlexUnavailable = (failures: number): void => {
+    const after = options.flexFallbackAfter;
+    if (after === undefined || failures < after || body.service_tier !== 'flex') return;
+    body = { ...body, service_tier: 'default' };
+    context.logger.warn(
+      `model '${options.alias}' (${resolved.uniqueName}): flex tier unavailable ${failures} times; sending this request on the default tier.`,
+    );
+  };
   const record = (fields: {
     response?: unknown;
     usage?: Usage | undefined;
@@ -87,7 +99,7 @@ export async function callModel(
         const started = context.clock.now();
         let sent;
         try {
-          sent = await sendRequest(openai, prepared, { signal: options.signal, timeout });
+          sent = await sendRequest(openai, prepared, { signal: options.signal, timeout, body });
         } catch (error) {
           giveBack(permit, error);
           throw error;
@@ -111,7 +123,9 @@ export async function callModel(
       {
         maxRetries: resolved.maxRetries,
         maxRateLimitRetries: context.maxRateLimitRetries,
+        maxFlexRetries: context.maxFlexRetries,
         maxOutputRetries: context.maxOutputRetries,
+        onFlexUnavailable,
         penalize: (waitMs) => limiter.penalize(waitMs),
         clock: context.clock,
         logger: context.logger,

@@ -1,20 +1,23 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { classifyRateLimit, OversizedRequestError } from '@maxllm/ratelimit';
 import { OutputValidationError } from '@maxllm/request';
+import { isFlexUnavailable } from './flex-unavailable';
 
 /** What the retry loop does about one failed attempt. */
 export type Failure =
   | { action: 'rate-limited'; waitMs: number; kind: string }
   | { action: 'quota'; reason: string }
   | { action: 'too-large'; limit: number | undefined; tokens: number | undefined }
+  | { action: 'flex-unavailable' }
   | { action: 'transient'; headers: Headers | undefined }
   | { action: 'invalid-output' }
   | { action: 'abort' }
   | { action: 'fatal' };
 
 /**
- * Sorts an attempt's error: 429 → wait (or stop on quota/billing, or fail this request alone when it is too large)
- * by `classifyRateLimit`; the limiter's `OversizedRequestError` → too large; 5xx, 408, 409, connection
+ * Sorts an attempt's error: a flex tier's 429 "resource unavailable" → back off this request only; other 429s →
+ * wait (or stop on quota/billing, or fail this request alone when it is too large) by `classifyRateLimit`; the
+ * limiter's `OversizedRequestError` → too large; 5xx, 408, 409, connection
  * errors, timeouts and unreadable (truncated) bodies → transient; output that does not parse or validate → re-ask; a caller's abort → abort;
  * anything else (400, 401, 404, 422, our own bugs) → fatal.
  */
@@ -33,6 +36,7 @@ export function classifyFailure(error: unknown, now: number): Failure {
   // `instanceof` narrows to APIError<any, ...>: restate the declared types.
   const { status, headers, error: body } = error as APIError<number | undefined, Headers | undefined>;
   if (status === undefined) return { action: 'fatal' };
+  if (status === 429 && isFlexUnavailable(error)) return { action: 'flex-unavailable' };
   if (status === 429) {
     const verdict = classifyRateLimit(
       { status, headers: headers ?? null, error: body, message: error.message },

@@ -24,6 +24,8 @@ export interface ClientContext {
   readonly retryBackoff: { initialMs?: number; maxMs?: number };
   /** Retries after 429s that say "wait". */
   readonly maxRateLimitRetries: number;
+  /** Retries after a flex tier's 429 "resource unavailable". */
+  readonly maxFlexRetries: number;
   /** Embedding inputs per HTTP request. */
   readonly embeddingBatchSize: number;
   /** Estimated input tokens per embeddings HTTP request. @unit tokens */

@@ -62,6 +62,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     recache: options.recache ?? recacheFromEnv({ RECACHE_FLAG: config.getEnv('RECACHE_FLAG') }),
     maxOutputRetries: options.maxOutputRetries ?? 2,
     maxRateLimitRetries: options.maxRateLimitRetries ?? 10,
+    maxFlexRetries: options.maxFlexRetries ?? 10,
     retryBackoff: options.retryBackoff ?? {},
     embeddingBatchSize: options.embeddingBatchSize ?? 2048,
     embeddingTokensPerRequest: options.embeddingTokensPerRequest ?? 300_000,

@@ -21,6 +21,8 @@ import { recordHit } from './record-hit';
 export interface RunOptions {
   /** Recorded as batch calls in the ledger. @default false */
   batch?: boolean;
+  /** See `CompleteRequest.flexFallbackAfter`. */
+  flexFallbackAfter?: number | undefined;
 }
 
 /**
@@ -63,7 +65,10 @@ export async function runComplete(
       if (isManyEmbeddings(prepared)) {
         return await embedMany(context, member, request, prepared, policy, { spec, ...options });
       }
-      return await miss(context, member, prepared, policy, request.signal, spec, options);
+      return await miss(context, member, prepared, policy, request.signal, spec, {
+        ...options,
+        flexFallbackAfter: request.flexFallbackAfter,
+      });
     } catch (error) {
       if (!(error instanceof QuotaExceededError) || balancer.active().length <= 1) throw error;
       balancer.remove(member);
@@ -135,6 +140,7 @@ async function miss(
       alias: spec,
       signal,
       batch: options.batch,
+      flexFallbackAfter: options.flexFallbackAfter,
     });
     if (policy.write && isCacheable(prepared, outcome.response)) {
       await writeCached(

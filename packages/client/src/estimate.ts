@@ -8,10 +8,25 @@ export function estimateInputTokens(prepared: PreparedRequest): number {
     return estimateTextTokens(prepared.body.input as string | string[], model);
   if (prepared.kind === 'completion')
     return estimateTextTokens(prepared.body.prompt as string | string[], model);
+  if (prepared.kind === 'responses') {
+    const { input, instructions, tools, text } = prepared.body;
+    const format = (text as { format?: unknown } | undefined)?.format;
+    const schemaTokens = format === undefined ? 0 : estimateTextTokens(JSON.stringify(format), model);
+    return (
+      estimateChatTokens(responsesMessages(input, instructions) as never, model, { tools }) + schemaTokens
+    );
+  }
   const { messages, tools, response_format: format } = prepared.body;
   // A json_schema response format is part of the prompt the provider counts.
   const schemaTokens = format === undefined ? 0 : estimateTextTokens(JSON.stringify(format), model);
   return estimateChatTokens(messages as never, model, { tools }) + schemaTokens;
+}
+
+/** A Responses `instructions` + `input` as chat-like messages, for counting. */
+function responsesMessages(input: unknown, instructions: unknown): unknown[] {
+  const system = typeof instructions === 'string' ? [{ role: 'developer', content: instructions }] : [];
+  if (typeof input === 'string') return [...system, { role: 'user', content: input }];
+  return [...system, ...(Array.isArray(input) ? (input as unknown[]) : [])];
 }
 
 /** The output estimator's key: one learned average per endpoint kind, and per structured/plain chat. */

@@ -7,14 +7,17 @@ import type { ClientContext } from './client-context';
 import { estimateInputTokens, outputKey, reserveTokens } from './estimate';
 import type { OutputEstimator } from './model-runtime';
 import { withRetries } from './retry';
+import { timeoutOf } from './timeout';
 
-/** One chunk of a chat or completions stream (the fields the client reads). */
+/** One chunk of a chat or completions stream, or one Responses event (the fields the client reads). */
 export interface StreamChunk {
   id?: string;
   model?: string;
   created?: number;
   choices?: Array<{ delta?: { content?: string | null }; text?: string; finish_reason?: string | null }>;
   usage?: unknown;
+  /** Responses events: `response.output_text.delta`, `response.completed`, ... */
+  type?: string;
 }
 
 /** A stream the provider accepted, with what is needed to settle it when it ends. */
@@ -38,7 +41,7 @@ export interface StreamSession {
 }
 
 /**
- * Opens a stream (`stream: true`, `stream_options.include_usage`) through the one retry loop: each attempt takes the
+ * Opens a stream (`stream: true`; chat and completions with `stream_options.include_usage`) through the one retry loop: each attempt takes the
  * model's limiter for the estimated tokens; 429s, 5xx, connection errors and timeouts before the first chunk are
  * retried as for `complete()`. The permit stays held until the stream ends.
  */
@@ -65,13 +68,20 @@ export async function openStream(
         signal,
       });
       try {
-        const body = { ...prepared.body, stream: true, stream_options: { include_usage: true } } as never;
-        const timeout = prepared.requestOptions.timeout ?? resolved.timeoutMs;
+        // Responses streams always end with the full response and its usage; chat needs include_usage.
+        const body = (
+          prepared.kind === 'responses'
+            ? { ...prepared.body, stream: true }
+            : { ...prepared.body, stream: true, stream_options: { include_usage: true } }
+        ) as never;
+        const timeout = timeoutOf(prepared, resolved);
         const options = { signal, maxRetries: 0, ...(timeout === undefined ? {} : { timeout }) };
         const promise =
           prepared.kind === 'completion'
             ? openai.completions.create(body, options)
-            : openai.chat.completions.create(body, options);
+            : prepared.kind === 'responses'
+              ? openai.responses.create(body, options)
+              : openai.chat.completions.create(body, options);
         const { data, response, request_id } = await promise.withResponse();
         limiter.observe(response.headers);
         return {
@@ -89,6 +99,7 @@ export async function openStream(
     {
       maxRetries: resolved.maxRetries,
       maxRateLimitRetries: context.maxRateLimitRetries,
+      maxFlexRetries: context.maxFlexRetries,
       penalize: (waitMs) => limiter.penalize(waitMs),
       clock: context.clock,
       logger: context.logger,

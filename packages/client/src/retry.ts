@@ -21,6 +21,13 @@ export interface RetryOptions {
   maxRateLimitRetries?: number;
   /** Re-asks after output that does not parse or validate. @default 2 */
   maxOutputRetries?: number;
+  /** Retries after a flex tier's 429 "resource unavailable". @default 10 */
+  maxFlexRetries?: number;
+  /**
+   * Told of each flex "resource unavailable" failure (1, 2, ...) before the retry, so the caller may change the
+   * next attempt (fall back to the default tier).
+   */
+  onFlexUnavailable?: (failures: number) => void;
   /** Pauses the model's limiter after a 429 (`RateLimiter.penalize`). */
   penalize(waitMs: number): void;
   clock: Clock;
@@ -44,6 +51,8 @@ export interface RetryOptions {
  * - a request larger than the model's `tpm` (our estimate, or the provider's "Request too large") →
  *   {@link RequestTooLargeError} at once, nobody paused;
  * - 429 `insufficient_quota` / billing → {@link QuotaExceededError} at once;
+ * - 429 "resource unavailable" of the flex tier → sleep with exponential backoff and jitter, this request only
+ *   (no pause of the model), up to `maxFlexRetries`;
  * - 5xx / 408 / 409 / connection / timeout → sleep with exponential backoff and jitter, honouring `retry-after-ms`
  *   and `retry-after`, up to `maxRetries`;
  * - invalid structured output → ask again, up to `maxOutputRetries`;
@@ -58,8 +67,9 @@ export async function withRetries<T>(
     transient: options.maxRetries,
     rate: options.maxRateLimitRetries ?? 10,
     output: options.maxOutputRetries ?? 2,
+    flex: options.maxFlexRetries ?? 10,
   };
-  const used = { transient: 0, rate: 0, output: 0 };
+  const used = { transient: 0, rate: 0, output: 0, flex: 0 };
   for (let attempts = 1; ; attempts++) {
     try {
       return await attempt(attempts);
@@ -97,6 +107,20 @@ export async function withRetries<T>(
           );
           options.penalize(failure.waitMs);
           break;
+        case 'flex-unavailable': {
+          // Only this request waits: no penalize(), so the model's other requests (and tiers) go on.
+          if (++used.flex > limits.flex) throw fail(CompletionError, 'found the flex tier unavailable');
+          options.onFlexUnavailable?.(used.flex);
+          const delay = backoffDelay(used.flex, undefined, options.clock.now(), {
+            ...options.backoff,
+            random: options.random,
+          });
+          options.logger.warn(
+            `${who(options)}: flex tier unavailable (429); retry ${used.flex}/${limits.flex} in ${delay} ms.`,
+          );
+          await sleep(options.clock, delay, options.signal);
+          break;
+        }
         case 'transient': {
           if (++used.transient > limits.transient) throw fail(CompletionError, 'failed');
           const delay = backoffDelay(used.transient, failure.headers, options.clock.now(), {

@@ -16,12 +16,13 @@ import { chargedTokens, reserveTokens } from './estimate';
 import { recordHit } from './record-hit';
 import { redactSecrets } from './redact';
 import { openStream, type StreamChunk, type StreamSession } from './open-stream';
+import { readResponseEvent } from './responses-events';
 import { DEFAULT_MODEL, targetOf } from './target';
 import { pricingFacts } from './pricing-facts';
 
 /**
- * Streams the text deltas of one chat or completions request (`stream: true` with
- * `stream_options.include_usage`). A cached answer is replayed as one delta. Retries happen only before the first
+ * Streams the text deltas of one chat, Responses or completions request (`stream: true`; chat and completions with
+ * `stream_options.include_usage`; Responses: `response.output_text.delta` events, usage from the final event). A cached answer is replayed as one delta. Retries happen only before the first
  * delta; the usage chunk settles the limiter and the ledger, and the whole text is cached once the stream completed.
  */
 export async function* runStream(context: ClientContext, request: CompleteRequest): AsyncGenerator<string> {
@@ -65,15 +66,27 @@ export async function* runStream(context: ClientContext, request: CompleteReques
   let usage: Usage | undefined;
   let finishReason: string | null = null;
   let first: StreamChunk | undefined;
+  let final: unknown;
   let completed = false;
   let failure: unknown;
   try {
     for await (const chunk of opened.chunks) {
       first ??= chunk;
-      if (chunk.usage) usage = readUsage(chunk);
-      const choice = chunk.choices?.[0];
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      const delta = prepared.kind === 'completion' ? choice?.text : choice?.delta?.content;
+      let delta: string | null | undefined;
+      if (prepared.kind === 'responses') {
+        const event = readResponseEvent(chunk);
+        if (event.failure !== undefined) throw new Error(event.failure);
+        if (event.final !== undefined) {
+          final = event.final;
+          usage = readUsage(final);
+        }
+        delta = event.delta;
+      } else {
+        if (chunk.usage) usage = readUsage(chunk);
+        const choice = chunk.choices?.[0];
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        delta = prepared.kind === 'completion' ? choice?.text : choice?.delta?.content;
+      }
       if (delta) {
         text += delta;
         yield delta;
@@ -93,7 +106,11 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       tokens: chargedTokens(prepared, usage, reserveTokens(prepared, inputEstimate, outputEstimate)),
     });
     if (usage) estimator.learn(key, usage.outputTokens);
-    const response = answerOf(prepared, first, text, finishReason, usage, resolved.model);
+    // A Responses stream ends with the response itself; a chat stream's answer is rebuilt from its chunks.
+    const response =
+      prepared.kind === 'responses'
+        ? final
+        : answerOf(prepared, first, text, finishReason, usage, resolved.model);
     context.ledger.record({
       model: resolved.model,
       uniqueName: resolved.uniqueName,
@@ -110,7 +127,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       requestId: opened.requestId,
       ...pricingFacts(resolved, response),
     });
-    if (completed && policy.write && isCacheable(prepared, response)) {
+    if (completed && response !== undefined && policy.write && isCacheable(prepared, response)) {
       await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);
     }
   }

@@ -11,5 +11,7 @@ export function targetOf(resolved: ResolvedModel): RequestTarget {
     uniqueName: resolved.uniqueName,
     apiBase: resolved.apiBase,
     mode: resolved.mode,
+    api: resolved.api,
+    serviceTier: resolved.serviceTier,
   };
 }

@@ -42,6 +42,11 @@ export interface ClientOptions {
   maxOutputRetries?: number;
   /** Retries after a 429 that says "wait" (each one pauses the model's limiter first). @default 10 */
   maxRateLimitRetries?: number;
+  /**
+   * Retries of one request after the flex tier's 429 "resource unavailable" (backoff with jitter, that request
+   * only; the model is not paused). @default 10
+   */
+  maxFlexRetries?: number;
   /** Skip cache reads but still write answers. @default `RECACHE_FLAG` is `1`, `true` or `True` */
   recache?: boolean;
   /** Global request flag, as `setRequestFlag()`. @default undefined (no flag) */

@@ -29,6 +29,7 @@ const CONTROL_FIELDS = new Set([
   'callMethod',
   'api',
   'serviceTier',
+  'flexFallbackAfter',
   'timeout',
 ]);
 

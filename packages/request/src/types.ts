@@ -37,6 +37,11 @@ export interface CompleteRequest {
    * parameter wins over both. Chat and Responses only.
    */
   serviceTier?: string;
+  /**
+   * Opt-in: after this many flex "resource unavailable" 429s, this request is sent on the default tier (same
+   * cache key). Unset: a flex request keeps backing off on flex.
+   */
+  flexFallbackAfter?: number;
   /** Send `response_format: { type: "json_object" }`; the result stays a string. @default false */
   jsonMode?: boolean;
   /** A zod schema: sent as a strict `json_schema` response format; the result is the parsed, validated value. */
