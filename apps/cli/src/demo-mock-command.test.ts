@@ -21,7 +21,9 @@ describe('maxllm demo', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/round 1: API: 60 calls .* 0 from the cache, 0 errors/);
     expect(result.stdout).toMatch(/round 2: cache: 60 calls .* 60 from the cache, 0 errors, \$0 spent/);
-    expect(result.stdout).toMatch(/mock server saw 60 requests and sent 0 429s/);
+    expect(result.stdout).toMatch(/round 3: Responses API: 60 calls .* 0 from the cache, 0 errors/);
+    expect(result.stdout).toMatch(/round 3 went to \/v1\/responses \(60 requests\)/);
+    expect(result.stdout).toMatch(/mock server saw 120 requests and sent 0 429s/);
     expect(result.stdout).toContain(`ledger: ${join(home, 'logs', 'openai_calls.csv')}`);
     expect(existsSync(join(home, 'logs', 'openai_calls.csv'))).toBe(true);
     // Nothing in the working directory or the user's home.
@@ -34,7 +36,7 @@ describe('maxllm demo', () => {
     const usage = await runCli(['--home', home, 'usage', '--json'], {
       env: { HOME: join(root, 'user-home') },
     });
-    expect(JSON.parse(usage.stdout).total.calls).toBe(120);
+    expect(JSON.parse(usage.stdout).total.calls).toBe(180);
   });
 
   it('without --home it uses a fresh temp home, says where, and removes it at exit', async () => {

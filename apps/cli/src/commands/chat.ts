@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { createClient, type MaxllmClient } from '@maxllm/client';
-import { parseJsonLenient, type ChatMessage } from '@maxllm/request';
+import { parseJsonLenient, responseText, type ChatMessage } from '@maxllm/request';
 import { createCliLogger, loadCliConfig, println } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';
@@ -66,6 +66,7 @@ async function ask(client: MaxllmClient, options: ChatOptions, messages: ChatMes
 
 function textOf(answer: unknown): string {
   if (typeof answer === 'string') return answer;
+  if ((answer as { object?: unknown }).object === 'response') return responseText(answer); // Responses API
   const content = (answer as { choices?: Array<{ message?: { content?: unknown } }> }).choices?.[0]?.message
     ?.content;
   return typeof content === 'string' ? content : JSON.stringify(answer);

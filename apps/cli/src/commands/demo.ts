@@ -52,8 +52,17 @@ function totals(status: CallStatus): {
 }
 
 function demoConfig(url: string, options: DemoOptions): string {
-  return `# The demo's in-memory config: every model goes to the local mock server.
+  return `# The demo's in-memory config: every model goes to the local mock server;
+# "responses/<model>" is the same model called through the Responses API.
 model_list:
+  - model_name: "responses/*"
+    litellm_params:
+      model: "*"
+      api: responses
+      api_base: ${url}
+      api_key: sk-demo-not-a-real-key
+      rpm: ${options.rpm}
+      tpm: ${options.tpm}
   - model_name: "*"
     litellm_params:
       model: "*"
@@ -70,7 +79,7 @@ export function registerDemoCommand(program: Command): void {
     program
       .command('demo')
       .description(
-        'run a few hundred prompts through batchComplete against a local mock server with real rate limits, then again from the cache; no API key or config needed (writes only to a temp home unless --home is given)',
+        'run a few hundred prompts through batchComplete against a local mock server with real rate limits, then again from the cache, then through the Responses API; no API key or config needed (writes only to a temp home unless --home is given)',
       )
       .option('-n, --prompts <n>', 'number of prompts', positiveInteger('--prompts'), 300)
       .option('-m, --model <model>', 'model name sent to the mock server', 'gpt-4o-mini')
@@ -132,11 +141,16 @@ export function registerDemoCommand(program: Command): void {
           println('');
           const prompts = demoPrompts(options.prompts);
           const rounds: Array<{ seconds: number; status: CallStatus; first: unknown }> = [];
-          for (const [round, description] of ['round 1: API', 'round 2: cache'].entries()) {
+          const plan = [
+            { description: 'round 1: API', model: options.model },
+            { description: 'round 2: cache', model: options.model },
+            { description: 'round 3: Responses API', model: `responses/${options.model}` },
+          ];
+          for (const [round, { description, model }] of plan.entries()) {
             const before = client.getCallStatus();
             const started = performance.now();
             const results = await client.batchComplete(prompts, {
-              model: options.model,
+              model,
               concurrency: options.concurrency,
               desc: description,
               progress: createTerminalProgress(),
@@ -159,6 +173,9 @@ export function registerDemoCommand(program: Command): void {
           println(`first answer: ${first.length > 100 ? `${first.slice(0, 97)}...` : first}`);
           println(`mock server saw ${stats.requests} requests and sent ${stats.rateLimited} 429s`);
           println(`cache saved ${formatUsd(overall.savedUsd)} in round 2`);
+          println(
+            `round 3 went to /v1/responses (${stats.byEndpoint['POST /v1/responses'] ?? 0} requests): the same prompts, cached apart from the chat answers`,
+          );
           println('');
           println('call status:');
           println(formatCallStatus(client.getCallStatus()));
