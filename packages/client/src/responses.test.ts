@@ -175,6 +175,32 @@ describe('service tiers', () => {
     ]);
   });
 
+  it('prices each call at the tier the response reports (flex at half the default price)', async () => {
+    const trace = tracingFetch();
+    harness = await startHarness({
+      models: [
+        {
+          model_name: 'priced',
+          litellm_params: { model: 'gpt-5-mini', api: 'responses', provider: 'openai' },
+        },
+      ],
+      client: { fetch: trace.fetch },
+    });
+    await harness.client.complete({ model: 'priced', prompt: 'same words' });
+    await harness.client.complete({
+      model: 'priced',
+      prompt: 'same words',
+      serviceTier: 'flex',
+      force: true,
+    });
+    const [standard, flex] = await ledgerRows();
+    expect(standard?.service_tier).toBe('default');
+    expect(flex?.service_tier).toBe('flex');
+    expect(flex?.input_tokens).toBe(standard?.input_tokens);
+    expect(Number(standard?.cost_total_usd)).toBeGreaterThan(0);
+    expect(Number(flex?.cost_total_usd)).toBeCloseTo(Number(standard?.cost_total_usd) / 2, 9);
+  });
+
   it('backs off a flex "resource unavailable" 429 for that request only, never pausing the model', async () => {
     const trace = await start({ client: { retryBackoff: { initialMs: 300, maxMs: 300 } } });
     harness.server.enqueueFaults([{ fault: 'flex_unavailable' }, { fault: 'flex_unavailable' }]);
