@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { readLedgerRows, type LedgerRow } from '@maxllm/ledger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { startHarness, type Harness, type HarnessOptions } from './test-harness';
+import { recordingFetch, startHarness, type Harness, type HarnessOptions } from './test-harness';
 
 let harness: Harness;
 afterEach(async () => harness?.close());
@@ -89,6 +89,23 @@ describe('complete() over the Responses API', () => {
     const json = await harness.client.complete({ model: 'resp', prompt: 'JSON', jsonMode: true });
     expect(typeof JSON.parse(json)).toBe('object');
     expect(trace.sent[1]!.body.text).toEqual({ format: { type: 'json_object' } });
+  });
+
+  it('asks again when the structured output does not validate, as for chat', async () => {
+    const recorder = recordingFetch((json, call) => {
+      if (call !== 1) return undefined;
+      const response = json as { output: Array<{ type: string; content?: Array<{ text?: string }> }> };
+      const message = response.output.find((item) => item.type === 'message');
+      message!.content![0]!.text = '{"city": 42}';
+      return response;
+    });
+    harness = await startHarness({ models, client: { fetch: recorder.fetch } });
+    const City = z.object({ city: z.string() });
+    const city = await harness.client.complete({ model: 'resp', prompt: 'A city', jsonFormat: City });
+    expect(City.parse(city)).toEqual(city);
+    expect(recorder.bodies).toHaveLength(2);
+    const rows = await ledgerRows();
+    expect(rows.map((row) => row.status)).toEqual(['invalid_output', 'ok']);
   });
 
   it('records usage with cached input and reasoning tokens, and the tier, in the ledger', async () => {
