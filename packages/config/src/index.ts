@@ -5,6 +5,7 @@ export type { ConfigLocation } from './discover.js';
 export { parseConfig } from './parse-config.js';
 export type { ParseConfigOptions } from './parse-config.js';
 export type { ChatApi, MaxllmConfig, ModelMode, ResolvedModel } from './types.js';
+export { DEFAULT_TIMEOUT_MS } from './default-timeout.js';
 export { FLEX_TIMEOUT_MS, SERVICE_TIERS } from './service-tier.js';
 export type { BudgetCapSetting, BudgetSettings } from './budget-settings.js';
 export {

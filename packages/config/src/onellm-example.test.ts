@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadConfig } from './index.js';
+import { DEFAULT_TIMEOUT_MS, loadConfig } from './index.js';
 import type { Logger } from './index.js';
 
 const fixture = fileURLToPath(new URL('../test/fixtures/onellm.yaml.example', import.meta.url));
@@ -179,7 +179,8 @@ describe('onellm.yaml.example (a real config of the original, anchors and merge 
       expect(resolved.concurrency).toBe(mode === 'embedding' ? 1000 : 500);
       expect(resolved.weight).toBe(1);
       expect(resolved.maxRetries).toBe(5);
-      expect(resolved.timeoutMs).toBeUndefined();
+      // No timeout in the example: the documented default per attempt.
+      expect(resolved.timeoutMs).toBe(DEFAULT_TIMEOUT_MS);
       expect(Object.isFrozen(resolved)).toBe(true);
     },
   );

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigSchemaError, MissingEnvVarError, ModelNotFoundError, parseConfig } from './index.js';
+import {
+  ConfigSchemaError,
+  DEFAULT_TIMEOUT_MS,
+  MissingEnvVarError,
+  ModelNotFoundError,
+  parseConfig,
+} from './index.js';
 import type { Logger } from './index.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -212,8 +218,9 @@ describe('other litellm_params', () => {
       inputPerMillion: 0.15,
       outputPerMillion: 0.6,
     });
+    // No timeout: the documented default per attempt (10 min), not the SDK's own.
     expect(config.resolveModel('gpt-4o')).toMatchObject({
-      timeoutMs: undefined,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
       burstMs: undefined,
       maxRetries: 5,
       weight: 1,
@@ -320,7 +327,7 @@ describe('api and service tier', () => {
     expect(config.resolveModel('old')).toMatchObject({
       api: 'chat',
       serviceTier: undefined,
-      timeoutMs: undefined,
+      timeoutMs: 600_000,
     });
     const flex = config.resolveModel('new');
     expect(flex).toMatchObject({ api: 'responses', serviceTier: 'flex', timeoutMs: 900_000 });

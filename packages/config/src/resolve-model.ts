@@ -9,6 +9,7 @@ import type { RateLimitSection } from './rate-limit.js';
 import { redactKey, redactUrl } from './redact-key.js';
 import type { LitellmParams } from './schema.js';
 import { FLEX_TIMEOUT_MS } from './service-tier.js';
+import { DEFAULT_TIMEOUT_MS } from './default-timeout.js';
 import type { ModelMode, ResolvedModel } from './types.js';
 import type { KeyPath } from './yaml-source.js';
 import { formatKeyPath } from './yaml-source.js';
@@ -148,7 +149,7 @@ export function resolveModelEntry(name: string, context: ResolveContext): Resolv
       ? Math.round(params.timeout * 1000)
       : serviceTier === 'flex'
         ? FLEX_TIMEOUT_MS
-        : undefined;
+        : DEFAULT_TIMEOUT_MS;
   const burstMs = params.burst == null ? undefined : params.burst * 1000;
   const maxRetries = params.max_retries ?? 5;
   const weight = params.weight ?? 1;

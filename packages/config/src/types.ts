@@ -44,8 +44,8 @@ export interface ResolvedModel {
   /** Share in `"a+b"` load balancing. @default 1 */
   readonly weight: number;
   /**
-   * Per-request timeout (`litellm_params.timeout` seconds × 1000); on the flex tier without a timeout,
-   * `FLEX_TIMEOUT_MS`; else `undefined` → the SDK default. @unit ms
+   * Per-attempt request timeout (`litellm_params.timeout` seconds × 1000); without one, `FLEX_TIMEOUT_MS` (15 min)
+   * on the flex tier, else `DEFAULT_TIMEOUT_MS` (10 min). @unit ms
    */
   readonly timeoutMs: number | undefined;
   /**
