@@ -16,6 +16,8 @@ export interface StreamChunk {
   created?: number;
   choices?: Array<{ delta?: { content?: string | null }; text?: string; finish_reason?: string | null }>;
   usage?: unknown;
+  /** Chat chunks: the tier the provider served the request on. */
+  service_tier?: string | null;
   /** Responses events: `response.output_text.delta`, `response.completed`, ... */
   type?: string;
 }

@@ -218,6 +218,17 @@ describe('service tiers', () => {
     expect(Number(flex?.cost_total_usd)).toBeCloseTo(Number(standard?.cost_total_usd) / 2, 9);
   });
 
+  it('prices a stream at the tier it reports, for chat and for Responses', async () => {
+    await start();
+    for (const model of ['chat', 'resp']) {
+      for await (const _delta of harness.client.stream({ model, prompt: 'tiered', serviceTier: 'flex' })) {
+        // drain
+      }
+    }
+    const rows = await ledgerRows();
+    expect(rows.map((row) => row.service_tier)).toEqual(['flex', 'flex']);
+  });
+
   it('backs off a flex "resource unavailable" 429 for that request only, never pausing the model', async () => {
     const trace = await start({ client: { retryBackoff: { initialMs: 300, maxMs: 300 } } });
     harness.server.enqueueFaults([{ fault: 'flex_unavailable' }, { fault: 'flex_unavailable' }]);

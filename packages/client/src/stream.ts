@@ -172,6 +172,8 @@ function answerOf(
     created: first?.created ?? 0,
     model: first?.model ?? model,
     choices: [choice],
+    // The tier the provider reports on each chunk: the ledger prices the call at it.
+    ...(typeof first?.service_tier === 'string' ? { service_tier: first.service_tier } : {}),
     ...(usageJson ? { usage: usageJson } : {}),
   };
 }
