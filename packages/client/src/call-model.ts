@@ -5,6 +5,7 @@ import { completionText, extractResult, readUsage, type PreparedRequest, type Us
 import type { ClientContext } from './client-context';
 import { InvalidOutputError } from './errors';
 import { chargedTokens, estimateInputTokens, outputKey, reserveTokens } from './estimate';
+import { estimatedUsage } from './estimated-usage';
 import type { ModelRuntime } from './model-runtime';
 import { withRetries } from './retry';
 import { sendRequest } from './send-request';
@@ -78,7 +79,15 @@ export async function callModel(
       systemPrompt: prepared.systemPreview,
       prompt: prepared.promptPreview,
       completion: fields.response === undefined ? undefined : completionText(prepared, fields.response),
-      usage: fields.usage,
+      // A response without usage was still paid for: its row gets estimated tokens (marked) instead of none.
+      usage:
+        fields.response === undefined || fields.usage !== undefined
+          ? fields.usage
+          : estimatedUsage(prepared, completionText(prepared, fields.response), inputEstimate, {
+              model: resolved.model,
+              uniqueName: resolved.uniqueName,
+              logger: context.logger,
+            }),
       estimatedInputTokens: inputEstimate,
       estimatedOutputTokens: fields.outputEstimate,
       latencyMs: fields.latencyMs,

@@ -1,6 +1,8 @@
 import type { ResolvedModel } from '@maxllm/config';
 import { completionText, readUsage, type PreparedRequest } from '@maxllm/request';
 import type { ClientContext } from './client-context';
+import { estimateInputTokens } from './estimate';
+import { estimatedUsage } from './estimated-usage';
 import { pricingFacts } from './pricing-facts';
 
 /** Records a call answered without an HTTP request (cache hit or joined identical call) in the ledger. */
@@ -17,7 +19,15 @@ export function recordHit(
     systemPrompt: prepared.systemPreview,
     prompt: prepared.promptPreview,
     completion: completionText(prepared, response),
-    usage: readUsage(response),
+    // A cached answer that came without usage gets the same estimate (marked) as its paid row; no second warning.
+    usage:
+      readUsage(response) ??
+      estimatedUsage(prepared, completionText(prepared, response), estimateInputTokens(prepared), {
+        model: resolved.model,
+        uniqueName: resolved.uniqueName,
+        logger: context.logger,
+        warn: false,
+      }),
     cacheHit: true,
     batch,
     status: 'ok',

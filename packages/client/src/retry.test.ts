@@ -71,17 +71,20 @@ describe('the retry loop against the mock server', () => {
     expect(harness.requests()).toBe(2);
   });
 
-  it('keeps an answer without usage and records its tokens as unknown', async () => {
+  it('keeps an answer without usage and records estimated tokens, marked (issue 17 item 11)', async () => {
     harness = await startHarness();
     harness.server.enqueueFaults([{ fault: 'no-usage' }]);
     const text = await harness.client.complete({ model, prompt: 'no usage' });
     expect(typeof text).toBe('string');
-    expect(harness.client.getCallStatus(model)[model]).toMatchObject({ cacheMisses: 1, missInputTokens: 0 });
+    const status = harness.client.getCallStatus(model)[model];
+    expect(status).toMatchObject({ cacheMisses: 1 });
+    expect(status?.missInputTokens).toBeGreaterThan(0);
     await harness.client.close();
     const [header, row] = (await readFile(harness.client.config.paths.ledger, 'utf8')).trim().split('\n');
     const columns = parseCsvLine(header!)!;
     const cells = parseCsvLine(row!)!;
-    expect(cells[columns.indexOf('input_tokens')]).toBe('');
+    expect(cells[columns.indexOf('input_tokens')]).toBe(cells[columns.indexOf('estimated_input_tokens')]);
+    expect(cells[columns.indexOf('price_source')]).toMatch(/; estimated tokens$/);
     expect(cells[columns.indexOf('status')]).toBe('ok');
     expect(Number(cells[columns.indexOf('estimated_input_tokens')])).toBeGreaterThan(0);
   });

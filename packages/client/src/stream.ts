@@ -15,6 +15,7 @@ import { CompletionError, InvalidClientRequestError, QuotaExceededError } from '
 import { chargedTokens, reserveTokens } from './estimate';
 import { recordHit } from './record-hit';
 import { redactSecrets } from './redact';
+import { estimatedUsage } from './estimated-usage';
 import { openStream, type StreamChunk, type StreamSession } from './open-stream';
 import { readResponseEvent } from './responses-events';
 import { DEFAULT_MODEL, targetOf } from './target';
@@ -117,7 +118,15 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       systemPrompt: prepared.systemPreview,
       prompt: prepared.promptPreview,
       completion: text,
-      usage,
+      usage:
+        usage ??
+        (first === undefined
+          ? undefined
+          : estimatedUsage(prepared, text, inputEstimate, {
+              model: resolved.model,
+              uniqueName: resolved.uniqueName,
+              logger: context.logger,
+            })),
       estimatedInputTokens: inputEstimate,
       estimatedOutputTokens: outputEstimate,
       latencyMs: context.clock.now() - started,

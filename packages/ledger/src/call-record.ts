@@ -20,6 +20,11 @@ export interface CallUsage {
   cacheWriteTokens?: number;
   /** Reasoning tokens inside `outputTokens`. @default 0 @unit tokens */
   reasoningTokens?: number;
+  /**
+   * The provider sent no usage: these counts are MaxLLM's estimate. The row's `price_source` then ends with
+   * `; estimated tokens`. @default false
+   */
+  estimated?: boolean;
 }
 
 /** One LLM call as the client reports it to the ledger. There is deliberately no field for an API key. */

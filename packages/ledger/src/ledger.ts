@@ -252,7 +252,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       batch: call.batch ? 'yes' : 'no',
       status: errorType(call.status),
       request_id: safeOrEmpty(call.requestId),
-      price_source: cost.source,
+      price_source: usage?.estimated === true ? `${cost.source}; estimated tokens` : cost.source,
       cache_write_tokens: usage === undefined ? '' : integer(usage.cacheWriteTokens ?? 0),
       service_tier: safeOrEmpty(ledgerServiceTier(call.serviceTier, call.batch)),
       call_id: safeOrEmpty(call.callId),
