@@ -1,4 +1,4 @@
-import { FLEX_TIMEOUT_MS, parseConfig } from '@maxllm/config';
+import { DEFAULT_TIMEOUT_MS, FLEX_TIMEOUT_MS, parseConfig } from '@maxllm/config';
 import { prepareRequest } from '@maxllm/request';
 import { describe, expect, it } from 'vitest';
 import { targetOf } from './target';
@@ -25,11 +25,11 @@ function timeout(alias: string, request: Record<string, unknown> = {}): number |
 
 describe('timeoutOf', () => {
   it('gives a flex request the long flex default, unless the call or the model set a timeout', () => {
-    expect(timeout('plain')).toBeUndefined();
+    expect(timeout('plain')).toBe(DEFAULT_TIMEOUT_MS);
     expect(timeout('plain', { serviceTier: 'flex' })).toBe(FLEX_TIMEOUT_MS);
     expect(timeout('flex')).toBe(FLEX_TIMEOUT_MS);
     expect(timeout('flex', { timeout: 1_000 })).toBe(1_000);
     expect(timeout('timed', { serviceTier: 'flex' })).toBe(20_000);
-    expect(timeout('plain', { serviceTier: 'priority' })).toBeUndefined();
+    expect(timeout('plain', { serviceTier: 'priority' })).toBe(DEFAULT_TIMEOUT_MS);
   });
 });
