@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CompleteRequest } from '@maxllm/request';
 import { abortReason, type Clock } from './clock';
+import { BudgetExceededError, createBudget, type Budget } from '@maxllm/ledger';
 import { BatchStoppedError, QuotaExceededError, RedisUnavailableError } from './errors';
 import type { Logger } from './logger';
 import type { CompleteOutcome } from './outcome';
@@ -26,6 +27,12 @@ export interface BatchCompleteOptions<T = unknown> {
   onResult?: (result: unknown, index: number) => void;
   /** Stops pulling items and aborts those in flight. */
   signal?: AbortSignal;
+  /**
+   * Most this call may spend, every model together: each item's call holds its worst-case cost first, and the
+   * first one that could cross the cap stops the batch (`BatchStoppedError` whose cause is a `BudgetExceededError`;
+   * nothing more is sent). @unit USD @default no cap
+   */
+  maxUsd?: number;
   /** How progress is shown; `false` for nothing. @default a progress bar on stderr when it is a TTY, else a status line every 10 s */
   progress?: ProgressReporter | false;
   [param: string]: unknown;
@@ -41,6 +48,7 @@ export const OWN_OPTIONS: ReadonlySet<string> = new Set([
   'onResult',
   'signal',
   'progress',
+  'maxUsd',
   // options of the Batch API path (batch-via.ts)
   'via',
   'workspace',
@@ -51,7 +59,7 @@ export const OWN_OPTIONS: ReadonlySet<string> = new Set([
 
 /** What the batch runner needs from the client. */
 export interface BatchDependencies {
-  complete(request: CompleteRequest): Promise<CompleteOutcome>;
+  complete(request: CompleteRequest, extra?: { budgets?: readonly Budget[] }): Promise<CompleteOutcome>;
   clock: Clock;
   logger: Logger;
 }
@@ -78,6 +86,11 @@ export async function runBatchComplete<T>(
   // Every item in flight listens to it (SDK, limiter): more than Node's default of 10 listeners is expected.
   setMaxListeners(0, signal);
   const iterator = toAsyncIterator(items);
+  const budget =
+    options.maxUsd === undefined
+      ? undefined
+      : createBudget({ caps: [{ maxUsd: options.maxUsd, period: 'run' }] });
+  const extra = budget ? { budgets: [budget] } : undefined;
   const results: unknown[] = [];
   const snapshot: ProgressSnapshot = {
     done: 0,
@@ -86,6 +99,7 @@ export async function runBatchComplete<T>(
     errors: 0,
     tokens: 0,
     costUsd: 0,
+    ...(options.maxUsd !== undefined ? { capUsd: options.maxUsd } : {}),
     startedAt: clock.now(),
   };
   let count = 0;
@@ -134,7 +148,7 @@ export async function runBatchComplete<T>(
       request.model ??= options.model;
       request.signal = request.signal ? AbortSignal.any([request.signal, signal]) : signal;
       try {
-        const outcome = await dependencies.complete(request);
+        const outcome = await dependencies.complete(request, extra);
         if (outcome.cacheHit) snapshot.cacheHits++;
         snapshot.tokens += (outcome.usage?.inputTokens ?? 0) + (outcome.usage?.outputTokens ?? 0);
         snapshot.costUsd += outcome.costUsd;
@@ -145,7 +159,11 @@ export async function runBatchComplete<T>(
           results[index] = placeholder;
           return;
         }
-        if (error instanceof QuotaExceededError || error instanceof RedisUnavailableError) {
+        if (
+          error instanceof QuotaExceededError ||
+          error instanceof RedisUnavailableError ||
+          error instanceof BudgetExceededError
+        ) {
           results[index] = placeholder;
           stop(error);
           return;

@@ -1,5 +1,5 @@
 import { APIError } from 'openai';
-import type { CallCost } from '@maxllm/ledger';
+import { BudgetExceededError, type Budget, type CallCost } from '@maxllm/ledger';
 import type { Permit } from '@maxllm/ratelimit';
 import { completionText, extractResult, readUsage, type PreparedRequest, type Usage } from '@maxllm/request';
 import type { ClientContext } from './client-context';
@@ -11,6 +11,7 @@ import { withRetries } from './retry';
 import { sendRequest } from './send-request';
 import { pricingFacts } from './pricing-facts';
 import { timeoutOf } from './timeout';
+import { holdSpend } from './spend-guard';
 
 /** The result of one successful (possibly retried) call to the API. */
 export interface CallOutcome {
@@ -38,6 +39,8 @@ export interface CallOptions {
   batch?: boolean;
   /** After this many flex "resource unavailable" 429s, send on the default tier. @default never */
   flexFallbackAfter?: number | undefined;
+  /** Budgets of this call besides the client's (a `batchComplete({ maxUsd })`). */
+  budgets?: readonly Budget[] | undefined;
 }
 
 /**
@@ -104,13 +107,33 @@ export async function callModel(
         const outputEstimate =
           prepared.kind === 'embedding' ? 0 : estimator.estimate(key, prepared.maxTokens);
         const reserved = reserveTokens(prepared, inputEstimate, outputEstimate, resolved.tpm);
-        const permit = await limiter.acquire({ tokens: reserved, signal: options.signal });
+        const hold = await holdSpend(
+          [...(await context.budgets()), ...(options.budgets ?? [])],
+          {
+            resolved,
+            prepared,
+            inputTokens: inputEstimate,
+            outputTokens: prepared.maxTokens ?? outputEstimate,
+            batch: options.batch ?? false,
+            serviceTier: body.service_tier,
+          },
+          context.allowUnpriced,
+        );
+        let permit: Permit;
+        try {
+          permit = await limiter.acquire({ tokens: reserved, signal: options.signal });
+        } catch (error) {
+          await hold.settle(0);
+          throw error;
+        }
         const started = context.clock.now();
         let sent;
         try {
           sent = await sendRequest(openai, prepared, { signal: options.signal, timeout, body });
         } catch (error) {
           giveBack(permit, error);
+          // An HTTP error answer is not billed; a timeout or a broken connection may have been: keep the hold.
+          await hold.settle(error instanceof APIError && error.status !== undefined ? 0 : undefined);
           throw error;
         }
         const latencyMs = context.clock.now() - started;
@@ -123,10 +146,11 @@ export async function callModel(
         try {
           result = options.extract === false ? undefined : extractResult(prepared, sent.data);
         } catch (error) {
-          record({ ...common, status: 'invalid_output' });
+          await hold.settle(record({ ...common, status: 'invalid_output' }).totalUsd);
           throw error;
         }
         const cost = record({ ...common, status: 'ok' });
+        await hold.settle(cost.totalUsd);
         return { response: sent.data, result, usage, requestId: sent.requestId, cost, attempts };
       },
       {
@@ -147,7 +171,11 @@ export async function callModel(
     );
   } catch (error) {
     // Invalid output was recorded per try; an abort is the caller's choice, not a failed call.
-    if (!options.signal?.aborted && !(error instanceof InvalidOutputError)) {
+    if (
+      !options.signal?.aborted &&
+      !(error instanceof InvalidOutputError) &&
+      !(error instanceof BudgetExceededError)
+    ) {
       record({
         outputEstimate: 0,
         status: failureType(error),

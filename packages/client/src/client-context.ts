@@ -1,6 +1,6 @@
 import type { ResponseCache } from '@maxllm/cache';
 import type { MaxllmConfig } from '@maxllm/config';
-import type { Ledger } from '@maxllm/ledger';
+import type { Budget, Ledger } from '@maxllm/ledger';
 import type { Balancer } from './balancer';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
@@ -32,6 +32,10 @@ export interface ClientContext {
   readonly embeddingTokensPerRequest: number;
   /** The balancer of a model spec, built once per exact spec string. */
   balancer(spec: string): Balancer;
+  /** The client's budgets (config `budget:` caps and `maxUsd`), built on first use; empty when none is set. */
+  budgets(): Promise<readonly Budget[]>;
+  /** Let calls to unpriced models through under a budget (counted as $0). */
+  readonly allowUnpriced: boolean;
   /** The global request flag (`setRequestFlag`); a per-call `requestFlag` wins. */
   requestFlag: unknown;
 }

@@ -1,3 +1,4 @@
+import { BudgetExceededError } from '@maxllm/ledger';
 import { CompletionError, InvalidClientRequestError, InvalidOutputError, MaxllmClientError } from './errors';
 
 /**
@@ -11,6 +12,8 @@ export function toClientError(
 ): unknown {
   if (request.signal?.aborted && error === request.signal.reason) return error;
   if (isAbort(error)) return error;
+  // A refused call was never sent: the budget's own error, as documented, for callers to catch by class.
+  if (error instanceof BudgetExceededError) return error;
   let clientError: MaxllmClientError;
   if (error instanceof MaxllmClientError) clientError = error;
   else {

@@ -1,7 +1,8 @@
 import { openBatch } from '@maxllm/batch';
 import { createResponseCache, createSingleFlight, recacheFromEnv } from '@maxllm/cache';
 import { loadConfig, type MaxllmConfig } from '@maxllm/config';
-import { createLedger, diffCallStatus } from '@maxllm/ledger';
+import { createLedger, diffCallStatus, type Budget } from '@maxllm/ledger';
+import { clientBudgets } from './client-budgets';
 import type { CompleteRequest } from '@maxllm/request';
 import { createBalancer, type Balancer } from './balancer';
 import { runBatchComplete } from './batch-complete';
@@ -50,6 +51,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     redis,
   });
   const balancers = new Map<string, Balancer>();
+  let budgets: Promise<readonly Budget[]> | undefined;
   const context: ClientContext = {
     config,
     cache,
@@ -67,6 +69,11 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     embeddingBatchSize: options.embeddingBatchSize ?? 2048,
     embeddingTokensPerRequest: options.embeddingTokensPerRequest ?? 300_000,
     requestFlag: options.requestFlag,
+    allowUnpriced: options.allowUnpriced ?? config.budget.allowUnpriced,
+    budgets() {
+      budgets ??= clientBudgets(config, options.maxUsd, redis);
+      return budgets;
+    },
     balancer(spec) {
       let balancer = balancers.get(spec);
       if (!balancer) {
@@ -83,10 +90,10 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         'This MaxLLM client is closed: create a new one with createClient().',
       );
   };
-  const run = async (request: CompleteRequest, batch: boolean) => {
+  const run = async (request: CompleteRequest, batch: boolean, callBudgets?: readonly Budget[]) => {
     try {
       ensureOpen();
-      return await runComplete(context, request, { batch });
+      return await runComplete(context, request, { batch, ...(callBudgets ? { budgets: callBudgets } : {}) });
     } catch (error) {
       throw toClientError(error, request);
     }
@@ -129,7 +136,11 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         );
       }
       return runBatchComplete(
-        { complete: (request) => run(request, false), clock, logger },
+        {
+          complete: (request, extra) => run(request, false, extra?.budgets),
+          clock,
+          logger,
+        },
         items,
         batchOptions,
       );

@@ -1,4 +1,5 @@
 import { cachePolicy, type CachePolicy } from '@maxllm/cache';
+import type { Budget } from '@maxllm/ledger';
 import {
   extractResult,
   isCacheable,
@@ -23,6 +24,8 @@ export interface RunOptions {
   batch?: boolean;
   /** See `CompleteRequest.flexFallbackAfter`. */
   flexFallbackAfter?: number | undefined;
+  /** Budgets of this call besides the client's (`batchComplete({ maxUsd })`). */
+  budgets?: readonly Budget[];
 }
 
 /**
@@ -141,6 +144,7 @@ async function miss(
       signal,
       batch: options.batch,
       flexFallbackAfter: options.flexFallbackAfter,
+      budgets: options.budgets,
     });
     if (policy.write && isCacheable(prepared, outcome.response)) {
       await writeCached(

@@ -1,3 +1,4 @@
+import type { Budget } from '@maxllm/ledger';
 import type { CachePolicy } from '@maxllm/cache';
 import { estimateTextTokens } from '@maxllm/ratelimit';
 import {
@@ -33,7 +34,7 @@ export async function embedMany(
   request: CompleteRequest,
   prepared: PreparedRequest,
   policy: CachePolicy,
-  options: { spec: string; batch?: boolean },
+  options: { spec: string; batch?: boolean; budgets?: readonly Budget[] | undefined },
 ): Promise<CompleteOutcome> {
   const { resolved } = member;
   const inputs = prepared.body.input as string[];
@@ -79,6 +80,7 @@ export async function embedMany(
           signal: request.signal,
           extract: false,
           batch: options.batch,
+          budgets: options.budgets,
         });
         spent += costUsd(outcome.cost);
         usage = first ? outcome.usage : addUsage(usage, outcome.usage);

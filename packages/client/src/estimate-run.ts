@@ -276,7 +276,7 @@ function finish(tally: Tally): ModelEstimate {
   return model;
 }
 
-function totalCost(models: ModelEstimate[], mode: PriceMode): CostEstimate {
+function totalCost(models: ModelEstimate[], mode: keyof CostEstimate): CostEstimate {
   const sending = models.filter((m) => m.prompts > m.cached);
   if (sending.length === 0) return { [mode]: { low: 0, expected: 0, high: 0 } };
   if (sending.some((m) => m.costUsd[mode] === undefined)) return {};

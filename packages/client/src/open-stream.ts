@@ -8,6 +8,7 @@ import { estimateInputTokens, outputKey, reserveTokens } from './estimate';
 import type { OutputEstimator } from './model-runtime';
 import { withRetries } from './retry';
 import { timeoutOf } from './timeout';
+import { holdSpend, type SpendHold } from './spend-guard';
 
 /** One chunk of a chat or completions stream, or one Responses event (the fields the client reads). */
 export interface StreamChunk {
@@ -39,7 +40,13 @@ export interface StreamSession {
   key: string;
   /** Clock time the stream was asked for. @unit ms */
   started: number;
-  opened: { permit: Permit; chunks: AsyncIterable<StreamChunk>; requestId: string | undefined };
+  opened: {
+    permit: Permit;
+    /** The budgets' hold on this stream's worst-case cost, settled when it ends. */
+    hold: SpendHold;
+    chunks: AsyncIterable<StreamChunk>;
+    requestId: string | undefined;
+  };
 }
 
 /**
@@ -65,10 +72,28 @@ export async function openStream(
   const opened = await withRetries(
     async () => {
       outputEstimate = estimator.estimate(key, prepared.maxTokens);
-      const permit = await limiter.acquire({
-        tokens: reserveTokens(prepared, inputEstimate, outputEstimate, resolved.tpm),
-        signal,
-      });
+      const hold = await holdSpend(
+        await context.budgets(),
+        {
+          resolved,
+          prepared,
+          inputTokens: inputEstimate,
+          outputTokens: prepared.maxTokens ?? outputEstimate,
+          batch: false,
+          serviceTier: prepared.body.service_tier,
+        },
+        context.allowUnpriced,
+      );
+      let permit: Permit;
+      try {
+        permit = await limiter.acquire({
+          tokens: reserveTokens(prepared, inputEstimate, outputEstimate, resolved.tpm),
+          signal,
+        });
+      } catch (error) {
+        await hold.settle(0);
+        throw error;
+      }
       try {
         // Responses streams always end with the full response and its usage; chat needs include_usage.
         const body = (
@@ -88,6 +113,7 @@ export async function openStream(
         limiter.observe(response.headers);
         return {
           permit,
+          hold,
           chunks: data as unknown as AsyncIterable<StreamChunk>,
           requestId: request_id ?? undefined,
         };
@@ -95,6 +121,7 @@ export async function openStream(
         // A 429 charged nothing at the provider; anything else may have been counted.
         if (error instanceof APIError && error.status === 429) permit.settle({ tokens: 0 });
         else permit.release();
+        await hold.settle(error instanceof APIError && error.status !== undefined ? 0 : undefined);
         throw error;
       }
     },

@@ -1,8 +1,8 @@
 import type { ResolvedModel } from '@maxllm/config';
 import { priceCall } from '@maxllm/ledger';
 
-/** How a call would be sent: online at the default tier, online at the flex tier, or through the Batch API. */
-export type PriceMode = 'online' | 'flex' | 'batch';
+/** How a call would be sent: online at the default, flex or priority tier, or through the Batch API. */
+export type PriceMode = 'online' | 'flex' | 'priority' | 'batch';
 
 /**
  * What `tokens` would cost on `resolved` in `mode`, priced exactly as the ledger prices a call (config overrides,
@@ -18,6 +18,6 @@ export function priceTokens(
     ...(resolved.provider !== undefined ? { provider: resolved.provider } : {}),
     ...(resolved.apiBase !== undefined ? { apiBase: resolved.apiBase } : {}),
     ...(mode === 'batch' ? { batch: true } : {}),
-    ...(mode === 'flex' ? { serviceTier: 'flex' } : {}),
+    ...(mode === 'flex' || mode === 'priority' ? { serviceTier: mode } : {}),
   }).totalUsd;
 }

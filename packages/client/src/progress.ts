@@ -14,6 +14,8 @@ export interface ProgressSnapshot {
   tokens: number;
   /** Money spent so far. @unit USD */
   costUsd: number;
+  /** The budget cap, when one is set: shown as `$spent / $cap`. @unit USD */
+  capUsd?: number;
   /** When the run started (clock time). @unit ms */
   startedAt: number;
 }
@@ -69,14 +71,14 @@ export function createLineProgress(options: LineProgressOptions): ProgressReport
 
 /** `desc: done/total (pct) | hits N | errors N | N tok/s | $x.xxxx | ETA 12s`. */
 export function formatProgress(snapshot: ProgressSnapshot, description: string, now: number): string {
-  const { done, total, cacheHits, errors, tokens, costUsd, startedAt } = snapshot;
+  const { done, total, cacheHits, errors, tokens, costUsd, capUsd, startedAt } = snapshot;
   const seconds = Math.max((now - startedAt) / 1000, 1e-3);
   const parts = [
     `${description}: ${done}${total === undefined ? '' : `/${total} (${Math.floor((100 * done) / Math.max(total, 1))}%)`}`,
     `hits ${cacheHits}`,
     `errors ${errors}`,
     `${Math.round(tokens / seconds)} tok/s`,
-    `$${costUsd.toFixed(4)}`,
+    capUsd === undefined ? `$${costUsd.toFixed(4)}` : `$${costUsd.toFixed(4)} / $${capUsd.toFixed(2)}`,
   ];
   if (total !== undefined && done > 0 && done < total) {
     parts.push(`ETA ${Math.ceil(((total - done) * seconds) / done)}s`);

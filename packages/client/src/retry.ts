@@ -1,5 +1,6 @@
 import { APIError } from 'openai';
 import { backoffDelay } from './backoff';
+import { BudgetExceededError } from '@maxllm/ledger';
 import { classifyFailure } from './classify-failure';
 import { sleep, abortReason, type Clock } from './clock';
 import {
@@ -82,7 +83,7 @@ export async function withRetries<T>(
         case 'abort':
           throw error;
         case 'fatal':
-          if (error instanceof MaxllmClientError) throw error;
+          if (error instanceof MaxllmClientError || error instanceof BudgetExceededError) throw error;
           throw fail(CompletionError, 'failed');
         case 'quota':
           throw fail(QuotaExceededError, `stopped (${failure.reason})`);

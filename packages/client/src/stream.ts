@@ -112,7 +112,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       prepared.kind === 'responses'
         ? final
         : answerOf(prepared, first, text, finishReason, usage, resolved.model);
-    context.ledger.record({
+    const cost = context.ledger.record({
       model: resolved.model,
       uniqueName: resolved.uniqueName,
       systemPrompt: prepared.systemPreview,
@@ -136,6 +136,8 @@ export async function* runStream(context: ClientContext, request: CompleteReques
       requestId: opened.requestId,
       ...pricingFacts(resolved, response),
     });
+    // A stream cut short without usage may still be billed: its hold stays.
+    await opened.hold.settle(cost.totalUsd);
     if (completed && response !== undefined && policy.write && isCacheable(prepared, response)) {
       await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);
     }

@@ -59,6 +59,14 @@ export interface ClientOptions {
   retryBackoff?: { initialMs?: number; maxMs?: number };
   /** Randomness for retry jitter, in [0, 1). @default Math.random */
   random?: () => number;
+  /**
+   * Most this client may spend, over its life, on every model together: each call holds its worst-case cost first,
+   * and the call that could cross the cap is refused with `BudgetExceededError` (nothing sent). Adds to the config's
+   * `budget:` caps. @unit USD @default no cap
+   */
+  maxUsd?: number;
+  /** Under a budget, send calls to models with no known price (counted as $0). @default config `budget.allow_unpriced` (false) */
+  allowUnpriced?: boolean;
 }
 
 /** Options of `getBatch()`: those of `openBatch` (`@maxllm/batch`) that the client does not supply itself. */

@@ -57,18 +57,24 @@ export interface BudgetExceededDetails {
   reservedUsd: number;
 }
 
+/** Options of {@link BudgetExceededError}: a message of its own replaces the generated one. */
+export interface BudgetExceededOptions extends ErrorOptions {
+  message?: string;
+}
+
 /** A call was refused before it was sent: its worst-case cost could cross a budget cap. Nothing was sent. */
 export class BudgetExceededError extends LedgerError {
   readonly details: BudgetExceededDetails;
 
-  constructor(details: BudgetExceededDetails, options?: ErrorOptions) {
+  constructor(details: BudgetExceededDetails, options?: BudgetExceededOptions) {
     const { cap } = details;
     const scope = `${cap.period === 'day' ? `daily (${details.day ?? 'today'})` : 'per-run'} budget${cap.model === undefined ? '' : ` for ${cap.model}`}`;
     const left = Math.max(0, cap.maxUsd - details.spentUsd - details.reservedUsd);
     super(
-      `Budget reached: a ${details.model} call may cost up to $${usd(details.requestedUsd)}, but the ${scope} of ` +
-        `$${usd(cap.maxUsd)} has $${usd(left)} left ($${usd(details.spentUsd)} spent, ` +
-        `$${usd(details.reservedUsd)} held by calls in flight). Nothing was sent.`,
+      options?.message ??
+        `Budget reached: a ${details.model} call may cost up to $${usd(details.requestedUsd)}, but the ${scope} of ` +
+          `$${usd(cap.maxUsd)} has $${usd(left)} left ($${usd(details.spentUsd)} spent, ` +
+          `$${usd(details.reservedUsd)} held by calls in flight). Nothing was sent.`,
       options,
     );
     this.details = details;
@@ -78,3 +84,9 @@ export class BudgetExceededError extends LedgerError {
 function usd(value: number): string {
   return value >= 1 ? value.toFixed(2) : value.toPrecision(3);
 }
+
+/**
+ * A call was refused before it was sent because its model has no known price and a budget covers it (its cost
+ * could not be held). Set `allow_unpriced` (config) or `allowUnpriced` (client option) to let such calls through.
+ */
+export class UnpricedUnderBudgetError extends BudgetExceededError {}

@@ -48,5 +48,7 @@ export {
   BudgetBackendError,
   BudgetExceededError,
   InvalidBudgetError,
+  UnpricedUnderBudgetError,
   type BudgetExceededDetails,
+  type BudgetExceededOptions,
 } from './errors.js';
