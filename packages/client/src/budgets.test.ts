@@ -119,7 +119,11 @@ describe('budgets', () => {
       harness = await startHarness({
         params: { ...PRICES, model_unique_name: `budget-${day}` },
         mock: { output: { meanTokens: 15 } },
-        config: { budget: { max_usd_per_day: 0.5 }, rate_limit: { redis_url: redisUrl } },
+        // A cap on this test's own model: the day's counter in Redis is shared with every run of this test today.
+        config: {
+          budget: { models: { [`budget-${day}`]: { max_usd_per_day: 0.5 } } },
+          rate_limit: { redis_url: redisUrl },
+        },
       });
       const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
       const script = join(harness.home, 'spend.mjs');
