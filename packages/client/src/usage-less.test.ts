@@ -61,6 +61,22 @@ describe('responses without usage', () => {
     expect(harness.client.getCallStatus()['gpt-4o-mini']?.costUsd).toBeGreaterThan(0);
   }, 20_000);
 
+  it('a stream without a usage chunk is recorded the same way', async () => {
+    harness = await startHarness({ params: { input_cost_per_million: 1, output_cost_per_million: 2 } });
+    harness.server.enqueueFaults([{ fault: 'no-usage' }]);
+    let text = '';
+    for await (const delta of harness.client.stream({ model: 'gpt-4o-mini', prompt: 'stream it' }))
+      text += delta;
+    expect(text.length).toBeGreaterThan(0);
+    await harness.client.close();
+    const [row] = await rowsOf(harness.client.config.paths.ledger);
+    expect(row?.status).toBe('ok');
+    expect(row?.input_tokens).toBe(row?.estimated_input_tokens);
+    expect(Number(row?.output_tokens)).toBeGreaterThan(0);
+    expect(row?.price_source).toBe('config; estimated tokens');
+    expect(harness.logs.filter((line) => line.includes('answered without usage'))).toHaveLength(1);
+  }, 20_000);
+
   it('a response with usage is not marked', async () => {
     harness = await startHarness({ params: { input_cost_per_million: 1, output_cost_per_million: 2 } });
     await harness.client.complete({ model: 'gpt-4o-mini', prompt: 'hello' });
