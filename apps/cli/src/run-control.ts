@@ -16,6 +16,11 @@ export interface RunControl {
   interrupt(): void;
   /** A stop that makes every further request pointless (quota, a rejected key): admit nothing, abort in flight. */
   halt(reason: string): void;
+  /**
+   * A stop after which requests in flight are still worth their answer (a budget reached: they were sent and hold
+   * their cost): admit nothing more, let them finish.
+   */
+  drain(reason: string): void;
   /** Clears the grace timer. */
   dispose(): void;
 }
@@ -42,6 +47,10 @@ export function createRunControl(graceMs = INTERRUPT_GRACE_MS): RunControl {
       stop ??= { kind: 'stopped', reason };
       admission.abort();
       requests.abort();
+    },
+    drain(reason) {
+      stop ??= { kind: 'stopped', reason };
+      admission.abort();
     },
     dispose() {
       if (timer !== undefined) clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { BudgetExceededError } from '@maxllm/ledger';
 import { QuotaExceededError } from '@maxllm/client';
 
 function statusOf(error: unknown): number | undefined {
@@ -21,6 +22,9 @@ export function stopReason(error: unknown): string | undefined {
     (error instanceof Error && error.name === 'QuotaExceededError')
   ) {
     return 'the provider reports insufficient_quota (billing or quota): add credit or raise the limit';
+  }
+  if (error instanceof BudgetExceededError) {
+    return `budget reached: ${error.message} To go on, raise the cap (--max-usd, or budget: in maxllm.yaml)`;
   }
   if (statusOf(error) === 401) return 'the API key was rejected (401): check the key';
   return undefined;

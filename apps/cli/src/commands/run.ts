@@ -4,13 +4,13 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { createClient, type MaxllmClient, type ProgressSnapshot } from '@maxllm/client';
 import { type MaxllmConfig } from '@maxllm/config';
-import { type CallStatus } from '@maxllm/ledger';
+import { BudgetExceededError, type CallStatus } from '@maxllm/ledger';
 import { createCliLogger, flushRepeats, loadCliConfig } from '../context.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { globalOptions } from '../global-options.js';
 import { withExamples } from '../help.js';
 import { parseRequestLine, readExistingOutput, readLines, type InputLine } from '../jsonl.js';
-import { positiveInteger } from '../numbers.js';
+import { nonNegative, positiveInteger } from '../numbers.js';
 import { openOutput, type OutputSink } from '../output-sink.js';
 import { runPool } from '../pool.js';
 import { errorRecord } from '../error-record.js';
@@ -34,6 +34,8 @@ export interface RunOptions {
   restart?: boolean;
   workspace?: string;
   poll?: string;
+  /** `--max-usd`: the most this run may spend. @unit USD */
+  maxUsd?: number;
 }
 
 /** What a run did, for the summary line. */
@@ -134,6 +136,7 @@ async function runOnline(
     errors: 0,
     tokens: 0,
     costUsd: 0,
+    ...(options.maxUsd !== undefined ? { capUsd: options.maxUsd } : {}),
     startedAt: Date.now(),
   };
   progress.start(snapshot, `run ${file === '-' ? 'stdin' : file}`);
@@ -162,6 +165,12 @@ async function runOnline(
             // Aborted by Ctrl-C or a stop: not answered, and no error line (a re-run sends it).
             if (control.requests.aborted) return;
             const reason = stopReason(error);
+            // Refused by the budget before it was sent: not sent, no error line (a re-run with a higher cap sends
+            // it); the calls in flight were sent and are paid for, so they finish.
+            if (error instanceof BudgetExceededError) {
+              control.drain(reason ?? error.message);
+              return;
+            }
             if (reason !== undefined) control.halt(reason);
             record = { index: line.index, ...id, error: errorRecord(error) };
           }
@@ -236,6 +245,11 @@ export function registerRunCommand(program: Command): void {
       .option('--json', 'JSON mode for every line')
       .option('--no-cache', 'always call the API (neither read nor write the cache)')
       .option('--restart', 'truncate the output file and start from the first line')
+      .option(
+        '--max-usd <usd>',
+        'most this run may spend: the call that could cross it is not sent, the run stops, a re-run with a higher cap resumes',
+        nonNegative('--max-usd'),
+      )
       .action(async (input: string, options: RunOptions, command: Command) => {
         if (options.via !== 'online' && options.via !== 'batch')
           throw new UsageError(`--via must be "online" or "batch", not "${options.via}"`);
@@ -257,7 +271,11 @@ export function registerRunCommand(program: Command): void {
         // Fail fast: an unknown model, a missing key or a bad limit would fail every line one by one.
         await preflight(config, [options.model, ...(scan?.models ?? [])]);
         const logger = createCliLogger(verbose);
-        const client = createClient({ config, logger });
+        const client = createClient({
+          config,
+          logger,
+          ...(options.maxUsd !== undefined ? { maxUsd: options.maxUsd } : {}),
+        });
         const sink = openOutput(options.output, existing?.endsWithNewline === false);
         const control = createRunControl();
         const onSignal = (): void => {
