@@ -97,6 +97,8 @@ interface Tally {
   methods: Set<OutputMethod>;
   /** Modes some prompt of this model could not be priced in. */
   unpriced: Set<PriceMode>;
+  /** Prices per mode and prompt size (see `ratesOf`). */
+  rates: Map<string, { input: number; perOutput: number } | undefined>;
 }
 
 /**
@@ -136,6 +138,7 @@ export async function estimateRun(
         reservedTokens: 0,
         methods: new Set(),
         unpriced: new Set(),
+        rates: new Map(),
         model: {
           uniqueName: resolved.uniqueName,
           model: resolved.model,
@@ -244,20 +247,42 @@ function addPrompt(tally: Tally, prepared: PreparedRequest, inputTokens: number)
   model.outputTokens.high += band.high;
   tally.reservedTokens += inputTokens + (prepared.maxTokens ?? band.expected);
   for (const mode of ['online', 'flex', 'batch'] as const) {
-    const costs = (['low', 'expected', 'high'] as const).map((level) =>
-      priceTokens(tally.resolved, { inputTokens, outputTokens: band[level] }, mode),
-    );
     if (tally.unpriced.has(mode)) continue;
-    if (costs.some((cost) => cost === undefined)) {
+    const rate = ratesOf(tally, mode, inputTokens, band.high > 0);
+    if (rate === undefined) {
       tally.unpriced.add(mode);
       continue;
     }
     const current = model.costUsd[mode] ?? { low: 0, expected: 0, high: 0 };
-    current.low += costs[0]!;
-    current.expected += costs[1]!;
-    current.high += costs[2]!;
+    current.low += rate.input + band.low * rate.perOutput;
+    current.expected += rate.input + band.expected * rate.perOutput;
+    current.high += rate.input + band.high * rate.perOutput;
     model.costUsd[mode] = current;
   }
+}
+
+/**
+ * A prompt's input cost and the cost of each output token in `mode`, priced once per prompt size: within the tier a
+ * prompt's size selects, the price is linear in output tokens. `undefined` when the model has no such price.
+ */
+function ratesOf(
+  tally: Tally,
+  mode: PriceMode,
+  inputTokens: number,
+  withOutput: boolean,
+): { input: number; perOutput: number } | undefined {
+  const key = `${mode}:${inputTokens}:${withOutput}`;
+  if (tally.rates.has(key)) return tally.rates.get(key);
+  const input = priceTokens(tally.resolved, { inputTokens, outputTokens: 0 }, mode);
+  const million = withOutput
+    ? priceTokens(tally.resolved, { inputTokens, outputTokens: 1_000_000 }, mode)
+    : input;
+  const rate =
+    input === undefined || million === undefined
+      ? undefined
+      : { input, perOutput: (million - input) / 1_000_000 };
+  tally.rates.set(key, rate);
+  return rate;
 }
 
 function finish(tally: Tally): ModelEstimate {
