@@ -160,6 +160,7 @@ export {
   resolveHome,
   homePaths,
   FLEX_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
   SERVICE_TIERS,
 } from '@maxllm/config';
 export type {
@@ -227,6 +228,13 @@ export {
   createRedisBudgetStore,
   ledgerSpendOn,
   outputHistory,
+  quantile,
+  UnpricedUnderBudgetError,
+  flexPriceFactor,
+  priorityPriceFactors,
+  serviceTierFactor,
+  movedAsideLedgers,
+  pythonLedgerColumns,
   BudgetBackendError,
   BudgetExceededError,
   InvalidBudgetError,
