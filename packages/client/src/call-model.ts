@@ -41,6 +41,13 @@ export interface CallOptions {
   flexFallbackAfter?: number | undefined;
   /** Budgets of this call besides the client's (a `batchComplete({ maxUsd })`). */
   budgets?: readonly Budget[] | undefined;
+  /** Written to the ledger rows' `call_id`. */
+  callId?: string | undefined;
+  /**
+   * Runs after a successful answer and before its ledger row (the cache write): a row on disk then always means the
+   * answer is in the cache too, so a killed run's re-run finds it and never pays for it again.
+   */
+  beforeRecord?: ((response: unknown) => Promise<void>) | undefined;
 }
 
 /**
@@ -98,6 +105,7 @@ export async function callModel(
       batch: options.batch ?? false,
       status: fields.status,
       requestId: fields.requestId,
+      ...(options.callId !== undefined ? { callId: options.callId } : {}),
       ...pricingFacts(resolved, fields.response),
     });
 
@@ -149,6 +157,7 @@ export async function callModel(
           await hold.settle(record({ ...common, status: 'invalid_output' }).totalUsd);
           throw error;
         }
+        await options.beforeRecord?.(sent.data);
         const cost = record({ ...common, status: 'ok' });
         await hold.settle(cost.totalUsd);
         return { response: sent.data, result, usage, requestId: sent.requestId, cost, attempts };

@@ -74,6 +74,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
       budgets ??= clientBudgets(config, options.maxUsd, redis);
       return budgets;
     },
+    recordedCallIds: options.recordedCallIds,
     balancer(spec) {
       let balancer = balancers.get(spec);
       if (!balancer) {
@@ -168,6 +169,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
       ensureOpen();
       await redis();
     },
+    flush: () => ledger.flush(),
     async close() {
       closed = true;
       await runtimes.close();

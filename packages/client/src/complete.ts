@@ -56,7 +56,7 @@ export async function runComplete(
     for (const member of balancer.active()) {
       const prepared = prepare(member);
       if (isManyEmbeddings(prepared)) break;
-      const hit = await readHit(context, member, prepared, options);
+      const hit = await readHit(context, member, prepared, options, request);
       if (hit) return hit;
     }
   }
@@ -68,7 +68,7 @@ export async function runComplete(
       if (isManyEmbeddings(prepared)) {
         return await embedMany(context, member, request, prepared, policy, { spec, ...options });
       }
-      return await miss(context, member, prepared, policy, request.signal, spec, {
+      return await miss(context, member, prepared, policy, request, spec, {
         ...options,
         flexFallbackAfter: request.flexFallbackAfter,
       });
@@ -86,11 +86,17 @@ function isManyEmbeddings(prepared: PreparedRequest): boolean {
   return prepared.kind === 'embedding' && Array.isArray(prepared.body.input);
 }
 
+/** The request's `callId` (a string), if any. */
+function callIdOf(request: CompleteRequest): string | undefined {
+  return typeof request.callId === 'string' ? request.callId : undefined;
+}
+
 async function readHit(
   context: ClientContext,
   member: BalancedMember,
   prepared: PreparedRequest,
   options: RunOptions,
+  request: CompleteRequest,
 ): Promise<CompleteOutcome | undefined> {
   const response = await readCached(context, prepared.namespace, prepared.cacheKey);
   if (response === undefined) return undefined;
@@ -100,7 +106,7 @@ async function readHit(
   } catch {
     return undefined; // an entry that no longer reads as valid output is a miss, and gets overwritten
   }
-  recordHit(context, member.resolved, prepared, response, options.batch ?? false);
+  recordHit(context, member.resolved, prepared, response, options.batch ?? false, callIdOf(request));
   return {
     result,
     response,
@@ -116,11 +122,13 @@ async function miss(
   member: BalancedMember,
   prepared: PreparedRequest,
   policy: CachePolicy,
-  signal: AbortSignal | undefined,
+  request: CompleteRequest,
   spec: string,
   options: RunOptions,
 ): Promise<CompleteOutcome> {
   const { resolved } = member;
+  const signal = request.signal;
+  const callId = callIdOf(request);
   const runtime = await context.runtimes.get(resolved);
   /**
    * Runs the call once for every identical request in flight. If we joined a call that its own caller aborted, we
@@ -139,24 +147,26 @@ async function miss(
     }
   };
   const call = async () => {
-    const outcome = await callModel(context, runtime, prepared, {
+    // The answer goes into the cache before its ledger row is recorded (see `beforeRecord`).
+    return await callModel(context, runtime, prepared, {
       alias: spec,
       signal,
       batch: options.batch,
       flexFallbackAfter: options.flexFallbackAfter,
       budgets: options.budgets,
+      callId,
+      beforeRecord: async (response) => {
+        if (!policy.write || !isCacheable(prepared, response)) return;
+        await writeCached(
+          context,
+          prepared.namespace,
+          prepared.cacheKey,
+          response,
+          resolved.model,
+          readUsage(response),
+        );
+      },
     });
-    if (policy.write && isCacheable(prepared, outcome.response)) {
-      await writeCached(
-        context,
-        prepared.namespace,
-        prepared.cacheKey,
-        outcome.response,
-        resolved.model,
-        outcome.usage,
-      );
-    }
-    return outcome;
   };
   let leader = !policy.read && !policy.write;
   const outcome = leader ? await call() : await joinOrLead();
@@ -164,7 +174,7 @@ async function miss(
   if (leader) return { ...base, result: outcome.result, cacheHit: false, costUsd: costUsd(outcome.cost) };
   // Joined an identical call in flight: no HTTP request of our own; read the answer with our own options (raw...).
   const result = extractResult(prepared, outcome.response);
-  recordHit(context, resolved, prepared, outcome.response, options.batch ?? false);
+  recordHit(context, resolved, prepared, outcome.response, options.batch ?? false, callId);
   return { ...base, result, cacheHit: true, costUsd: 0 };
 }
 

@@ -12,7 +12,10 @@ export function recordHit(
   prepared: PreparedRequest,
   response: unknown,
   batch: boolean,
+  callId?: string,
 ): void {
+  // A resumed run's line whose row a killed run already wrote: the answer now comes from the cache, no second row.
+  if (callId !== undefined && context.recordedCallIds?.has(callId) === true) return;
   context.ledger.record({
     model: resolved.model,
     uniqueName: resolved.uniqueName,
@@ -31,6 +34,7 @@ export function recordHit(
     cacheHit: true,
     batch,
     status: 'ok',
+    ...(callId !== undefined ? { callId } : {}),
     ...pricingFacts(resolved, response),
   });
 }

@@ -67,6 +67,11 @@ export interface ClientOptions {
   maxUsd?: number;
   /** Under a budget, send calls to models with no known price (counted as $0). @default config `budget.allow_unpriced` (false) */
   allowUnpriced?: boolean;
+  /**
+   * `callId`s whose ledger row is already on disk (a run resumed after a kill): a cache hit for one of them writes
+   * no second row. A paid call is always recorded. @default none
+   */
+  recordedCallIds?: ReadonlySet<string>;
 }
 
 /** Options of `getBatch()`: those of `openBatch` (`@maxllm/batch`) that the client does not supply itself. */
@@ -160,4 +165,10 @@ export interface MaxllmClient {
    * @throws LedgerWriteError (from `@maxllm/ledger`) when ledger rows could not be written, after closing the rest.
    */
   close(): Promise<void>;
+  /**
+   * Writes every ledger row recorded so far. Await it before reporting answers as done (e.g. writing an output
+   * line): a kill then never leaves an answer without its row.
+   * @throws LedgerWriteError (from `@maxllm/ledger`) when rows cannot be written; they stay buffered.
+   */
+  flush(): Promise<void>;
 }

@@ -25,6 +25,7 @@ const CONTROL_FIELDS = new Set([
   'force',
   'meta',
   'requestFlag',
+  'callId',
   'signal',
   'callMethod',
   'api',

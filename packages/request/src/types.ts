@@ -54,6 +54,11 @@ export interface CompleteRequest {
   meta?: unknown;
   /** A truthy flag gives this call its own cache entries; falsy values mean no flag. */
   requestFlag?: unknown;
+  /**
+   * Identity of this logical request (e.g. `run:<output>:<line>`), written to the ledger's `call_id`; never sent, not
+   * part of the cache key. A cache hit whose `callId` the client was told is already recorded writes no second row.
+   */
+  callId?: string;
   /** Cancels the call (and its wait for rate-limit capacity). */
   signal?: AbortSignal;
   /** Force the endpoint; by default it follows the model's mode (and `api`). */

@@ -20,6 +20,7 @@ import { formatUsd, plural } from '../table.js';
 import { preflight } from '../preflight.js';
 import { createRunControl, type RunControl } from '../run-control.js';
 import { stopReason } from '../stop-reason.js';
+import { recordedRunCalls, runCallIdPrefix } from '../run-call-ids.js';
 import { runViaBatch } from './run-via-batch.js';
 
 /** Options of `maxllm run`. */
@@ -121,6 +122,7 @@ async function runOnline(
   options: RunOptions,
   control: RunControl,
   scan: InputScan | undefined,
+  callIdPrefix?: string,
 ): Promise<RunSummary> {
   const counters = { lines: 0, skipped: 0 };
   // Start time of each line in flight (insertion order = start order): the progress line shows the oldest's age.
@@ -158,6 +160,7 @@ async function runOnline(
               ...(options.json === true ? { jsonMode: true } : {}),
               ...(options.cache ? {} : { force: true }),
               ...parsed.request,
+              ...(callIdPrefix !== undefined ? { callId: `${callIdPrefix}${line.index}` } : {}),
               signal: control.requests,
             });
             record = { index: line.index, ...id, result };
@@ -179,6 +182,8 @@ async function runOnline(
         } finally {
           inFlight.delete(line.index);
         }
+        // The line's ledger row is on disk before its answer (a failure is reported by close()).
+        await client.flush().catch(() => {});
         sink.write(record);
         const now = sumStatus(client.getCallStatus());
         snapshot.done += 1;
@@ -271,10 +276,20 @@ export function registerRunCommand(program: Command): void {
         // Fail fast: an unknown model, a missing key or a bad limit would fail every line one by one.
         await preflight(config, [options.model, ...(scan?.models ?? [])]);
         const logger = createCliLogger(verbose);
+        // Lines a killed run recorded but did not write out: their re-run (a cache hit) adds no second row.
+        const callIdPrefix = options.output === undefined ? undefined : runCallIdPrefix(options.output);
+        const recordedCallIds =
+          options.output !== undefined &&
+          callIdPrefix !== undefined &&
+          options.restart !== true &&
+          existsSync(options.output)
+            ? await recordedRunCalls(config.paths.ledger, callIdPrefix)
+            : undefined;
         const client = createClient({
           config,
           logger,
           ...(options.maxUsd !== undefined ? { maxUsd: options.maxUsd } : {}),
+          ...(recordedCallIds ? { recordedCallIds } : {}),
         });
         const sink = openOutput(options.output, existing?.endsWithNewline === false);
         const control = createRunControl();
@@ -305,7 +320,7 @@ export function registerRunCommand(program: Command): void {
                   options,
                   signal: control.admission,
                 })
-              : await runOnline(client, input, sink, done, options, control, scan);
+              : await runOnline(client, input, sink, done, options, control, scan, callIdPrefix);
         } catch (error) {
           if (options.via === 'batch' && control.stop?.kind === 'interrupted') {
             throw new CliError(
