@@ -3,7 +3,8 @@
 // every request is answered before time moves on. No timer is late and no request arrives shifted, so this measures
 // the admission rule itself; pacing.mjs measures it on the real clock of this (shared, loaded) host.
 // Utilisation = requests the server admitted in WINDOWS windows ÷ (WINDOWS × rpm); 429s to the end of the run.
-import { createManualClock, createMockServer } from '@maxllm/mock-server';
+import { createManualClock } from '@maxllm/core';
+import { createMockServer } from '@maxllm/mock-server';
 import { createRateLimiter, estimateChatTokens } from '@maxllm/ratelimit';
 import { fmt } from './_shared.mjs';
 

@@ -56,6 +56,22 @@ describe('every package is a real package', () => {
     }
   });
 
+  it.each(['config', 'ratelimit', 'cache', 'ledger', 'mock-server'])(
+    'base package @maxllm/%s has @maxllm/core as its only @maxllm dependency',
+    (name) => {
+      const manifest = manifests.get(`packages/${name}`)!;
+      const internal = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(
+        (dep) => dep.startsWith('@maxllm/') || dep === 'maxllm',
+      );
+      expect(internal).toEqual(['@maxllm/core']);
+    },
+  );
+
+  it('keeps @maxllm/core free of any dependency', () => {
+    const manifest = manifests.get('packages/core')!;
+    expect({ ...manifest.dependencies, ...manifest.peerDependencies }).toEqual({});
+  });
+
   it('keeps @maxllm/ratelimit free of openai, yaml and cacache', () => {
     const deps = Object.keys({
       ...manifests.get('packages/ratelimit')!.dependencies,

@@ -1,4 +1,4 @@
-const marker = Symbol.for('maxllm.error');
+import { MaxllmError } from '@maxllm/core';
 
 /** Exit codes of the `maxllm` command. */
 export const ExitCode = {
@@ -15,33 +15,28 @@ export const ExitCode = {
 } as const;
 
 /** Base class of every error the CLI raises itself; carries the process exit code. */
-export class CliError extends Error {
-  readonly [marker] = true;
+export class CliError extends MaxllmError {
+  static override readonly brand: string = 'maxllm.cli.CliError';
+
   /** The exit code the process ends with. @default ExitCode.failure */
   readonly exitCode: number;
 
   constructor(message: string, options?: ErrorOptions & { exitCode?: number }) {
     super(message, options);
-    this.name = new.target.name;
     this.exitCode = options?.exitCode ?? ExitCode.failure;
-  }
-
-  /** True when `value` is a `CliError` (also across package copies). */
-  static isInstance(value: unknown): value is CliError {
-    return (
-      value instanceof Error &&
-      (value as unknown as Record<symbol, unknown>)[marker] === true &&
-      typeof (value as { exitCode?: unknown }).exitCode === 'number'
-    );
   }
 }
 
 /** Bad arguments or options (exit code 2). */
 export class UsageError extends CliError {
+  static override readonly brand: string = 'maxllm.cli.UsageError';
+
   constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, exitCode: ExitCode.usage });
   }
 }
 
 /** A problem in an input file (a JSONL line, a JSON Schema file) that stops the command (exit code 1). */
-export class InputError extends CliError {}
+export class InputError extends CliError {
+  static override readonly brand: string = 'maxllm.cli.InputError';
+}

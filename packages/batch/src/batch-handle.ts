@@ -1,9 +1,10 @@
+import type { Clock, Logger } from '@maxllm/core';
 import type OpenAI from 'openai';
 import type { CompleteRequest } from '@maxllm/request';
 import type { ZodType } from 'zod';
 import type { BatchCache, BatchConfig, BatchLedger, BatchModel } from './dependencies';
 import type { TaskRecord } from './task-log';
-import type { BatchLimits, BatchProgress, BatchResult, BatchState, Clock, JobRecord, Logger } from './types';
+import type { BatchLimits, BatchProgress, BatchResult, BatchState, JobRecord } from './types';
 
 /** Options of {@link openBatch}. */
 export interface OpenBatchOptions {

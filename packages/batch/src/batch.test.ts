@@ -1,8 +1,8 @@
+import { type Clock, createManualClock } from '@maxllm/core';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractResult, prepareRequest } from '@maxllm/request';
 import type { CompleteRequest } from '@maxllm/request';
-import { createManualClock } from '@maxllm/mock-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -14,7 +14,6 @@ import {
 } from './errors';
 import { listBatchWorkspaces } from './list-workspaces';
 import { createHarness, testApiKey, testPrices } from './test-harness';
-import type { Clock } from './types';
 import type { Harness } from './test-harness';
 import type { BatchProgress } from './types';
 
@@ -175,7 +174,7 @@ describe('batch lifecycle', () => {
 
   it('stops waiting when aborted and can wait again later', async () => {
     await harness.close();
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     harness = await createHarness({ clock });
     const batch = await harness.open({ workspace: 'abort' });
     await batch.enqueue({ prompt: 'q' });
@@ -194,7 +193,7 @@ describe('batch lifecycle', () => {
 
   it('refresh() polls each running job once, without waiting, until the jobs are final', async () => {
     await harness.close();
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     harness = await createHarness({ clock });
     const batch = await harness.open({ workspace: 'refresh', limits: { maxRequestsPerFile: 2 } });
     for (const request of chatRequests.slice(0, 3)) await batch.enqueue(request);
@@ -442,7 +441,7 @@ describe('batch failures', () => {
 
   it('cancels running jobs; unanswered requests get BatchItemMissingError', async () => {
     await harness.close();
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     harness = await createHarness({ clock });
     const batch = await harness.open({ workspace: 'cancel' });
     for (const request of chatRequests.slice(0, 2)) await batch.enqueue(request);
@@ -481,7 +480,7 @@ describe('batch failures', () => {
 
   it('cancel() of a job that finished meanwhile keeps its real outcome', async () => {
     await harness.close();
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     harness = await createHarness({ clock });
     const batch = await harness.open({ workspace: 'cancel-late' });
     await batch.enqueue({ prompt: 'a' });

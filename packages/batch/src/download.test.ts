@@ -1,3 +1,4 @@
+import type { Clock, Logger } from '@maxllm/core';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,6 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadFile } from './download';
 import { BatchDownloadError } from './errors';
-import type { Clock, Logger } from './types';
 
 /** A clock whose timers fire at once, remembering the delays asked for. */
 function instantClock(delays: number[]): Clock {

@@ -1,12 +1,11 @@
+import { type Clock, type Logger, sleep } from '@maxllm/core';
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type OpenAI from 'openai';
-import { sleep } from './clock';
 import { BatchDownloadError } from './errors';
-import type { Clock, Logger } from './types';
 
 /** How `downloadFile` retries. */
 export interface DownloadOptions {

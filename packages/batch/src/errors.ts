@@ -1,35 +1,17 @@
-const marker = Symbol.for('maxllm.error');
-const batchMarker = Symbol.for('maxllm.error.batch');
+import { MaxllmError } from '@maxllm/core';
 
-/** Base class of every error thrown by `@maxllm/batch`. Branded so it survives duplicated installs. */
-export class BatchError extends Error {
-  /** Brand shared by every MaxLLM error class. */
-  readonly [marker] = true;
-  /** Brand of `@maxllm/batch` errors. */
-  readonly [batchMarker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  /**
-   * True when `value` is an error of this class (or a subclass), even one created by another copy of the package:
-   * `BatchError.isInstance(e)` matches every batch error, `BatchStateError.isInstance(e)` only state errors.
-   */
-  static isInstance(value: unknown): value is BatchError {
-    if (!(value instanceof Error) || (value as unknown as Record<symbol, unknown>)[batchMarker] !== true)
-      return false;
-    if (this === BatchError || value instanceof this) return true;
-    for (let proto: unknown = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
-      if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
-    }
-    return false;
-  }
+/**
+ * Base class of every error thrown by `@maxllm/batch`. `BatchError.isInstance(e)` is true for these errors only (each
+ * subclass's `isInstance` for that subclass only), across duplicated installs; `MaxllmError.isInstance(e)` for any.
+ */
+export class BatchError extends MaxllmError {
+  static override readonly brand: string = 'maxllm.batch.BatchError';
 }
 
 /** A handle method was called in a state that does not allow it (e.g. `enqueue()` after `upload()`). */
 export class BatchStateError extends BatchError {
+  static override readonly brand: string = 'maxllm.batch.BatchStateError';
+
   /** The method that was called. */
   readonly call: string;
   /** The workspace state at the time of the call. */
@@ -44,6 +26,8 @@ export class BatchStateError extends BatchError {
 
 /** The workspace folder or its files are unusable (bad name, model mismatch, corrupt manifest). */
 export class BatchWorkspaceError extends BatchError {
+  static override readonly brand: string = 'maxllm.batch.BatchWorkspaceError';
+
   /** The workspace folder concerned. */
   readonly workspace: string;
 
@@ -54,10 +38,14 @@ export class BatchWorkspaceError extends BatchError {
 }
 
 /** A request cannot go into a batch (too large for one file, unsupported endpoint). */
-export class BatchRequestError extends BatchError {}
+export class BatchRequestError extends BatchError {
+  static override readonly brand: string = 'maxllm.batch.BatchRequestError';
+}
 
 /** Per-item error: the batch job failed as a whole (e.g. invalid input file), so this request got no answer. */
 export class BatchJobFailedError extends BatchError {
+  static override readonly brand: string = 'maxllm.batch.BatchJobFailedError';
+
   /** Id of the failed batch job. */
   readonly jobId: string;
 
@@ -69,6 +57,8 @@ export class BatchJobFailedError extends BatchError {
 
 /** Per-item error: the job ended (`expired` or `cancelled`) before this request was answered, or it was never sent. */
 export class BatchItemMissingError extends BatchError {
+  static override readonly brand: string = 'maxllm.batch.BatchItemMissingError';
+
   /** Id of the batch job that held the request; undefined when it was never sent. */
   readonly jobId: string | undefined;
   /** Final status of that job. */
@@ -87,6 +77,8 @@ export class BatchItemMissingError extends BatchError {
 
 /** Per-item error: the API answered this one request with an error (a line of the error file, or a non-200 line). */
 export class BatchItemError extends BatchError {
+  static override readonly brand: string = 'maxllm.batch.BatchItemError';
+
   /** HTTP status of the request inside the batch, when known. */
   readonly status: number | undefined;
   /** Error code from the API (e.g. `server_error`), when known. */
@@ -112,6 +104,8 @@ export class BatchItemError extends BatchError {
 
 /** Downloading a job's output or error file kept failing after the bounded retries. */
 export class BatchDownloadError extends BatchError {
+  static override readonly brand: string = 'maxllm.batch.BatchDownloadError';
+
   /** Id of the file that could not be downloaded. */
   readonly fileId: string;
 

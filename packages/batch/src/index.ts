@@ -6,12 +6,11 @@ export type {
   BatchProgress,
   BatchResult,
   BatchState,
-  Clock,
   JobRecord,
   JobStatus,
-  Logger,
   RequestCounts,
 } from './types';
+export type { Clock, Logger } from '@maxllm/core';
 export type { TaskRecord } from './task-log';
 export type { BatchCache, BatchConfig, BatchLedger, BatchModel } from './dependencies';
 export { combineJobStates } from './job-state';

@@ -1,8 +1,8 @@
+import { systemClock } from '@maxllm/core';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchHandle, OpenBatchOptions } from './batch-handle';
 import { BatchWorkspace } from './batch-workspace';
-import { systemClock } from './clock';
 import { BatchWorkspaceError } from './errors';
 import { MANIFEST_VERSION, readManifest, writeManifest } from './manifest';
 import { TaskLog, readJsonLines, recoverTaskLog } from './task-log';

@@ -1,3 +1,4 @@
+import type { Clock, Logger } from '@maxllm/core';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { completionText, isCacheable, readUsage } from '@maxllm/request';
@@ -5,7 +6,6 @@ import type { PreparedRequest } from '@maxllm/request';
 import type { ZodType } from 'zod';
 import type { BatchCache, BatchCallRecord, BatchLedger, BatchModel } from './dependencies';
 import type { TaskRecord } from './task-log';
-import type { Clock, Logger } from './types';
 
 /** What writing answers to the cache and the ledger needs. */
 export interface Recorder {

@@ -2,6 +2,7 @@
  * Test-only harness: a mock server, a fresh MaxLLM home, the real cache and ledger, and an SDK factory that counts
  * HTTP requests. Not exported from the package.
  */
+import type { ManualClock } from '@maxllm/core';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import { createResponseCache } from '@maxllm/cache';
 import { parseConfig } from '@maxllm/config';
 import { createLedger, parseCsvLine } from '@maxllm/ledger';
 import { createMockServer } from '@maxllm/mock-server';
-import type { ManualClock } from '@maxllm/mock-server';
 import OpenAI from 'openai';
 import type { BatchModel } from './dependencies';
 import { openBatch } from './open-batch';

@@ -1,25 +1,3 @@
-/** Time source and timers; inject a fake one in tests so polling never sleeps for real. */
-export interface Clock {
-  /** Current time. @unit milliseconds since the epoch */
-  now(): number;
-  /** Schedules `callback` after `ms` milliseconds and returns a handle for `clearTimeout`. */
-  setTimeout(callback: () => void, ms: number): unknown;
-  /** Cancels a timer returned by `setTimeout`. */
-  clearTimeout(handle: unknown): void;
-}
-
-/** Where the package reports what it does. Messages never contain an API key. */
-export interface Logger {
-  /** Detail for debugging. */
-  debug(message: string): void;
-  /** Normal progress. */
-  info(message: string): void;
-  /** Something went wrong and was handled (a retried download, a failed poll). */
-  warn(message: string): void;
-  /** Something went wrong and was not handled. */
-  error(message: string): void;
-}
-
 /**
  * Lifecycle of a batch workspace.
  * - `enqueuing`: accepting `enqueue()`;

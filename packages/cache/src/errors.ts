@@ -1,18 +1,11 @@
-const marker = Symbol.for('maxllm.error');
+import { MaxllmError } from '@maxllm/core';
 
-/** Base class of every error thrown by `@maxllm/cache`. */
-export class CacheError extends Error {
-  readonly [marker] = true;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  /** True for any MaxLLM error (from any package, any copy of it), not only this package's. */
-  static isInstance(value: unknown): value is CacheError {
-    return typeof value === 'object' && value !== null && marker in value;
-  }
+/**
+ * Base class of every error thrown by `@maxllm/cache`. `CacheError.isInstance(e)` is true for these errors only (each
+ * subclass's `isInstance` for that subclass only), across duplicated installs; `MaxllmError.isInstance(e)` for any.
+ */
+export class CacheError extends MaxllmError {
+  static override readonly brand: string = 'maxllm.cache.CacheError';
 }
 
 /**
@@ -20,6 +13,8 @@ export class CacheError extends Error {
  * a `Map` / `Set` / class instance without `toJSON`, or a cycle). The message names the path, e.g. `$.messages[2]`.
  */
 export class CacheKeyError extends CacheError {
+  static override readonly brand: string = 'maxllm.cache.CacheKeyError';
+
   constructor(
     message: string,
     /** Where in the input the offending value sits, as `$.a.b[0]`. */
@@ -31,7 +26,11 @@ export class CacheKeyError extends CacheError {
 }
 
 /** `set()` was given something that is not a storable entry (no `meta`, or a value JSON cannot represent). */
-export class InvalidCacheEntryError extends CacheError {}
+export class InvalidCacheEntryError extends CacheError {
+  static override readonly brand: string = 'maxllm.cache.InvalidCacheEntryError';
+}
 
 /** A namespace is empty or contains a NUL character (NUL separates namespace and key on disk). */
-export class InvalidNamespaceError extends CacheError {}
+export class InvalidNamespaceError extends CacheError {
+  static override readonly brand: string = 'maxllm.cache.InvalidNamespaceError';
+}

@@ -1,9 +1,8 @@
 export { cacheKey, CACHE_KEY_VERSION } from './cache-key';
 export { cachePolicy, recacheFromEnv, type CachePolicy, type CachePolicyOptions } from './cache-policy';
 export { canonicalJson } from './canonical-json';
-export { systemClock, type Clock } from './clock';
+export type { Clock, Logger } from '@maxllm/core';
 export { CacheError, CacheKeyError, InvalidCacheEntryError, InvalidNamespaceError } from './errors';
-export type { Logger } from './logger';
 export { createResponseCache, type ResponseCacheOptions } from './response-cache';
 export { createSingleFlight, type SingleFlight } from './single-flight';
 export type {

@@ -1,12 +1,11 @@
+import { stderrLogger, systemClock, type Clock, type Logger } from '@maxllm/core';
 import { hash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import cacache from 'cacache';
 import { createCacacheWriter } from './cacache-writer';
-import { systemClock, type Clock } from './clock';
 import { InvalidCacheEntryError } from './errors';
 import { createLegacyReader, parseEntry } from './legacy-store';
-import { stderrLogger, type Logger } from './logger';
 import { count, isExpired, listEntries, namespaceOf, removeEntries, removeIndexEntry } from './maintenance';
 import { MemoryLru } from './memory-lru';
 import { PackFile, storageKeyOf } from './pack-file';

@@ -1,10 +1,9 @@
+import type { Clock, Logger } from '@maxllm/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { createCacacheWriter } from './cacache-writer';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
 import type { CacheEntry } from './types';
 
 /** A fresh temporary directory per test, removed afterwards. */

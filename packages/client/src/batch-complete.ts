@@ -1,9 +1,8 @@
+import { abortReason, type Clock, type Logger } from '@maxllm/core';
 import { setMaxListeners } from 'node:events';
 import type { CompleteRequest } from '@maxllm/request';
-import { abortReason, type Clock } from './clock';
 import { BudgetExceededError, createBudget, type Budget } from '@maxllm/ledger';
 import { BatchStoppedError, QuotaExceededError, RedisUnavailableError } from './errors';
-import type { Logger } from './logger';
 import type { CompleteOutcome } from './outcome';
 import { type ProgressReporter, type ProgressSnapshot } from './progress';
 import { createDefaultProgress } from './progress-bar';

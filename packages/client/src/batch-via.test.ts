@@ -1,3 +1,4 @@
+import { systemClock } from '@maxllm/core';
 import { BatchItemError } from '@maxllm/batch';
 import { createResponseCache } from '@maxllm/cache';
 import { createLedger } from '@maxllm/ledger';
@@ -8,7 +9,6 @@ import type { CompleteRequest } from '@maxllm/request';
 import { runBatchComplete } from './batch-complete';
 import { batchCompleteViaBatch, type BatchViaDependencies } from './batch-via';
 import type { CompleteOutcome } from './outcome';
-import { systemClock } from './clock';
 import { InvalidClientRequestError } from './errors';
 import type { ProgressReporter, ProgressSnapshot } from './progress';
 import { startHarness, TEST_API_KEY, type Harness } from './test-harness';

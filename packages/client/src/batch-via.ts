@@ -1,3 +1,4 @@
+import { abortReason, type Clock, type Logger } from '@maxllm/core';
 import { openBatch, type BatchHandle, type BatchLimits } from '@maxllm/batch';
 import type { ResponseCache } from '@maxllm/cache';
 import type { MaxllmConfig, ResolvedModel } from '@maxllm/config';
@@ -5,9 +6,7 @@ import type { Ledger } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
 import type OpenAI from 'openai';
 import { OWN_OPTIONS, type BatchCompleteOptions, type BatchItem } from './batch-complete';
-import { abortReason, type Clock } from './clock';
 import { InvalidClientRequestError } from './errors';
-import type { Logger } from './logger';
 import type { ProgressSnapshot } from './progress';
 import { createDefaultProgress } from './progress-bar';
 

@@ -1,9 +1,8 @@
+import type { Clock, Logger } from '@maxllm/core';
 import type { ResponseCache } from '@maxllm/cache';
 import type { MaxllmConfig } from '@maxllm/config';
 import type { Budget, Ledger } from '@maxllm/ledger';
 import type { Balancer } from './balancer';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
 import type { RuntimeRegistry } from './model-runtime';
 
 /** The shared state every operation of one client works with (internal). */

@@ -1,3 +1,4 @@
+import { stderrLogger, systemClock } from '@maxllm/core';
 import { openBatch } from '@maxllm/batch';
 import { createResponseCache, createSingleFlight, recacheFromEnv } from '@maxllm/cache';
 import { loadConfig, type MaxllmConfig } from '@maxllm/config';
@@ -8,12 +9,10 @@ import { createBalancer, type Balancer } from './balancer';
 import { runBatchComplete } from './batch-complete';
 import { batchCompleteViaBatch } from './batch-via';
 import type { ClientContext } from './client-context';
-import { systemClock } from './clock';
 import { runComplete } from './complete';
 import { estimateRun } from './estimate-run';
 import { toClientError } from './client-error';
 import { InvalidClientRequestError } from './errors';
-import { stderrLogger } from './logger';
 import { createRuntimeRegistry } from './model-runtime';
 import { createOpenAIPool } from './openai-pool';
 import { connectRedis, type RedisClientLike } from './redis-connection';

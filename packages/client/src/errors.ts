@@ -1,4 +1,4 @@
-const marker = Symbol.for('maxllm.error');
+import { MaxllmError } from '@maxllm/core';
 
 /** Facts every client error carries (all optional: an error before model resolution has no model). */
 export interface ErrorDetails {
@@ -18,9 +18,14 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
-/** Base class of every error thrown by `@maxllm/client`, branded with `Symbol.for('maxllm.error')`. */
-export class MaxllmClientError extends Error {
-  readonly [marker] = true;
+/**
+ * Base class of every error thrown by `@maxllm/client`. `MaxllmClientError.isInstance(e)` is true for these errors
+ * only (each subclass's `isInstance` for that subclass only), across duplicated installs; `MaxllmError.isInstance(e)`
+ * for any MaxLLM error.
+ */
+export class MaxllmClientError extends MaxllmError {
+  static override readonly brand: string = 'maxllm.client.MaxllmClientError';
+
   /** The model alias or balancing spec the caller asked for. */
   readonly model: string | undefined;
   /** The unique name of the model that was called. */
@@ -36,18 +41,12 @@ export class MaxllmClientError extends Error {
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = new.target.name;
     this.model = details.model;
     this.uniqueName = details.uniqueName;
     this.requestId = details.requestId;
     this.attempts = details.attempts;
     this.status = details.status;
     this.meta = details.meta;
-  }
-
-  /** True for any MaxLLM error (from any package, any copy of it), not only this package's. */
-  static isInstance(value: unknown): value is MaxllmClientError {
-    return typeof value === 'object' && value !== null && marker in value;
   }
 
   /** The same error (same class, message and facts) carrying `meta`; errors can be shared between callers. */
@@ -73,16 +72,22 @@ export class MaxllmClientError extends Error {
 }
 
 /** A call failed: the API answered an error that is not retried, or retries ran out. `cause` is the SDK error. */
-export class CompletionError extends MaxllmClientError {}
+export class CompletionError extends MaxllmClientError {
+  static override readonly brand: string = 'maxllm.client.CompletionError';
+}
 
 /** The provider refused for quota or billing (429 `insufficient_quota`): retrying cannot help, so runs stop. */
-export class QuotaExceededError extends CompletionError {}
+export class QuotaExceededError extends CompletionError {
+  static override readonly brand: string = 'maxllm.client.QuotaExceededError';
+}
 
 /**
  * One request is larger than the model's whole `tpm` limit: its prompt estimate plus `max_tokens`, or the provider
  * said "Request too large". It fails at once, is not retried, and never pauses the model for other requests.
  */
 export class RequestTooLargeError extends CompletionError {
+  static override readonly brand: string = 'maxllm.client.RequestTooLargeError';
+
   /** The request's size (our estimate, or what the provider said it counted). @unit tokens */
   readonly tokens: number | undefined;
   /** The limit it exceeds (the model's `tpm`, or the provider's figure). @unit tokens per minute */
@@ -100,25 +105,37 @@ export class RequestTooLargeError extends CompletionError {
 }
 
 /** The model's output did not parse or validate against the schema, after every re-ask. */
-export class InvalidOutputError extends CompletionError {}
+export class InvalidOutputError extends CompletionError {
+  static override readonly brand: string = 'maxllm.client.InvalidOutputError';
+}
 
 /** The request cannot be sent as given (no prompt, bad model spec, streaming an embedding model...). */
-export class InvalidClientRequestError extends MaxllmClientError {}
+export class InvalidClientRequestError extends MaxllmClientError {
+  static override readonly brand: string = 'maxllm.client.InvalidClientRequestError';
+}
 
 /** A feature that is not available in this version (kept for callers that test for it; nothing throws it now). */
-export class NotImplementedError extends MaxllmClientError {}
+export class NotImplementedError extends MaxllmClientError {
+  static override readonly brand: string = 'maxllm.client.NotImplementedError';
+}
 
 /** An optional peer dependency (such as `ioredis`) is needed by the configuration but is not installed. */
-export class MissingDependencyError extends MaxllmClientError {}
+export class MissingDependencyError extends MaxllmClientError {
+  static override readonly brand: string = 'maxllm.client.MissingDependencyError';
+}
 
 /**
  * The Redis server of the config's Redis URL (shared rate limits) cannot be reached. Raised before any request is
  * sent, naming the host (never the password); `batchComplete` stops on it. `cause` is the connection error.
  */
-export class RedisUnavailableError extends MaxllmClientError {}
+export class RedisUnavailableError extends MaxllmClientError {
+  static override readonly brand: string = 'maxllm.client.RedisUnavailableError';
+}
 
 /** `batchComplete` stopped early (quota, abort); `results` holds what finished, the rest is `placeholder`. */
 export class BatchStoppedError extends MaxllmClientError {
+  static override readonly brand: string = 'maxllm.client.BatchStoppedError';
+
   /** Results in input order; unfinished items hold the placeholder. Set by `batchComplete`. */
   results: unknown[] = [];
   /** How many items finished (successfully or not) before the stop. */

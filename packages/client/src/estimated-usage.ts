@@ -1,7 +1,7 @@
+import type { Logger } from '@maxllm/core';
 import type { CallUsage } from '@maxllm/ledger';
 import { estimateTextTokens } from '@maxllm/ratelimit';
 import type { PreparedRequest } from '@maxllm/request';
-import type { Logger } from './logger';
 
 /** Models already warned about, per logger (one warning per model and client). */
 const warned = new WeakMap<Logger, Set<string>>();

@@ -45,8 +45,7 @@ export {
 export { parseModelSpec, type ModelSpecMember } from './model-spec';
 export { createWeightedSelector, type WeightedSelector } from './weighted-selector';
 export { backoffDelay, type BackoffOptions } from './backoff';
-export { systemClock, type Clock } from './clock';
-export { stderrLogger, type Logger } from './logger';
+export type { Clock, Logger } from '@maxllm/core';
 export type { CompleteRequest, ChatMessage } from '@maxllm/request';
 export type { BatchHandle, BatchResult } from '@maxllm/batch';
 export {

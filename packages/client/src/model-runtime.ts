@@ -1,7 +1,7 @@
+import type { Clock } from '@maxllm/core';
 import type { ResolvedModel } from '@maxllm/config';
 import { createOutputEstimator, createRateLimiter, type RateLimiter } from '@maxllm/ratelimit';
 import type OpenAI from 'openai';
-import type { Clock } from './clock';
 import type { OpenAIPool } from './openai-pool';
 
 /** Output-token estimator of one model (learns from real usage). */

@@ -1,5 +1,5 @@
+import { type Clock, systemClock } from '@maxllm/core';
 import { SingleBar } from 'cli-progress';
-import { systemClock, type Clock } from './clock';
 import { createLineProgress, formatProgress, type ProgressReporter, type ProgressSnapshot } from './progress';
 
 /** A writable stream the bar draws on (`process.stderr` or any TTY `WriteStream`). */

@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '@maxllm/core';
 
 /** Counters of a running `batchComplete`. */
 export interface ProgressSnapshot {

@@ -1,5 +1,5 @@
+import type { Logger } from '@maxllm/core';
 import { MissingDependencyError, RedisUnavailableError } from './errors';
-import type { Logger } from './logger';
 
 /** The part of an ioredis client the client itself uses (the limiter uses the rest). */
 export interface RedisClientLike {

@@ -1,4 +1,4 @@
-import { createManualClock } from '@maxllm/ratelimit';
+import { createManualClock } from '@maxllm/core';
 import { OutputValidationError } from '@maxllm/request';
 import { APIConnectionTimeoutError, BadRequestError, InternalServerError, RateLimitError } from 'openai';
 import { describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
+import { abortReason, type Clock, type Logger, sleep } from '@maxllm/core';
 import { APIError } from 'openai';
 import { backoffDelay } from './backoff';
 import { BudgetExceededError } from '@maxllm/ledger';
 import { classifyFailure } from './classify-failure';
-import { sleep, abortReason, type Clock } from './clock';
 import {
   CompletionError,
   InvalidOutputError,
@@ -11,7 +11,6 @@ import {
   RequestTooLargeError,
   type ErrorDetails,
 } from './errors';
-import type { Logger } from './logger';
 import { redactSecrets } from './redact';
 
 /** Options of {@link withRetries}. */

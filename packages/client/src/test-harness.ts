@@ -1,9 +1,9 @@
+import type { Logger } from '@maxllm/core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockServer, type MockServer, type MockServerOptions } from '@maxllm/mock-server';
 import { createClient } from './client';
-import type { Logger } from './logger';
 import type { ClientOptions, MaxllmClient } from './types';
 
 /** The API key of every test server: it must never show up in an error, a log line or a file. */

@@ -1,3 +1,4 @@
+import type { Clock, Logger } from '@maxllm/core';
 import type { EstimateOptions, RunEstimate } from './estimate-run';
 import type { MaxllmConfig } from '@maxllm/config';
 import type { BatchHandle, OpenBatchOptions } from '@maxllm/batch';
@@ -7,8 +8,6 @@ import type OpenAI from 'openai';
 import type { z } from 'zod';
 import type { BatchItem } from './batch-complete';
 import type { BatchViaOptions } from './batch-via';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
 
 /** Options of `createClient()`. */
 export interface ClientOptions {

@@ -11,7 +11,7 @@ function schemaError(text: string): ConfigSchemaError {
   try {
     parse(text);
   } catch (error) {
-    if (ConfigSchemaError.isInstance(error)) return error as ConfigSchemaError;
+    if (ConfigSchemaError.isInstance(error)) return error;
     throw error;
   }
   throw new Error('expected a ConfigSchemaError');

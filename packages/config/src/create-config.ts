@@ -1,10 +1,10 @@
+import type { Logger } from '@maxllm/core';
 import type { z } from 'zod';
 import { resolveEnvRef } from './env-ref.js';
 import { ConfigSchemaError, InvalidRedisUrlError } from './errors.js';
 import type { ConfigIssue } from './errors.js';
 import type { Env } from './home.js';
 import { homePaths } from './home.js';
-import type { Logger } from './logger.js';
 import { countStars } from './match.js';
 import { builtInDefaultLimits } from './rate-limit.js';
 import { redactKey } from './redact-key.js';

@@ -1,9 +1,9 @@
+import type { Logger } from '@maxllm/core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { Env } from './home.js';
 import { expandPath } from './home.js';
-import type { Logger } from './logger.js';
 
 /** Nearest `.env` file in `cwd` or one of its parents, or `undefined`. */
 export function findDotenv(cwd: string): string | undefined {

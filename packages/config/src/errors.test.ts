@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
+import { MaxllmError } from '@maxllm/core';
 import { afterEach, expect, test, vi } from 'vitest';
 import {
   ConfigError,
   ConfigNotFoundError,
   ConfigSchemaError,
-  defaultLogger,
   MissingEnvVarError,
   ModelNotFoundError,
   parseConfig,
@@ -26,29 +26,22 @@ test('isInstance: the base matches every subclass, a subclass only itself; name 
   expect((missing as unknown as Record<symbol, unknown>)[Symbol.for('maxllm.error')]).toBe(true);
 });
 
-test('isInstance recognises an error from another copy of the package by its brand and class name', () => {
-  const brand = Symbol.for('maxllm.error.config');
-  class ConfigNotFoundErrorCopy extends Error {
-    readonly [brand] = true;
+test('isInstance recognises an error from another copy of the package by its brand', () => {
+  class ConfigNotFoundErrorCopy extends MaxllmError {
+    static override readonly brand: string = 'maxllm.config.ConfigNotFoundError';
   }
-  Object.defineProperty(ConfigNotFoundErrorCopy, 'name', { value: 'ConfigNotFoundError' });
   const foreign = new ConfigNotFoundErrorCopy('x');
-  expect(ConfigError.isInstance(foreign)).toBe(true);
+  expect(foreign instanceof ConfigNotFoundError).toBe(false);
   expect(ConfigNotFoundError.isInstance(foreign)).toBe(true);
   expect(ModelNotFoundError.isInstance(foreign)).toBe(false);
 });
 
-test('defaultLogger writes warnings and errors to stderr, drops debug and info', () => {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  defaultLogger.debug('d');
-  defaultLogger.info('i');
-  defaultLogger.warn('w');
-  defaultLogger.error('e');
-  expect(lines).toEqual(['[maxllm] warn: w\n', '[maxllm] error: e\n']);
+test('isInstance is false for a sibling class and for an error of another package (each class has its own brand)', () => {
+  const notFound = new ConfigNotFoundError('/x.yaml', 'MAXLLM_CONFIG_PATH');
+  expect(ModelNotFoundError.isInstance(notFound)).toBe(false);
+  expect(ConfigNotFoundError.isInstance(new ModelNotFoundError('m', undefined, []))).toBe(false);
+  expect(ConfigError.isInstance(new MaxllmError('another package'))).toBe(false);
+  expect(MaxllmError.isInstance(notFound)).toBe(true);
 });
 
 test('a resolved model shows its key redacted in JSON and console output, yet keeps it for callers', () => {

@@ -1,35 +1,17 @@
-const marker = Symbol.for('maxllm.error');
-const configMarker = Symbol.for('maxllm.error.config');
+import { MaxllmError } from '@maxllm/core';
 
-/** Base class of every error thrown by `@maxllm/config`. Branded so it survives duplicated installs. */
-export class ConfigError extends Error {
-  /** Brand shared by every MaxLLM error class. */
-  readonly [marker] = true;
-  /** Brand of `@maxllm/config` errors. */
-  readonly [configMarker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  /**
-   * True when `value` is an error of this class (or a subclass), even one created by another copy of the package:
-   * `ConfigError.isInstance(e)` matches every config error, `MissingEnvVarError.isInstance(e)` only that one.
-   */
-  static isInstance(value: unknown): value is ConfigError {
-    if (!(value instanceof Error) || (value as unknown as Record<symbol, unknown>)[configMarker] !== true)
-      return false;
-    if (this === ConfigError || value instanceof this) return true;
-    for (let proto: unknown = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
-      if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
-    }
-    return false;
-  }
+/**
+ * Base class of every error thrown by `@maxllm/config`. `ConfigError.isInstance(e)` is true for these errors only (each
+ * subclass's `isInstance` for that subclass only), across duplicated installs; `MaxllmError.isInstance(e)` for any.
+ */
+export class ConfigError extends MaxllmError {
+  static override readonly brand: string = 'maxllm.config.ConfigError';
 }
 
 /** An explicitly requested config file (`MAXLLM_CONFIG_PATH` or the `path` option) does not exist. */
 export class ConfigNotFoundError extends ConfigError {
+  static override readonly brand: string = 'maxllm.config.ConfigNotFoundError';
+
   /** The absolute path that was looked for. */
   readonly path: string;
 
@@ -51,6 +33,8 @@ export interface SourcePosition {
 
 /** The config file is not valid YAML. */
 export class ConfigParseError extends ConfigError {
+  static override readonly brand: string = 'maxllm.config.ConfigParseError';
+
   /** File path (or the `source` given to `parseConfig`). */
   readonly file: string;
   /** 1-based line of the problem. */
@@ -79,6 +63,8 @@ export interface ConfigIssue extends SourcePosition {
  * The message names every problem, one per line after the first when there are several.
  */
 export class ConfigSchemaError extends ConfigError {
+  static override readonly brand: string = 'maxllm.config.ConfigSchemaError';
+
   /** File path (or the `source` given to `parseConfig`). */
   readonly file: string;
   /** Key path of the first problem, e.g. `model_list[3].litellm_params.rpm`. */
@@ -109,6 +95,8 @@ export class ConfigSchemaError extends ConfigError {
 
 /** An `os.environ/VAR` reference names a variable that is unset or empty. Thrown when the model is first resolved. */
 export class MissingEnvVarError extends ConfigError {
+  static override readonly brand: string = 'maxllm.config.MissingEnvVarError';
+
   /** The environment variable that is missing. */
   readonly variable: string;
   /** The model name that was being resolved (or `undefined` for a top-level setting). */
@@ -132,6 +120,8 @@ export class MissingEnvVarError extends ConfigError {
 
 /** No `model_list` pattern matches the requested model name. */
 export class ModelNotFoundError extends ConfigError {
+  static override readonly brand: string = 'maxllm.config.ModelNotFoundError';
+
   /** The model name that was asked for. */
   readonly model: string;
   /** Config file searched (`undefined` for the built-in default). */
@@ -150,6 +140,8 @@ export class ModelNotFoundError extends ConfigError {
 
 /** `MAXLLM_REDIS_URL` (or the variable `rate_limit.redis_url` refers to) is not a Redis URL. Thrown at load. */
 export class InvalidRedisUrlError extends ConfigError {
+  static override readonly brand: string = 'maxllm.config.InvalidRedisUrlError';
+
   /** Where the URL came from: `MAXLLM_REDIS_URL`, or `rate_limit.redis_url (os.environ/VAR)`. */
   readonly setting: string;
 

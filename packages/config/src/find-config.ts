@@ -1,3 +1,4 @@
+import { stderrLogger } from '@maxllm/core';
 import { homedir } from 'node:os';
 import type { ConfigLocation } from './discover.js';
 import { locateConfigFile } from './discover.js';
@@ -5,13 +6,12 @@ import { withDotenv } from './dotenv.js';
 import type { Env } from './home.js';
 import { resolveHome } from './home.js';
 import type { LoadConfigOptions } from './load-config.js';
-import { defaultLogger } from './logger.js';
 
 /** The environment `loadConfig` works with: `env` (default `process.env`) plus `.env` unless `dotenv: false`. */
 export function effectiveEnv(options: LoadConfigOptions, cwd: string, homeDir: string): Env {
   const baseEnv = options.env ?? process.env;
   if (options.dotenv === false) return baseEnv;
-  return withDotenv(baseEnv, { cwd, homeDir, logger: options.logger ?? defaultLogger });
+  return withDotenv(baseEnv, { cwd, homeDir, logger: options.logger ?? stderrLogger });
 }
 
 /**

@@ -20,7 +20,6 @@ export {
 export type { ConfigIssue, SourcePosition } from './errors.js';
 export { redactKey, redactUrl, redactUrlsIn } from './redact-key.js';
 export { matchScore, findBestMatch } from './match.js';
-export { defaultLogger } from './logger.js';
-export type { Logger } from './logger.js';
+export type { Logger } from '@maxllm/core';
 export { resolveHome, homePaths } from './home.js';
 export type { Env, MaxllmPaths, ResolveHomeOptions } from './home.js';

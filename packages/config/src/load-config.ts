@@ -1,3 +1,4 @@
+import { stderrLogger } from '@maxllm/core';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { builtInDefaultConfig, createConfig } from './create-config.js';
@@ -5,7 +6,6 @@ import { discoverConfig } from './discover.js';
 import { ConfigError } from './errors.js';
 import { effectiveEnv } from './find-config.js';
 import { resolveHome } from './home.js';
-import { defaultLogger } from './logger.js';
 import { parseConfig } from './parse-config.js';
 import type { ParseConfigOptions } from './parse-config.js';
 import type { MaxllmConfig } from './types.js';
@@ -28,7 +28,7 @@ export interface LoadConfigOptions extends ParseConfigOptions {
 export function loadConfig(options: LoadConfigOptions = {}): MaxllmConfig {
   const cwd = options.cwd ?? process.cwd();
   const homeDir = options.homeDir ?? homedir();
-  const logger = options.logger ?? defaultLogger;
+  const logger = options.logger ?? stderrLogger;
   const env = effectiveEnv({ ...options, logger }, cwd, homeDir);
   const home = resolveHome(env, { homeDir, cwd });
   const found = discoverConfig({ path: options.path, env, cwd, homeDir, home });

@@ -1,9 +1,8 @@
+import { type Logger, stderrLogger } from '@maxllm/core';
 import { homedir } from 'node:os';
 import { createConfig } from './create-config.js';
 import type { Env } from './home.js';
 import { resolveHome } from './home.js';
-import { defaultLogger } from './logger.js';
-import type { Logger } from './logger.js';
 import type { MaxllmConfig } from './types.js';
 import { readYaml } from './yaml-source.js';
 
@@ -15,7 +14,7 @@ export interface ParseConfigOptions {
   cwd?: string;
   /** The user's home folder (for `~` and the default home `~/.maxllm`). @default os.homedir() */
   homeDir?: string;
-  /** Receives warnings (unknown keys) and debug lines (resolved models). Never receives a key. @default defaultLogger */
+  /** Receives warnings (unknown keys) and debug lines (resolved models). Never receives a key. @default stderrLogger */
   logger?: Logger;
 }
 
@@ -34,7 +33,7 @@ export function parseConfig(text: string, source: string, options: ParseConfigOp
     anchored: yaml.anchored,
     env,
     home: resolveHome(env, { homeDir, cwd: options.cwd ?? process.cwd() }),
-    logger: options.logger ?? defaultLogger,
+    logger: options.logger ?? stderrLogger,
     warnings: yaml.warnings,
   });
 }

@@ -1,8 +1,8 @@
+import type { Logger } from '@maxllm/core';
 import { inspect } from 'node:util';
 import { resolveEnvRef } from './env-ref.js';
 import { ConfigSchemaError, ModelNotFoundError } from './errors.js';
 import type { Env } from './home.js';
-import type { Logger } from './logger.js';
 import { countStars, findBestMatch, matchCaptures, substituteStars } from './match.js';
 import { resolveLimits } from './rate-limit.js';
 import type { RateLimitSection } from './rate-limit.js';

@@ -1,28 +1,25 @@
-const marker = Symbol.for('maxllm.error');
+import { MaxllmError } from '@maxllm/core';
 
-/** Base class of every error thrown by `@maxllm/ledger`. */
-export class LedgerError extends Error {
-  readonly [marker] = true;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  /** True for any MaxLLM error (from any package, any copy of it), not only this package's. */
-  static isInstance(value: unknown): value is LedgerError {
-    return typeof value === 'object' && value !== null && marker in value;
-  }
+/**
+ * Base class of every error thrown by `@maxllm/ledger`. `LedgerError.isInstance(e)` is true for these errors only (each
+ * subclass's `isInstance` for that subclass only), across duplicated installs; `MaxllmError.isInstance(e)` for any.
+ */
+export class LedgerError extends MaxllmError {
+  static override readonly brand: string = 'maxllm.ledger.LedgerError';
 }
 
 /** `record()` was called after `close()`. */
-export class LedgerClosedError extends LedgerError {}
+export class LedgerClosedError extends LedgerError {
+  static override readonly brand: string = 'maxllm.ledger.LedgerClosedError';
+}
 
 /**
  * Rows could not be appended to the CSV file; `cause` holds the file-system error (`ENOSPC`, `EACCES`, `ENOTDIR`...).
  * The rows stay buffered: a later `flush()` writes them if the file becomes writable again.
  */
 export class LedgerWriteError extends LedgerError {
+  static override readonly brand: string = 'maxllm.ledger.LedgerWriteError';
+
   constructor(
     message: string,
     /** The CSV file that could not be written. */
@@ -36,10 +33,14 @@ export class LedgerWriteError extends LedgerError {
 }
 
 /** A budget option is out of range: the message names it and the value. */
-export class InvalidBudgetError extends LedgerError {}
+export class InvalidBudgetError extends LedgerError {
+  static override readonly brand: string = 'maxllm.ledger.InvalidBudgetError';
+}
 
 /** The shared budget store (Redis) failed; `cause` holds the client's error. */
-export class BudgetBackendError extends LedgerError {}
+export class BudgetBackendError extends LedgerError {
+  static override readonly brand: string = 'maxllm.ledger.BudgetBackendError';
+}
 
 /** Facts of a refused call. */
 export interface BudgetExceededDetails {
@@ -64,6 +65,8 @@ export interface BudgetExceededOptions extends ErrorOptions {
 
 /** A call was refused before it was sent: its worst-case cost could cross a budget cap. Nothing was sent. */
 export class BudgetExceededError extends LedgerError {
+  static override readonly brand: string = 'maxllm.ledger.BudgetExceededError';
+
   readonly details: BudgetExceededDetails;
 
   constructor(details: BudgetExceededDetails, options?: BudgetExceededOptions) {
@@ -89,4 +92,6 @@ function usd(value: number): string {
  * A call was refused before it was sent because its model has no known price and a budget covers it (its cost
  * could not be held). Set `allow_unpriced` (config) or `allowUnpriced` (client option) to let such calls through.
  */
-export class UnpricedUnderBudgetError extends BudgetExceededError {}
+export class UnpricedUnderBudgetError extends BudgetExceededError {
+  static override readonly brand: string = 'maxllm.ledger.UnpricedUnderBudgetError';
+}

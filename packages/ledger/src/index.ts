@@ -25,8 +25,7 @@ export { readLedgerRows, type ReadLedgerRowsOptions } from './read-ledger-rows.j
 export { movedAsideLedgers, pythonLedgerColumns } from './foreign-ledger.js';
 export { parseCsvLine } from './parse-csv-line.js';
 export { LedgerError, LedgerClosedError, LedgerWriteError } from './errors.js';
-export { stderrLogger, type Logger } from './logger.js';
-export { systemClock, type Clock } from './clock.js';
+export type { Clock, Logger } from '@maxllm/core';
 export {
   createBudget,
   type Budget,

@@ -1,3 +1,4 @@
+import { stderrLogger, systemClock, unrefTimer, type Clock, type Logger } from '@maxllm/core';
 import {
   appendLines,
   appendLinesSync,
@@ -7,12 +8,10 @@ import {
 } from './append-lines.js';
 import type { CallRecord } from './call-record.js';
 import { emptyModelCallStatus, hitRate, type CallStatus, type ModelCallStatus } from './call-status.js';
-import { systemClock, type Clock } from './clock.js';
 import type { LedgerRow } from './columns.js';
 import { csvHeader, csvLines } from './csv.js';
 import { moveForeignLedger } from './foreign-ledger.js';
 import { LedgerClosedError, LedgerWriteError } from './errors.js';
-import { stderrLogger, type Logger } from './logger.js';
 import { oneLine, preview } from './preview.js';
 import { priceWithResolved, type CallCost } from './price-call.js';
 import { resolvePrices, type ResolvedPrices } from './resolve-prices.js';
@@ -161,7 +160,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   function armTimer(): void {
     if (timer !== undefined || pending.length === 0 || closed) return;
     timer = clock.setTimeout(writeInBackground, flushIntervalMs);
-    (timer as { unref?: () => void } | undefined)?.unref?.();
+    unrefTimer(timer);
   }
 
   function flushSync(): void {

@@ -1,7 +1,7 @@
+import { type Logger, stderrLogger } from '@maxllm/core';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ledgerColumns, type LedgerColumn, type LedgerRow } from './columns.js';
-import { stderrLogger, type Logger } from './logger.js';
 import { parseCsvLine } from './parse-csv-line.js';
 
 /** Options of `readLedgerRows`. */

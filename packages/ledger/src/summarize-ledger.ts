@@ -1,6 +1,6 @@
+import { type Logger, stderrLogger } from '@maxllm/core';
 import type { LedgerColumn, LedgerRow } from './columns.js';
 import { movedAsideLedgers } from './foreign-ledger.js';
-import { stderrLogger, type Logger } from './logger.js';
 import { malformedMessage, readLedgerRows } from './read-ledger-rows.js';
 
 /** Options of `summarizeLedger`. */

@@ -1,9 +1,8 @@
+import type { Clock, Logger } from '@maxllm/core';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallRecord } from './call-record.js';
-import type { Clock } from './clock.js';
-import type { Logger } from './logger.js';
 import { parseCsvLine } from './parse-csv-line.js';
 
 /** A temp directory removed by the returned `cleanup`. */

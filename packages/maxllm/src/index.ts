@@ -1,11 +1,24 @@
 /**
  * maxllm: push tens of thousands of LLM requests through OpenAI-compatible APIs at the rate limit, cached on disk,
  * with every call's tokens and cost in a CSV ledger. This module re-exports, by name, the public API of every
- * `@maxllm/*` package (never `export *`: a name clash must break our build, not a user's). Where two packages export
- * the same helper (`Clock`, `Logger`, `systemClock`) one copy is re-exported; where two different things share a name,
- * the less central one is renamed (`formatBatchProgress`, `LimiterUsage`, `createMockManualClock`).
+ * `@maxllm/*` package (never `export *`: a name clash must break our build, not a user's). The helpers every package
+ * shares (`Clock`, `Logger`, `systemClock`, `MaxllmError`...) come from `@maxllm/core`; where two different things share
+ * a name, the less central one is renamed (`formatBatchProgress`, `LimiterUsage`).
  * @packageDocumentation
  */
+
+// @maxllm/core: clock, logger, sleep / abort helpers, the error base class
+export {
+  MaxllmError,
+  systemClock,
+  unrefTimer,
+  createManualClock,
+  stderrLogger,
+  silentLogger,
+  sleep,
+  abortReason,
+} from '@maxllm/core';
+export type { Clock, Logger, ManualClock } from '@maxllm/core';
 
 // @maxllm/client: complete(), stream(), batchComplete() and the default client
 export {
@@ -38,8 +51,6 @@ export {
   parseModelSpec,
   createWeightedSelector,
   backoffDelay,
-  systemClock,
-  stderrLogger,
 } from '@maxllm/client';
 export type {
   Band,
@@ -69,7 +80,6 @@ export type {
   ModelSpecMember,
   WeightedSelector,
   BackoffOptions,
-  Clock,
 } from '@maxllm/client';
 
 // @maxllm/ratelimit: RPM + TPM + concurrency admission
@@ -88,7 +98,6 @@ export {
   TOKENS_PER_REPLY,
   estimateChatTokens,
   estimateTextTokens,
-  createManualClock,
   createOutputEstimator,
   parseDuration,
   readRateLimitHeaders,
@@ -101,7 +110,6 @@ export type {
   ChatEstimateOptions,
   ChatMessageLike,
   TextInput,
-  ManualClock,
   OutputEstimator,
   OutputEstimatorOptions,
   RateLimitHeaders,
@@ -125,7 +133,6 @@ export {
   MockRequestError,
   formatDuration,
   runMockServerCli,
-  createManualClock as createMockManualClock,
 } from '@maxllm/mock-server';
 export type {
   FaultOptions,
@@ -137,7 +144,6 @@ export type {
   ModelOptions,
   OutputOptions,
   FaultKind,
-  ManualClock as MockManualClock,
 } from '@maxllm/mock-server';
 // @maxllm/config: find, validate and resolve maxllm.yaml
 export {
@@ -156,7 +162,6 @@ export {
   redactUrlsIn,
   matchScore,
   findBestMatch,
-  defaultLogger,
   resolveHome,
   homePaths,
   FLEX_TIMEOUT_MS,
@@ -173,7 +178,6 @@ export type {
   ResolvedModel,
   ConfigIssue,
   SourcePosition,
-  Logger,
   Env,
   MaxllmPaths,
   ResolveHomeOptions,

@@ -1,6 +1,6 @@
+import type { Clock } from '@maxllm/core';
 import { parseBatchInput, lineFaultError, type BatchLine } from './batch-lines';
 import { BATCH_ENDPOINTS, type BatchObject, type LineExecutor } from './batch-object';
-import type { Clock } from './clock';
 import { MockRequestError, invalidParam } from './errors';
 import type { FileStore } from './file-store';
 import { newId, newRequestId } from './ids';

@@ -1,6 +1,7 @@
+import { createManualClock, type ManualClock } from '@maxllm/core';
 import OpenAI, { toFile } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createManualClock, createMockServer, type ManualClock, type MockServer } from './index';
+import { createMockServer, type MockServer } from './index';
 
 const servers: MockServer[] = [];
 afterEach(async () => {
@@ -10,7 +11,7 @@ afterEach(async () => {
 const STEP = 100;
 
 async function start(): Promise<{ server: MockServer; client: OpenAI; clock: ManualClock }> {
-  const clock = createManualClock();
+  const clock = createManualClock(1_700_000_000_000);
   const server = await createMockServer({ clock, batch: { stepMs: STEP }, limits: { rpm: 1 } });
   servers.push(server);
   return { server, clock, client: new OpenAI({ baseURL: server.url, apiKey: 'sk-test', maxRetries: 0 }) };

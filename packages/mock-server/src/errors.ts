@@ -1,35 +1,17 @@
-const marker = Symbol.for('maxllm.error');
-const mockMarker = Symbol.for('maxllm.error.mock-server');
+import { MaxllmError } from '@maxllm/core';
 
-/** Base class of every error thrown by `@maxllm/mock-server`. Branded so it survives duplicated installs. */
-export class MockServerError extends Error {
-  /** Brand shared by every MaxLLM error class. */
-  readonly [marker] = true;
-  /** Brand of `@maxllm/mock-server` errors. */
-  readonly [mockMarker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  /** True when `value` is an error of this class (or a subclass), even one created by another copy of the package. */
-  static isInstance<T extends abstract new (...args: never[]) => MockServerError>(
-    this: T,
-    value: unknown,
-  ): value is InstanceType<T> {
-    if (!(value instanceof Error) || (value as unknown as Record<symbol, unknown>)[mockMarker] !== true)
-      return false;
-    if ((this as unknown) === MockServerError || value instanceof this) return true;
-    for (let proto: unknown = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
-      if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
-    }
-    return false;
-  }
+/**
+ * Base class of every error thrown by `@maxllm/mock-server`. `MockServerError.isInstance(e)` is true for these errors only (each
+ * subclass's `isInstance` for that subclass only), across duplicated installs; `MaxllmError.isInstance(e)` for any.
+ */
+export class MockServerError extends MaxllmError {
+  static override readonly brand: string = 'maxllm.mock-server.MockServerError';
 }
 
 /** Thrown by `createMockServer()` and the CLI for invalid options (a negative rate, an unknown fault kind...). */
-export class MockServerOptionsError extends MockServerError {}
+export class MockServerOptionsError extends MockServerError {
+  static override readonly brand: string = 'maxllm.mock-server.MockServerOptionsError';
+}
 
 /** The OpenAI error body: `{ error: { message, type, param, code } }`. */
 export interface OpenAIErrorBody {
@@ -41,6 +23,8 @@ export interface OpenAIErrorBody {
  * HTTP response, the batch runner into an error-file line.
  */
 export class MockRequestError extends MockServerError {
+  static override readonly brand: string = 'maxllm.mock-server.MockRequestError';
+
   /** The HTTP status the client receives. */
   readonly httpStatus: number;
   /** OpenAI `error.type`, e.g. `invalid_request_error`. */

@@ -1,3 +1,4 @@
+import { createManualClock } from '@maxllm/core';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer, type MockServer, type MockServerOptions } from './index';
@@ -161,8 +162,7 @@ describe('faults', () => {
   });
 
   it('x-mock-latency-ms delays the answer on the injected clock', async () => {
-    const { createManualClock } = await import('./index');
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     const { client } = await start({ clock });
     let done = false;
     const pending = client.chat.completions

@@ -10,8 +10,7 @@ export type {
   OutputOptions,
 } from './options';
 export { FAULT_KINDS, isFaultKind, type FaultKind } from './fault-kinds';
-export type { Clock } from './clock';
+export type { Clock } from '@maxllm/core';
 export { MockServerError, MockServerOptionsError, MockRequestError } from './errors';
 export { formatDuration } from './duration';
 export { runMockServerCli } from './run-cli';
-export { createManualClock, type ManualClock } from './manual-clock';

@@ -1,9 +1,10 @@
+import { createManualClock } from '@maxllm/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import OpenAI, { toFile } from 'openai';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, createMockServer, type MockServer } from './index';
+import { createMockServer, type MockServer } from './index';
 
 const SPEC = new URL('../../../../shared/openai/openapi.yaml', import.meta.url);
 const present = existsSync(SPEC);
@@ -29,7 +30,7 @@ describe.skipIf(!present)('responses validate against the OpenAI OpenAPI spec', 
   let ajv: Ajv2020;
   let server: MockServer;
   let client: OpenAI;
-  const clock = createManualClock();
+  const clock = createManualClock(1_700_000_000_000);
 
   function check(component: string, value: unknown): void {
     const validate = ajv.getSchema(`openapi.json#/components/schemas/${component}`);

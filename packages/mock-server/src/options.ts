@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '@maxllm/core';
 import type { FaultKind } from './fault-kinds';
 
 /** Per-model limits and behaviour; every field falls back to the server-wide option. */

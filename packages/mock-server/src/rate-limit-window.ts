@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '@maxllm/core';
 
 /** Limits of one model. Absent = unlimited. */
 export interface WindowLimits {

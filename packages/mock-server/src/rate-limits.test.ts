@@ -1,6 +1,7 @@
+import { createManualClock } from '@maxllm/core';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createManualClock, createMockServer, type MockServer, type MockServerOptions } from './index';
+import { createMockServer, type MockServer, type MockServerOptions } from './index';
 
 const servers: MockServer[] = [];
 afterEach(async () => {
@@ -50,7 +51,7 @@ describe('rate limits', () => {
   });
 
   it('admits requests paced under the limit (manual clock, 200 ms window, rpm 4)', async () => {
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     const { server, client } = await start({ limits: { rpm: 4 }, windowMs: 200, clock });
     for (let index = 0; index < 20; index++) {
       await client.chat.completions.create(ask(`q${index}`));
@@ -73,7 +74,7 @@ describe('rate limits', () => {
   });
 
   it('does not let a 429 consume the window', async () => {
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     const { server, client } = await start({ limits: { rpm: 2 }, windowMs: 1000, clock });
     await client.chat.completions.create(ask('a'));
     clock.advance(500);
@@ -88,7 +89,7 @@ describe('rate limits', () => {
   });
 
   it('does not remember the prompt of a rate-limited request for prompt caching', async () => {
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     const { client } = await start({ limits: { rpm: 1 }, windowMs: 1000, clock });
     const long = ask('lorem ipsum dolor '.repeat(500));
     await client.chat.completions.create(ask('first'));
@@ -100,7 +101,7 @@ describe('rate limits', () => {
   });
 
   it('tells the wait until the oldest request leaves the window', async () => {
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     const { client } = await start({ limits: { rpm: 1 }, windowMs: 60_000, clock });
     await client.chat.completions.create(ask());
     clock.advance(15_000);

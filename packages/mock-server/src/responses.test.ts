@@ -1,8 +1,9 @@
+import { createManualClock } from '@maxllm/core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { countTextTokens } from './tokens';
-import { createManualClock, createMockServer, type MockServer } from './index';
+import { createMockServer, type MockServer } from './index';
 
 let server: MockServer;
 let client: OpenAI;
@@ -244,7 +245,7 @@ describe('rate limits', () => {
 
 describe('batches of /v1/responses lines', () => {
   it('runs them through the same handler: output lines carry Response bodies', async () => {
-    const clock = createManualClock();
+    const clock = createManualClock(1_700_000_000_000);
     const other = await createMockServer({ clock, batch: { stepMs: 10 } });
     extra.push(other);
     const sdk = new OpenAI({ baseURL: other.url, apiKey: 'sk-test', maxRetries: 0 });

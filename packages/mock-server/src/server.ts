@@ -1,7 +1,7 @@
+import { systemClock } from '@maxllm/core';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchStore } from './batch-store';
-import { systemClock } from './clock';
 import { MockServerOptionsError } from './errors';
 import { FaultPlanner } from './faults';
 import { FileStore } from './file-store';

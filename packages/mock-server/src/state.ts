@@ -1,6 +1,6 @@
+import type { Clock } from '@maxllm/core';
 import type { ServerResponse } from 'node:http';
 import type { BatchStore } from './batch-store';
-import type { Clock } from './clock';
 import type { FaultPlanner } from './faults';
 import type { FileStore } from './file-store';
 import type { LatencyOptions, MockServerOptions, ModelOptions } from './options';

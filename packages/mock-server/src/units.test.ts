@@ -1,9 +1,9 @@
+import { createManualClock } from '@maxllm/core';
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from './duration';
 import { createRandom } from './random';
 import { generateText, pickLength } from './text-generator';
 import { countTextTokens } from './tokens';
-import { createManualClock } from './manual-clock';
 import { MockRequestError, MockServerError, MockServerOptionsError } from './errors';
 
 describe('formatDuration', () => {

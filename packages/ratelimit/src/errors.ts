@@ -1,34 +1,35 @@
-const marker = Symbol.for('maxllm.error');
+import { MaxllmError } from '@maxllm/core';
 
-/** Base class of every error thrown by `@maxllm/ratelimit`. */
-export class RateLimiterError extends Error {
-  readonly [marker] = true;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  /** True for any MaxLLM error (from any package, any copy of it), not only this package's. */
-  static isInstance(value: unknown): value is RateLimiterError {
-    return typeof value === 'object' && value !== null && marker in value;
-  }
+/**
+ * Base class of every error thrown by `@maxllm/ratelimit`. `RateLimiterError.isInstance(e)` is true for these errors only (each
+ * subclass's `isInstance` for that subclass only), across duplicated installs; `MaxllmError.isInstance(e)` for any.
+ */
+export class RateLimiterError extends MaxllmError {
+  static override readonly brand: string = 'maxllm.ratelimit.RateLimiterError';
 }
 
 /** An option or argument is out of range: the message names it and the value. */
-export class InvalidLimitError extends RateLimiterError {}
+export class InvalidLimitError extends RateLimiterError {
+  static override readonly brand: string = 'maxllm.ratelimit.InvalidLimitError';
+}
 
 /** `acquire()` was called on, or was still waiting in, a limiter that has been closed. */
-export class LimiterClosedError extends RateLimiterError {}
+export class LimiterClosedError extends RateLimiterError {
+  static override readonly brand: string = 'maxllm.ratelimit.LimiterClosedError';
+}
 
 /** The shared store (Redis) failed an operation: `cause` holds the client's error. */
-export class LimiterBackendError extends RateLimiterError {}
+export class LimiterBackendError extends RateLimiterError {
+  static override readonly brand: string = 'maxllm.ratelimit.LimiterBackendError';
+}
 
 /**
  * `acquire()` asked for more tokens than the whole `tpm` limit: the provider would refuse such a request ("Request
  * too large"), so it fails at once instead of waiting (and holding back everything behind it).
  */
 export class OversizedRequestError extends RateLimiterError {
+  static override readonly brand: string = 'maxllm.ratelimit.OversizedRequestError';
+
   /** Tokens asked for. @unit tokens */
   readonly tokens: number;
   /** The `tpm` limit it exceeds. @unit tokens per interval */

@@ -1,7 +1,6 @@
 export { classifyRateLimit } from './classify-rate-limit.js';
 export type { ClassifyOptions, RateLimitErrorLike, RateLimitVerdict } from './classify-rate-limit.js';
-export { systemClock } from './clock.js';
-export type { Clock } from './clock.js';
+export type { Clock } from '@maxllm/core';
 export { createRateLimiter } from './create-rate-limiter.js';
 export { encodingForModel } from './encoding.js';
 export type { EncodingName } from './encoding.js';
@@ -21,8 +20,6 @@ export {
   estimateTextTokens,
 } from './estimate-tokens.js';
 export type { ChatEstimateOptions, ChatMessageLike, TextInput } from './estimate-tokens.js';
-export { createManualClock } from './manual-clock.js';
-export type { ManualClock } from './manual-clock.js';
 export { createOutputEstimator } from './output-estimator.js';
 export type { OutputEstimator, OutputEstimatorOptions } from './output-estimator.js';
 export { parseDuration } from './parse-duration.js';

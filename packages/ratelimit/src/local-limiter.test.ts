@@ -1,7 +1,7 @@
+import { createManualClock } from '@maxllm/core';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from './create-rate-limiter.js';
 import { InvalidLimitError, LimiterClosedError, OversizedRequestError, RateLimiterError } from './errors.js';
-import { createManualClock } from './manual-clock.js';
 import type { Permit } from './types.js';
 
 /** Tracks a promise's outcome so a test can look at it synchronously after flushing microtasks. */

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock.js';
+import { type Clock, systemClock } from '@maxllm/core';
 import { LimiterClosedError, OversizedRequestError } from './errors.js';
 import { checkTokens, type Limits } from './limits.js';
 import { Pace } from './pace.js';

@@ -1,6 +1,6 @@
+import { createManualClock } from '@maxllm/core';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from './create-rate-limiter.js';
-import { createManualClock } from './manual-clock.js';
 import type { RateLimiterOptions } from './types.js';
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '@maxllm/core';
 
 /**
  * The slice of an ioredis client (a `Redis` or `Cluster` instance) the distributed mode uses: `evalsha` / `eval`

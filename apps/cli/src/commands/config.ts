@@ -64,7 +64,7 @@ function loadForCheck(verbose: boolean): MaxllmConfig {
     return loadCliConfig(verbose);
   } catch (error) {
     if (!ConfigSchemaError.isInstance(error)) throw error;
-    const { file, issues } = error as ConfigSchemaError;
+    const { file, issues } = error;
     println(`config: ${file}`);
     for (const issue of issues) {
       const where = issue.keyPath ? ` ${issue.keyPath}:` : '';

@@ -1,8 +1,8 @@
-import type { Clock } from './clock.js';
+import type { Clock } from './clock';
 
 /** A {@link Clock} that only moves when told to: for tests of anything that waits. */
 export interface ManualClock extends Clock {
-  /** Moves time forward by `ms` and runs, in time order, every timer that falls due. @unit milliseconds */
+  /** Moves time forward by `ms` and runs, in time order, every timer that falls due (ties in creation order). @unit ms */
   advance(ms: number): void;
   /** Number of timers still pending (a test can assert that nothing leaks). */
   pendingTimers(): number;
@@ -15,8 +15,9 @@ interface Timer {
 }
 
 /**
- * Creates a manual clock starting at `start`.
- * @param start - initial `now()`. @default 0 @unit milliseconds
+ * Creates a manual clock whose `now()` starts at `start`. A timer set while `advance()` runs (by a timer callback)
+ * also runs in that `advance()` when it falls due before its end.
+ * @param start - initial `now()`. @default 0 @unit ms
  */
 export function createManualClock(start = 0): ManualClock {
   let now = start;
