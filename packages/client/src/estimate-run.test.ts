@@ -1,5 +1,5 @@
 import type { CompleteRequest } from '@maxllm/request';
-import { readLedgerRows } from '@maxllm/ledger';
+import { createLedger, readLedgerRows } from '@maxllm/ledger';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './test-harness';
 
@@ -65,6 +65,28 @@ describe('estimate()', () => {
     expect(estimate.models[0]!.outputMethods.sort()).toEqual(['default', 'max_tokens']);
     expect(estimate.outputTokens.high).toBe(100 + 2000);
     expect(estimate.outputTokens.low).toBe(0);
+  });
+
+  it('time to finish: the slowest of rpm, tpm and concurrency at the median recent latency', async () => {
+    harness = await startHarness({ params: { concurrency: 2 } });
+    const ledger = createLedger({ path: harness.client.config.paths.ledger });
+    for (const latencyMs of [1000, 2000, 2000, 3000, 9000]) {
+      ledger.record({
+        model: 'gpt-4o-mini',
+        uniqueName: 'gpt-4o-mini',
+        usage: { inputTokens: 10, outputTokens: 10 },
+        prices: {},
+        latencyMs,
+        cacheHit: false,
+        batch: false,
+        status: 'ok',
+      });
+    }
+    await ledger.close();
+    const estimate = await harness.client.estimate(prompts(0, 10), { model: 'gpt-4o-mini' });
+    expect(estimate.models[0]!.medianLatencySec).toBe(2);
+    // 10 prompts, 2 at a time, 2 s each: 10 s (rpm and tpm allow far more).
+    expect(estimate.onlineSeconds).toBeCloseTo(10, 9);
   });
 
   it('reports a request it cannot prepare, and goes on', async () => {

@@ -1,6 +1,6 @@
 import type { ResponseCache } from '@maxllm/cache';
 import type { MaxllmConfig, ResolvedModel } from '@maxllm/config';
-import { outputHistory, quantile, type OutputHistory } from '@maxllm/ledger';
+import { callHistory, quantile, type CallHistory } from '@maxllm/ledger';
 import { prepareRequest, type CompleteRequest, type PreparedRequest } from '@maxllm/request';
 import { createBalancer, type Balancer } from './balancer';
 import { estimateInputTokens } from './estimate';
@@ -55,10 +55,15 @@ export interface ModelEstimate {
   /** Recent calls of this model in the ledger. */
   historySamples: number;
   costUsd: CostEstimate;
-  /** Time to send the uncached prompts at the model's RPM, TPM and concurrency. @unit seconds */
+  /**
+   * Time to send the uncached prompts: the slowest of the model's RPM, its TPM, and its concurrency at the median
+   * latency of its recent calls (when the ledger has any). @unit seconds
+   */
   onlineSeconds: number;
   /** The limits the time is computed from. */
   limits: { rpm: number; tpm: number; concurrency: number };
+  /** Median latency of the model's recent calls in the ledger, if any. @unit seconds */
+  medianLatencySec: number | undefined;
 }
 
 /** What a file of prompts will cost and take, before anything is sent. */
@@ -112,7 +117,7 @@ export async function estimateRun(
   requests: Iterable<CompleteRequest> | AsyncIterable<CompleteRequest>,
   options: EstimateOptions = {},
 ): Promise<RunEstimate> {
-  const history: OutputHistory = await outputHistory(deps.config.paths.ledger, {
+  const history: CallHistory = await callHistory(deps.config.paths.ledger, {
     recent: options.recent ?? 1000,
   });
   const minSamples = options.minSamples ?? 5;
@@ -125,7 +130,8 @@ export async function estimateRun(
   const tallyOf = (resolved: ResolvedModel): Tally => {
     let tally = tallies.get(resolved.uniqueName);
     if (!tally) {
-      const samples = history.get(resolved.uniqueName);
+      const calls = history.get(resolved.uniqueName);
+      const samples = calls?.outputTokens;
       const usable = samples !== undefined && samples.length >= minSamples ? samples : undefined;
       tally = {
         resolved,
@@ -151,6 +157,7 @@ export async function estimateRun(
           costUsd: {},
           onlineSeconds: 0,
           limits: { rpm: resolved.rpm, tpm: resolved.tpm, concurrency: resolved.concurrency },
+          medianLatencySec: quantile(calls?.latencySec ?? [], 0.5),
         },
       };
       tallies.set(resolved.uniqueName, tally);
@@ -292,12 +299,13 @@ function finish(tally: Tally): ModelEstimate {
   }
   model.outputMethods = [...tally.methods];
   const sending = model.prompts - model.cached;
-  const { rpm, tpm } = model.limits;
-  const minutes = Math.max(
-    Number.isFinite(rpm) && rpm > 0 ? sending / rpm : 0,
-    Number.isFinite(tpm) && tpm > 0 ? tally.reservedTokens / tpm : 0,
+  const { rpm, tpm, concurrency } = model.limits;
+  const latency = model.medianLatencySec ?? 0;
+  model.onlineSeconds = Math.max(
+    Number.isFinite(rpm) && rpm > 0 ? (sending / rpm) * 60 : 0,
+    Number.isFinite(tpm) && tpm > 0 ? (tally.reservedTokens / tpm) * 60 : 0,
+    Number.isFinite(concurrency) && concurrency > 0 ? (sending * latency) / concurrency : 0,
   );
-  model.onlineSeconds = minutes * 60;
   return model;
 }
 

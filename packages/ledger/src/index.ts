@@ -42,7 +42,13 @@ export {
   type RedisBudgetStoreOptions,
 } from './redis-budget-store.js';
 export { ledgerSpendOn } from './ledger-spend.js';
-export { outputHistory, quantile, type OutputHistory, type OutputHistoryOptions } from './output-history.js';
+export {
+  callHistory,
+  quantile,
+  type CallHistory,
+  type CallHistoryOptions,
+  type ModelHistory,
+} from './call-history.js';
 export {
   BudgetBackendError,
   BudgetExceededError,

@@ -107,7 +107,12 @@ export function formatEstimate(input: string, estimate: RunEstimate): string {
     '',
     `time to finish: online about ${formatSeconds(estimate.onlineSeconds)} at ` +
       estimate.models
-        .map((m) => `${m.uniqueName} ${formatLimit(m.limits.rpm)} rpm / ${formatLimit(m.limits.tpm)} tpm`)
+        .map(
+          (m) =>
+            `${m.uniqueName} ${formatLimit(m.limits.rpm)} rpm / ${formatLimit(m.limits.tpm)} tpm / ` +
+            `${formatLimit(m.limits.concurrency)} in flight` +
+            (m.medianLatencySec === undefined ? '' : ` (median latency ${m.medianLatencySec.toFixed(1)}s)`),
+        )
         .join(', ') +
       `; via the Batch API within ${estimate.batchWindowHours} h`,
   ];
