@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+/** The benchmarks' placeholder key: the mock server accepts any key. */
+export const BENCH_API_KEY = 'bench-not-a-real-key';
+
 /**
  * A temp folder, removed when the process exits (a 100k-answer cache takes ~1.3 GB); `BENCH_KEEP=1` keeps it.
  */
@@ -29,7 +32,7 @@ export function benchHome(url, { rpm = 1e9, tpm = 1e12, concurrency = 1000, mode
         '    litellm_params:',
         `      model: "${model.name}"`,
         `      api_base: ${url}`,
-        '      api_key: sk-bench-not-a-real-key',
+        `      api_key: ${BENCH_API_KEY}`,
         `      rpm: ${model.rpm ?? rpm}`,
         `      tpm: ${model.tpm ?? tpm}`,
         `      concurrency: ${model.concurrency ?? concurrency}`,

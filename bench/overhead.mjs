@@ -4,7 +4,7 @@
 import OpenAI from 'openai';
 import { createClient } from '@maxllm/client';
 import { startMock } from './_mock.mjs';
-import { benchHome, fmt, percentile, pool } from './_shared.mjs';
+import { BENCH_API_KEY, benchHome, fmt, percentile, pool } from './_shared.mjs';
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const ROUNDS = 5;
@@ -15,7 +15,7 @@ const prompt = (tag, i) => `${tag} benchmark prompt number ${i}: say something s
 
 // maxRetries 2: on a loaded host a round can outlast the server's keep-alive timeout, and reusing a socket it just
 // closed fails once ("other side closed"); the stack retries that too.
-const raw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: server.url, maxRetries: 2 });
+const raw = new OpenAI({ apiKey: BENCH_API_KEY, baseURL: server.url, maxRetries: 2 });
 const { home, config } = benchHome(server.url);
 const client = createClient({ config, home });
 const sides = {
@@ -69,7 +69,7 @@ for (const meanMs of [20, 100]) {
     output: { meanTokens: 20, spread: 0.5 },
     latency: { meanMs, jitterMs: meanMs / 5 },
   });
-  const slowRaw = new OpenAI({ apiKey: 'sk-bench-not-a-real-key', baseURL: slowServer.url, maxRetries: 2 });
+  const slowRaw = new OpenAI({ apiKey: BENCH_API_KEY, baseURL: slowServer.url, maxRetries: 2 });
   const slowHome = benchHome(slowServer.url);
   const slowClient = createClient({ config: slowHome.config, home: slowHome.home });
   const slow = { meanMs, raw: totals(), miss: totals() };

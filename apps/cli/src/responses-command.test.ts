@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, type TestHome } from './test-env.js';
+import { createTestHome, testApiKey, type TestHome } from './test-env.js';
 import { runCli } from './test-support.js';
 
 let server: MockServer;
@@ -17,7 +17,7 @@ beforeAll(async () => {
       model: gpt-5-mini
       api: responses
       api_base: ${server.url}
-      api_key: sk-test-SECRETSECRETSECRET-9876
+      api_key: ${testApiKey}
 `,
   });
 });

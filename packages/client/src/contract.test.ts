@@ -12,6 +12,9 @@ import { createClient } from './client';
 import { clientDir, repoRoot } from './dist-build';
 import type { MaxllmClient } from './types';
 
+/** The key every request carries (steady accepts any). */
+const API_KEY = 'contract-test-key';
+
 /** OpenAI's published OpenAPI spec, beside the repository (`../shared/openai/openapi.yaml`). */
 const spec = resolve(repoRoot, '..', 'shared/openai/openapi.yaml');
 const present = existsSync(spec);
@@ -253,7 +256,7 @@ describe.skipIf(!present)('requests conform to the OpenAI OpenAPI spec (steady)'
     validateCreateResponse = compileCreateResponse();
     baseUrl = `http://127.0.0.1:${port}`; // steady serves the spec's paths at the root: no /v1
     home = await mkdtemp(join(tmpdir(), 'maxllm-contract-'));
-    const params = { api_base: baseUrl, api_key: 'sk-contract-test-key', max_retries: 0 };
+    const params = { api_base: baseUrl, api_key: API_KEY, max_retries: 0 };
     const config = join(home, 'maxllm.yaml');
     await writeFile(
       config,
@@ -473,7 +476,7 @@ describe.skipIf(!present)('requests conform to the OpenAI OpenAPI spec (steady)'
     // Negative controls: steady refuses a wrongly typed property; the schema check also a wrong `input`.
     const broken = await fetch(`${baseUrl}/responses`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-contract-test-key' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
       body: JSON.stringify({ model: 'gpt-5-mini', input: 'x', temperature: 'hot' }),
     });
     expect(broken.status).toBe(400);
@@ -487,7 +490,7 @@ describe.skipIf(!present)('requests conform to the OpenAI OpenAPI spec (steady)'
       expect(createResponseErrors(body)).toEqual([]);
       const answer = await fetch(`${baseUrl}${url.replace(/^\/v1/, '')}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-contract-test-key' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
         body: JSON.stringify(body),
       });
       expect(answer.status, JSON.stringify(await answer.clone().json())).toBe(200);
@@ -498,7 +501,7 @@ describe.skipIf(!present)('requests conform to the OpenAI OpenAPI spec (steady)'
   it('negative control: a request that breaks the spec is rejected, and this test sees it', async () => {
     const raw = await fetch(`${baseUrl}/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-contract-test-key' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
       body: JSON.stringify({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'hi' }],

@@ -51,6 +51,9 @@ function totals(status: CallStatus): {
   return sum;
 }
 
+/** The demo's placeholder key: the mock server accepts any key. */
+const MOCK_API_KEY = 'mock-demo-key';
+
 function demoConfig(url: string, options: DemoOptions): string {
   return `# The demo's in-memory config: every model goes to the local mock server;
 # "responses/<model>" is the same model called through the Responses API.
@@ -60,14 +63,14 @@ model_list:
       model: "*"
       api: responses
       api_base: ${url}
-      api_key: sk-demo-not-a-real-key
+      api_key: ${MOCK_API_KEY}
       rpm: ${options.rpm}
       tpm: ${options.tpm}
   - model_name: "*"
     litellm_params:
       model: "*"
       api_base: ${url}
-      api_key: sk-demo-not-a-real-key
+      api_key: ${MOCK_API_KEY}
       rpm: ${options.rpm}
       tpm: ${options.tpm}
 `;
