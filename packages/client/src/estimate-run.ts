@@ -96,7 +96,6 @@ const DEFAULT_OUTPUT = 500;
 interface Tally {
   resolved: ResolvedModel;
   model: ModelEstimate;
-  samples: readonly number[] | undefined;
   band: Band | undefined;
   reservedTokens: number;
   methods: Set<OutputMethod>;
@@ -135,7 +134,6 @@ export async function estimateRun(
       const usable = samples !== undefined && samples.length >= minSamples ? samples : undefined;
       tally = {
         resolved,
-        samples: usable,
         band: usable && {
           low: quantile(usable, 0.1) ?? 0,
           expected: usable.reduce((a, b) => a + b, 0) / usable.length,

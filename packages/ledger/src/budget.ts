@@ -73,21 +73,27 @@ export function createBudget(options: BudgetOptions): Budget {
   const now = options.now ?? Date.now;
   const store = options.store ?? createMemoryBudgetStore();
   const runId = randomUUID();
-  const seeds = new Map<string, Promise<ReadonlyMap<string, number>>>();
+  const spentByDay = new Map<string, Promise<ReadonlyMap<string, number>>>();
+  const seeds = new Map<string, Promise<number>>();
 
-  const seedOf = async (cap: BudgetCap, day: string): Promise<number> => {
-    if (cap.period === 'run' || !options.spentOn) return 0;
-    let spent = seeds.get(day);
-    if (!spent) {
-      spent = options.spentOn(day);
-      seeds.set(day, spent);
+  /** A day cap's spend on record before this process used it, summed once per cap and day. */
+  const seedOf = (cap: BudgetCap, day: string): Promise<number> => {
+    if (cap.period === 'run' || !options.spentOn) return Promise.resolve(0);
+    const key = `${day}:${cap.model ?? '*'}`;
+    let seed = seeds.get(key);
+    if (!seed) {
+      let spent = spentByDay.get(day);
+      if (!spent) spentByDay.set(day, (spent = options.spentOn(day)));
+      seed = spent.then((byModel) => {
+        const usd =
+          cap.model === undefined
+            ? [...byModel.values()].reduce((a, b) => a + b, 0)
+            : (byModel.get(cap.model) ?? 0);
+        return Math.round(usd * NANO_PER_USD);
+      });
+      seeds.set(key, seed);
     }
-    const byModel = await spent;
-    const usd =
-      cap.model === undefined
-        ? [...byModel.values()].reduce((a, b) => a + b, 0)
-        : (byModel.get(cap.model) ?? 0);
-    return Math.round(usd * NANO_PER_USD);
+    return seed;
   };
   const keysOf = async (selected: readonly BudgetCap[], day: string): Promise<BudgetKey[]> =>
     Promise.all(
