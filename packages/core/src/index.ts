@@ -6,3 +6,5 @@ export { stderrLogger, silentLogger } from './logger';
 export type { Logger } from './logger';
 export { sleep, abortReason } from './sleep';
 export { MaxllmError } from './maxllm-error';
+export { redisScript, runRedisScript } from './redis-script';
+export type { RedisScript, ScriptClient } from './redis-script';

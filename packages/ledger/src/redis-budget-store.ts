@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { redisScript, runRedisScript } from '@maxllm/core';
 import type { BudgetCounter, BudgetKey, BudgetStore, ReserveReply } from './budget-store.js';
 import { BudgetBackendError } from './errors.js';
 
@@ -33,7 +33,7 @@ const KEY_TTL_S = 3 * 86_400;
  * reservations by deadline; reservations past their deadline are given back first, on every call.
  * ARGV: op, id, amount, leaseMs, keyTtlS, then (cap, seed) per key.
  */
-const SCRIPT = `
+const SCRIPT = redisScript(`
 local op, id, amount, lease, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -86,8 +86,7 @@ else
   end
   return out
 end
-`;
-const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
+`);
 
 /**
  * The shared budget store: counters in Redis, checked and taken by one Lua script, so every process and host that
@@ -107,12 +106,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): Budget
     const names = keys.map(keyOf);
     const argv = [op, id, amount, leaseMs, KEY_TTL_S, ...keys.flatMap((key) => [key.cap, key.seed])];
     try {
-      try {
-        return (await options.client.evalsha(SCRIPT_SHA, names.length, ...names, ...argv)) as number[];
-      } catch (error) {
-        if (!String((error as Error | undefined)?.message).includes('NOSCRIPT')) throw error;
-        return (await options.client.eval(SCRIPT, names.length, ...names, ...argv)) as number[];
-      }
+      return (await runRedisScript(options.client, SCRIPT, names, argv)) as number[];
     } catch (error) {
       throw new BudgetBackendError(`Budget store (Redis) failed to ${op}: ${(error as Error).message}`, {
         cause: error,

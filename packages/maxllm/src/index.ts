@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-// @maxllm/core: clock, logger, sleep / abort helpers, the error base class
+// @maxllm/core: clock, logger, sleep / abort helpers, the error base class, Redis Lua scripts
 export {
   MaxllmError,
   systemClock,
@@ -17,8 +17,10 @@ export {
   silentLogger,
   sleep,
   abortReason,
+  redisScript,
+  runRedisScript,
 } from '@maxllm/core';
-export type { Clock, Logger, ManualClock } from '@maxllm/core';
+export type { Clock, Logger, ManualClock, RedisScript, ScriptClient } from '@maxllm/core';
 
 // @maxllm/client: complete(), stream(), batchComplete() and the default client
 export {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { runRedisScript } from '@maxllm/core';
 import {
   InvalidLimitError,
   LimiterBackendError,
@@ -9,7 +10,7 @@ import { checkTokens, type Limits } from './limits.js';
 import { abortReason, type Waiter } from './local-limiter.js';
 import { CATCH_UP_MS } from './pace.js';
 import { readRateLimitHeaders } from './rate-limit-headers.js';
-import { ADMISSION_SCRIPT, ADMISSION_SCRIPT_SHA, redisChannel, redisKeys } from './redis-script.js';
+import { ADMISSION_SCRIPT, redisChannel, redisKeys } from './redis-script.js';
 import type {
   AcquireRequest,
   HeadersLike,
@@ -106,13 +107,7 @@ export function createRedisLimiter(
 
   const run = async (op: string, id: string, ...args: (string | number)[]): Promise<Reply> => {
     const argv = [op, id, ...settings, ...args];
-    let reply: unknown;
-    try {
-      reply = await client.evalsha(ADMISSION_SCRIPT_SHA, keys.length, ...keys, ...argv);
-    } catch (error) {
-      if (!String((error as Error | undefined)?.message).includes('NOSCRIPT')) throw error;
-      reply = await client.eval(ADMISSION_SCRIPT, keys.length, ...keys, ...argv);
-    }
+    const reply = await runRedisScript(client, ADMISSION_SCRIPT, keys, argv);
     const values = (reply as unknown[]).map(Number);
     const usage = op === 'acquire' ? values.slice(2) : values;
     const burstMs = usage[3] ?? -1;

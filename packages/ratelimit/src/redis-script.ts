@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { redisScript } from '@maxllm/core';
 
 /**
  * The shared state of one limit in Redis, all under one hash tag so a Redis Cluster keeps it on one node:
@@ -45,7 +45,7 @@ export function redisChannel(id: string): string {
  *   claim; `renew id...` extends leases.
  * An event ("free" or "pause:<ms>") is published when a waiter may now go or must pause.
  */
-export const ADMISSION_SCRIPT = `
+export const ADMISSION_SCRIPT = redisScript(`
 local logKey, entries, running, claims, claimAlive, claimTokens, state =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local op, id = ARGV[1], ARGV[2]
@@ -322,6 +322,4 @@ if op == 'renew' then
 end
 
 return redis.error_reply('maxllm ratelimit: unknown op ' .. tostring(op))
-`;
-
-export const ADMISSION_SCRIPT_SHA = createHash('sha1').update(ADMISSION_SCRIPT).digest('hex');
+`);
