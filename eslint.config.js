@@ -2,6 +2,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// One import style: a relative import names the module without an extension ('./limiter', not './limiter.js').
+// Every package resolves with `moduleResolution: Bundler` and is bundled by tsup, so the suffix only adds noise.
+const relativeImportStyle = {
+  regex: '^\\.{1,2}/.*\\.(js|ts|mjs|cjs)$',
+  message: "Relative imports have no extension in this repo ('./x', not './x.js'): one import style (CONTRIBUTING.md).",
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**'] },
   js.configs.recommended,
@@ -13,6 +20,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', { patterns: [relativeImportStyle] }],
     },
   },
   {
@@ -31,6 +39,11 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // Plain Node scripts (bench, bin shims) run unbundled, where a relative import needs its file name.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     // The umbrella depends on the CLI (it ships the `maxllm` bin): the CLI importing it would be a cycle.
     files: ['apps/cli/**/*.ts'],
     rules: {
@@ -38,6 +51,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            relativeImportStyle,
             {
               regex: '^maxllm(/.*)?$',
               message:

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer } from '@maxllm/mock-server';
 import { describe, expect, it } from 'vitest';
-import { createTestHome } from './test-env.js';
-import { cleanEnv, cliPath, runCli } from './test-support.js';
+import { createTestHome } from './test-env';
+import { cleanEnv, cliPath, runCli } from './test-support';
 
 function jsonLines(text: string): Array<{ index: number; id?: string; result?: unknown; error?: unknown }> {
   return text

@@ -1,7 +1,7 @@
 import { createMockServer } from '@maxllm/mock-server';
 import { describe, expect, it } from 'vitest';
-import { createTestHome } from './test-env.js';
-import { runCli } from './test-support.js';
+import { createTestHome } from './test-env';
+import { runCli } from './test-support';
 
 describe('maxllm bench', () => {
   it('measures every member with fresh (uncached) requests and suggests a weight string', async () => {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { createResponseCache } from '@maxllm/cache';
 import { describe, expect, it } from 'vitest';
-import { createTestHome } from './test-env.js';
-import { runCli } from './test-support.js';
+import { createTestHome } from './test-env';
+import { runCli } from './test-support';
 
 async function seed(home: string): Promise<void> {
   const old = Date.now() - 40 * 86_400_000;

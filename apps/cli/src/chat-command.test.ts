@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, testApiKey, type TestHome } from './test-env.js';
-import { runCli } from './test-support.js';
+import { createTestHome, testApiKey, type TestHome } from './test-env';
+import { runCli } from './test-support';
 
 let server: MockServer;
 let test: TestHome;

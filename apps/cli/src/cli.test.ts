@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './test-support.js';
+import { runCli } from './test-support';
 
 describe('maxllm (global behaviour)', () => {
   it('prints help with examples and exits 0', async () => {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestHome, testApiKey } from './test-env.js';
-import { runCli } from './test-support.js';
+import { createTestHome, testApiKey } from './test-env';
+import { runCli } from './test-support';
 
 const extraModels = `  - model_name: glm-*
     litellm_params:

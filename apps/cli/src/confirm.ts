@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { UsageError } from './errors.js';
+import { UsageError } from './errors';
 
 /**
  * Asks a yes/no question on the terminal. Without a terminal (piped, CI) it refuses unless `yes` is set,

@@ -1,7 +1,7 @@
 import { loadConfig, type Logger, type MaxllmConfig } from '@maxllm/config';
-import { redactSecrets } from './redact.js';
-import { createRepeatFilter } from './repeats.js';
-import { stderrStatus } from './status-line.js';
+import { redactSecrets } from './redact';
+import { createRepeatFilter } from './repeats';
+import { stderrStatus } from './status-line';
 
 /** Warnings of every logger of the process: a flood prints a few copies, then one count (see {@link flushRepeats}). */
 const repeats = createRepeatFilter();

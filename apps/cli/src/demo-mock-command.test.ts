@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, cliPath, runCli } from './test-support.js';
+import { cleanEnv, cliPath, runCli } from './test-support';
 
 describe('maxllm demo', () => {
   it('runs with no API key and no config file, writing only into its home', async () => {

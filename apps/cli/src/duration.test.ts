@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from './duration.js';
-import { UsageError } from './errors.js';
+import { parseDuration } from './duration';
+import { UsageError } from './errors';
 
 describe('parseDuration', () => {
   it('reads single and compound units', () => {

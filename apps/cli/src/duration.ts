@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError } from './errors';
 
 const unitMs: Record<string, number> = {
   ms: 1,

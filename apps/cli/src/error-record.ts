@@ -1,4 +1,4 @@
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from './redact';
 
 /** The error part of a JSONL output line: class name, message and the facts a client error carries (never a key). */
 export function errorRecord(error: unknown): Record<string, unknown> {

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome } from './test-env.js';
-import { runCli } from './test-support.js';
+import { createTestHome } from './test-env';
+import { runCli } from './test-support';
 
 let server: MockServer;
 beforeAll(async () => {

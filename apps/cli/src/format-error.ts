@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { BatchWorkspaceError } from '@maxllm/batch';
 import { ConfigError } from '@maxllm/config';
-import { CliError, ExitCode } from './errors.js';
-import { redactSecrets } from './redact.js';
+import { CliError, ExitCode } from './errors';
+import { redactSecrets } from './redact';
 
 /** What the CLI prints for a failure and the code it exits with. */
 export interface FormattedError {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
+import { UsageError } from './errors';
 
 /** Options accepted by every command. */
 export interface GlobalOptions {

@@ -1,4 +1,4 @@
-import { ensureBuilt } from './test-support.js';
+import { ensureBuilt } from './test-support';
 
 /** Vitest global setup of the CLI project: the subprocess tests run `dist/`, so build it once before any file runs. */
 export default function setup(): void {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { InputError } from './errors.js';
-import { parseRequestLine, readExistingOutput, readLines } from './jsonl.js';
+import { InputError } from './errors';
+import { parseRequestLine, readExistingOutput, readLines } from './jsonl';
 
 describe('jsonl', () => {
   it('keeps physical line numbers and skips blank lines', async () => {

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { InputError } from './errors.js';
+import { InputError } from './errors';
 
 /**
  * How a whole input file is read, decided by its first non-blank line: `json` when that line begins with `{`, `[`

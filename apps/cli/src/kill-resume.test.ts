@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, type TestHome } from './test-env.js';
-import { cleanEnv, cliPath, runCli } from './test-support.js';
+import { createTestHome, type TestHome } from './test-env';
+import { cleanEnv, cliPath, runCli } from './test-support';
 
 // Every output path is killed (SIGKILL, by a preload that counts the writes to the output file) right after its
 // 10th output line, then re-run; each line's answer must be its own prompt's answer, and carry its own id.

@@ -1,5 +1,5 @@
 import { addSummaryRow, emptySummaryRow, type LedgerSummaryRow } from '@maxllm/ledger';
-import { formatCount, formatTable, formatUsd } from './table.js';
+import { formatCount, formatTable, formatUsd } from './table';
 
 /** Sums summary rows into one `total` row. */
 export function totalRow(rows: readonly LedgerSummaryRow[]): LedgerSummaryRow {

@@ -1,5 +1,5 @@
 import type { BatchResult } from '@maxllm/batch';
-import { errorRecord } from './error-record.js';
+import { errorRecord } from './error-record';
 
 /** What a batch request remembers of its input line (stored as the request's `meta`). */
 export interface LineMeta {

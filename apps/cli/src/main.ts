@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { CommanderError } from 'commander';
-import { flushRepeats } from './context.js';
-import { ExitCode } from './errors.js';
-import { formatError } from './format-error.js';
-import { createProgram } from './program.js';
+import { flushRepeats } from './context';
+import { ExitCode } from './errors';
+import { formatError } from './format-error';
+import { createProgram } from './program';
 
 function flush(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));

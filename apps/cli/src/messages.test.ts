@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer } from '@maxllm/mock-server';
 import { describe, expect, it } from 'vitest';
-import { createTestHome } from './test-env.js';
-import { cleanEnv, cliPath, runCli } from './test-support.js';
+import { createTestHome } from './test-env';
+import { cleanEnv, cliPath, runCli } from './test-support';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

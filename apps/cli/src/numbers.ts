@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError } from './errors';
 
 /** A commander option parser for a non-negative number (`--rpm 500`), naming the option when it is not one. */
 export function nonNegative(option: string): (text: string) => number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runPool } from './pool.js';
+import { runPool } from './pool';
 
 async function* numbers(count: number, pulled: number[]): AsyncGenerator<number> {
   for (let index = 0; index < count; index += 1) {

@@ -1,7 +1,7 @@
 import { parseModelSpec } from '@maxllm/client';
 import { type MaxllmConfig } from '@maxllm/config';
 import { createRateLimiter } from '@maxllm/ratelimit';
-import { CliError, ExitCode } from './errors.js';
+import { CliError, ExitCode } from './errors';
 
 /** True for the OpenAI API itself (no `api_base`, or api.openai.com), which never answers without a key. */
 function isOpenAI(apiBase: string | undefined): boolean {

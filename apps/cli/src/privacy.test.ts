@@ -3,8 +3,8 @@ import { lstatSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, testApiKey } from './test-env.js';
-import { cleanEnv, cliPath, runCli, type CliResult } from './test-support.js';
+import { createTestHome, testApiKey } from './test-env';
+import { cleanEnv, cliPath, runCli, type CliResult } from './test-support';
 
 // Issue 17 item 10: URL credentials were printed in clear; cache, ledger and batch files were 644 in 755 folders.
 let server: MockServer;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createProgram } from './program.js';
+import { createProgram } from './program';
 
 function walk(command: Command, path: string[] = []): Array<{ path: string[]; command: Command }> {
   return command.commands.flatMap((child) => {

@@ -1,17 +1,17 @@
 import { Command } from 'commander';
-import { registerBatchCommand } from './commands/batch.js';
-import { registerBenchCommand } from './commands/bench.js';
-import { registerCacheCommand } from './commands/cache.js';
-import { registerChatCommand } from './commands/chat.js';
-import { registerConfigCommand } from './commands/config.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerTestCommand } from './commands/test-model.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerEstimateCommand } from './commands/estimate.js';
-import { registerMockCommand } from './commands/mock.js';
-import { registerUsageCommands } from './commands/usage.js';
-import { addGlobalOptions } from './global-options.js';
-import { withExamples } from './help.js';
+import { registerBatchCommand } from './commands/batch';
+import { registerBenchCommand } from './commands/bench';
+import { registerCacheCommand } from './commands/cache';
+import { registerChatCommand } from './commands/chat';
+import { registerConfigCommand } from './commands/config';
+import { registerRunCommand } from './commands/run';
+import { registerTestCommand } from './commands/test-model';
+import { registerDemoCommand } from './commands/demo';
+import { registerEstimateCommand } from './commands/estimate';
+import { registerMockCommand } from './commands/mock';
+import { registerUsageCommands } from './commands/usage';
+import { addGlobalOptions } from './global-options';
+import { withExamples } from './help';
 
 /** The version printed by `maxllm --version`. */
 export const cliVersion = '0.1.0';

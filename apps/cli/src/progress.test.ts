@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTerminalProgress, STUCK_AFTER_MS } from './progress.js';
-import { createStatusLine } from './status-line.js';
+import { createTerminalProgress, STUCK_AFTER_MS } from './progress';
+import { createStatusLine } from './status-line';
 
 const snapshot = () => ({
   done: 3,

@@ -1,5 +1,5 @@
 import { formatProgress, type ProgressReporter, type ProgressSnapshot } from '@maxllm/client';
-import { stderrStatus, type StatusLine } from './status-line.js';
+import { stderrStatus, type StatusLine } from './status-line';
 
 /** How long the oldest request may be in flight before the progress line shows its age. @unit ms */
 export const STUCK_AFTER_MS = 30_000;

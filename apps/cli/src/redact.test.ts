@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from './redact';
 
 describe('redactSecrets', () => {
   it('hides keys, bearer tokens and URL passwords, and leaves other text alone', () => {

@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, testApiKey, type TestHome } from './test-env.js';
-import { cleanEnv, cliPath, runCli } from './test-support.js';
+import { createTestHome, testApiKey, type TestHome } from './test-env';
+import { cleanEnv, cliPath, runCli } from './test-support';
 
 let server: MockServer;
 

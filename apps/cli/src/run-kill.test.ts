@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { readLedgerRows } from '@maxllm/ledger';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, type TestHome } from './test-env.js';
-import { cleanEnv, cliPath, ensureBuilt } from './test-support.js';
+import { createTestHome, type TestHome } from './test-env';
+import { cleanEnv, cliPath, ensureBuilt } from './test-support';
 
 /**
  * A proxy in front of the mock that counts, per prompt, the requests the mock answered: each one is a paid call.

@@ -3,8 +3,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome } from './test-env.js';
-import { runCli } from './test-support.js';
+import { createTestHome } from './test-env';
+import { runCli } from './test-support';
 
 let server: MockServer;
 beforeAll(async () => {

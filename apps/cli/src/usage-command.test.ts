@@ -1,8 +1,8 @@
 import { createLedger } from '@maxllm/ledger';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestHome } from './test-env.js';
-import { runCli } from './test-support.js';
+import { createTestHome } from './test-env';
+import { runCli } from './test-support';
 
 async function seedLedger(home: string): Promise<void> {
   const ledger = createLedger({ path: join(home, 'logs', 'openai_calls.csv') });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigSchemaError, parseConfig } from './index.js';
+import { ConfigSchemaError, parseConfig } from './index';
 
 const parse = (text: string, warnings: string[] = []) =>
   parseConfig(text, 'cfg.yaml', {

@@ -1,4 +1,4 @@
-import type { ConfigFile } from './schema.js';
+import type { ConfigFile } from './schema';
 
 /** One spending cap from the config's `budget:` section. */
 export interface BudgetCapSetting {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigSchemaError, InvalidRedisUrlError, MissingEnvVarError, parseConfig } from './index.js';
-import type { Logger } from './index.js';
+import { ConfigSchemaError, InvalidRedisUrlError, MissingEnvVarError, parseConfig } from './index';
+import type { Logger } from './index';
 
 // Issue 17 item 9 (`config check` passed configs that then failed every call) and item 14 (Redis URL at load).
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,24 +1,24 @@
 import type { Logger } from '@maxllm/core';
 import type { z } from 'zod';
-import { resolveEnvRef } from './env-ref.js';
-import { ConfigSchemaError, InvalidRedisUrlError } from './errors.js';
-import type { ConfigIssue } from './errors.js';
-import type { Env } from './home.js';
-import { homePaths } from './home.js';
-import { countStars } from './match.js';
-import { builtInDefaultLimits } from './rate-limit.js';
-import { redactKey } from './redact-key.js';
-import type { RateLimitSection } from './rate-limit.js';
-import { resolveModelEntry } from './resolve-model.js';
-import type { ModelEntry } from './resolve-model.js';
-import { configFileSchema, knownKeys, modelEntrySchema } from './schema.js';
-import type { MaxllmConfig, ResolvedModel } from './types.js';
-import type { KeyPath } from './yaml-source.js';
-import { formatKeyPath } from './yaml-source.js';
-import { issueMessage, valueAt } from './issue-message.js';
-import { budgetSettings } from './budget-settings.js';
-import { redisUrlProblem } from './redis-url.js';
-import { suggestKey } from './suggest-key.js';
+import { resolveEnvRef } from './env-ref';
+import { ConfigSchemaError, InvalidRedisUrlError } from './errors';
+import type { ConfigIssue } from './errors';
+import type { Env } from './home';
+import { homePaths } from './home';
+import { countStars } from './match';
+import { builtInDefaultLimits } from './rate-limit';
+import { redactKey } from './redact-key';
+import type { RateLimitSection } from './rate-limit';
+import { resolveModelEntry } from './resolve-model';
+import type { ModelEntry } from './resolve-model';
+import { configFileSchema, knownKeys, modelEntrySchema } from './schema';
+import type { MaxllmConfig, ResolvedModel } from './types';
+import type { KeyPath } from './yaml-source';
+import { formatKeyPath } from './yaml-source';
+import { issueMessage, valueAt } from './issue-message';
+import { budgetSettings } from './budget-settings';
+import { redisUrlProblem } from './redis-url';
+import { suggestKey } from './suggest-key';
 
 /** Inputs of {@link createConfig}. */
 export interface CreateConfigContext {

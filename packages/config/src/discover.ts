@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigNotFoundError } from './errors.js';
-import type { Env } from './home.js';
-import { expandPath } from './home.js';
+import { ConfigNotFoundError } from './errors';
+import type { Env } from './home';
+import { expandPath } from './home';
 
 /** Where the config file is, or would be, found without reading it (so a broken file can still be edited). */
 export interface ConfigLocation {

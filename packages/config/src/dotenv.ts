@@ -2,8 +2,8 @@ import type { Logger } from '@maxllm/core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
-import type { Env } from './home.js';
-import { expandPath } from './home.js';
+import type { Env } from './home';
+import { expandPath } from './home';
 
 /** Nearest `.env` file in `cwd` or one of its parents, or `undefined`. */
 export function findDotenv(cwd: string): string | undefined {

@@ -1,5 +1,5 @@
-import { MissingEnvVarError } from './errors.js';
-import type { Env } from './home.js';
+import { MissingEnvVarError } from './errors';
+import type { Env } from './home';
 
 const prefix = 'os.environ/';
 

@@ -8,7 +8,7 @@ import {
   MissingEnvVarError,
   ModelNotFoundError,
   parseConfig,
-} from './index.js';
+} from './index';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,11 +1,11 @@
 import { stderrLogger } from '@maxllm/core';
 import { homedir } from 'node:os';
-import type { ConfigLocation } from './discover.js';
-import { locateConfigFile } from './discover.js';
-import { withDotenv } from './dotenv.js';
-import type { Env } from './home.js';
-import { resolveHome } from './home.js';
-import type { LoadConfigOptions } from './load-config.js';
+import type { ConfigLocation } from './discover';
+import { locateConfigFile } from './discover';
+import { withDotenv } from './dotenv';
+import type { Env } from './home';
+import { resolveHome } from './home';
+import type { LoadConfigOptions } from './load-config';
 
 /** The environment `loadConfig` works with: `env` (default `process.env`) plus `.env` unless `dotenv: false`. */
 export function effectiveEnv(options: LoadConfigOptions, cwd: string, homeDir: string): Env {

@@ -1,13 +1,13 @@
-export { loadConfig } from './load-config.js';
-export type { LoadConfigOptions } from './load-config.js';
-export { findConfig } from './find-config.js';
-export type { ConfigLocation } from './discover.js';
-export { parseConfig } from './parse-config.js';
-export type { ParseConfigOptions } from './parse-config.js';
-export type { ChatApi, MaxllmConfig, ModelMode, ResolvedModel } from './types.js';
-export { DEFAULT_TIMEOUT_MS } from './default-timeout.js';
-export { FLEX_TIMEOUT_MS, SERVICE_TIERS } from './service-tier.js';
-export type { BudgetCapSetting, BudgetSettings } from './budget-settings.js';
+export { loadConfig } from './load-config';
+export type { LoadConfigOptions } from './load-config';
+export { findConfig } from './find-config';
+export type { ConfigLocation } from './discover';
+export { parseConfig } from './parse-config';
+export type { ParseConfigOptions } from './parse-config';
+export type { ChatApi, MaxllmConfig, ModelMode, ResolvedModel } from './types';
+export { DEFAULT_TIMEOUT_MS } from './default-timeout';
+export { FLEX_TIMEOUT_MS, SERVICE_TIERS } from './service-tier';
+export type { BudgetCapSetting, BudgetSettings } from './budget-settings';
 export {
   ConfigError,
   ConfigNotFoundError,
@@ -16,10 +16,10 @@ export {
   InvalidRedisUrlError,
   MissingEnvVarError,
   ModelNotFoundError,
-} from './errors.js';
-export type { ConfigIssue, SourcePosition } from './errors.js';
-export { redactKey, redactUrl, redactUrlsIn } from './redact-key.js';
-export { matchScore, findBestMatch } from './match.js';
+} from './errors';
+export type { ConfigIssue, SourcePosition } from './errors';
+export { redactKey, redactUrl, redactUrlsIn } from './redact-key';
+export { matchScore, findBestMatch } from './match';
 export type { Logger } from '@maxllm/core';
-export { resolveHome, homePaths } from './home.js';
-export type { Env, MaxllmPaths, ResolveHomeOptions } from './home.js';
+export { resolveHome, homePaths } from './home';
+export type { Env, MaxllmPaths, ResolveHomeOptions } from './home';

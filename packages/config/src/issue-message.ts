@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { KeyPath } from './yaml-source.js';
+import type { KeyPath } from './yaml-source';
 
 /** `a string`, `a list`, `null`...: the type of a value, never the value itself (it could be a key). */
 const typeName = (value: unknown): string =>

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfigNotFoundError, findConfig, loadConfig, MissingEnvVarError, resolveHome } from './index.js';
-import type { Logger, LoadConfigOptions } from './index.js';
+import { ConfigNotFoundError, findConfig, loadConfig, MissingEnvVarError, resolveHome } from './index';
+import type { Logger, LoadConfigOptions } from './index';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 

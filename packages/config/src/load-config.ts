@@ -1,14 +1,14 @@
 import { stderrLogger } from '@maxllm/core';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { builtInDefaultConfig, createConfig } from './create-config.js';
-import { discoverConfig } from './discover.js';
-import { ConfigError } from './errors.js';
-import { effectiveEnv } from './find-config.js';
-import { resolveHome } from './home.js';
-import { parseConfig } from './parse-config.js';
-import type { ParseConfigOptions } from './parse-config.js';
-import type { MaxllmConfig } from './types.js';
+import { builtInDefaultConfig, createConfig } from './create-config';
+import { discoverConfig } from './discover';
+import { ConfigError } from './errors';
+import { effectiveEnv } from './find-config';
+import { resolveHome } from './home';
+import { parseConfig } from './parse-config';
+import type { ParseConfigOptions } from './parse-config';
+import type { MaxllmConfig } from './types';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions extends ParseConfigOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { findBestMatch, matchScore } from './index.js';
+import { findBestMatch, matchScore } from './index';
 
 describe('matchScore (len(pattern) - 2 * stars, -999 when no full match)', () => {
   test.each([

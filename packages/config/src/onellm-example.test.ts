@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_TIMEOUT_MS, loadConfig } from './index.js';
-import type { Logger } from './index.js';
+import { DEFAULT_TIMEOUT_MS, loadConfig } from './index';
+import type { Logger } from './index';
 
 const fixture = fileURLToPath(new URL('../test/fixtures/onellm.yaml.example', import.meta.url));
 const env = {

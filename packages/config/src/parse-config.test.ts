@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, ConfigParseError, ConfigSchemaError, parseConfig } from './index.js';
-import type { Logger } from './index.js';
+import { ConfigError, ConfigParseError, ConfigSchemaError, parseConfig } from './index';
+import type { Logger } from './index';
 
 function capture() {
   const lines: string[] = [];

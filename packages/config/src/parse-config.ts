@@ -1,10 +1,10 @@
 import { type Logger, stderrLogger } from '@maxllm/core';
 import { homedir } from 'node:os';
-import { createConfig } from './create-config.js';
-import type { Env } from './home.js';
-import { resolveHome } from './home.js';
-import type { MaxllmConfig } from './types.js';
-import { readYaml } from './yaml-source.js';
+import { createConfig } from './create-config';
+import type { Env } from './home';
+import { resolveHome } from './home';
+import type { MaxllmConfig } from './types';
+import { readYaml } from './yaml-source';
 
 /** Options shared by {@link parseConfig} and `loadConfig`. */
 export interface ParseConfigOptions {

@@ -1,5 +1,5 @@
-import { findBestMatch } from './match.js';
-import type { RateLimitEntry } from './schema.js';
+import { findBestMatch } from './match';
+import type { RateLimitEntry } from './schema';
 
 /** The `rate_limit` section after validation. */
 export interface RateLimitSection {

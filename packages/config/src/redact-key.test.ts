@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { parseConfig, redactKey, redactUrl, redactUrlsIn } from './index.js';
+import { parseConfig, redactKey, redactUrl, redactUrlsIn } from './index';
 
 test('redactKey keeps the sk- prefix and the last 4 characters only', () => {
   expect(redactKey('sk-proj-abcdefghijklmnop1234')).toBe('sk-...1234');

@@ -5,8 +5,8 @@ import {
   MissingEnvVarError,
   ModelNotFoundError,
   parseConfig,
-} from './index.js';
-import type { Logger } from './index.js';
+} from './index';
+import type { Logger } from './index';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const parse = (text: string, env: Record<string, string | undefined> = {}) =>

@@ -1,18 +1,18 @@
 import type { Logger } from '@maxllm/core';
 import { inspect } from 'node:util';
-import { resolveEnvRef } from './env-ref.js';
-import { ConfigSchemaError, ModelNotFoundError } from './errors.js';
-import type { Env } from './home.js';
-import { countStars, findBestMatch, matchCaptures, substituteStars } from './match.js';
-import { resolveLimits } from './rate-limit.js';
-import type { RateLimitSection } from './rate-limit.js';
-import { redactKey, redactUrl } from './redact-key.js';
-import type { LitellmParams } from './schema.js';
-import { FLEX_TIMEOUT_MS } from './service-tier.js';
-import { DEFAULT_TIMEOUT_MS } from './default-timeout.js';
-import type { ModelMode, ResolvedModel } from './types.js';
-import type { KeyPath } from './yaml-source.js';
-import { formatKeyPath } from './yaml-source.js';
+import { resolveEnvRef } from './env-ref';
+import { ConfigSchemaError, ModelNotFoundError } from './errors';
+import type { Env } from './home';
+import { countStars, findBestMatch, matchCaptures, substituteStars } from './match';
+import { resolveLimits } from './rate-limit';
+import type { RateLimitSection } from './rate-limit';
+import { redactKey, redactUrl } from './redact-key';
+import type { LitellmParams } from './schema';
+import { FLEX_TIMEOUT_MS } from './service-tier';
+import { DEFAULT_TIMEOUT_MS } from './default-timeout';
+import type { ModelMode, ResolvedModel } from './types';
+import type { KeyPath } from './yaml-source';
+import { formatKeyPath } from './yaml-source';
 
 /** A `model_list` item with a `model_name`. */
 export interface ModelEntry {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SERVICE_TIERS } from './service-tier.js';
+import { SERVICE_TIERS } from './service-tier';
 
 const positive = z.number().positive('must be a positive number');
 const nonNegative = z.number().nonnegative('must be zero or more');

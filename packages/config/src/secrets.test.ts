@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { loadConfig, parseConfig } from './index.js';
-import type { Logger } from './index.js';
+import { loadConfig, parseConfig } from './index';
+import type { Logger } from './index';
 
 // Every secret holds the marker, so one substring check covers them all.
 const marker = 'S3CR3T';

@@ -1,5 +1,5 @@
-import type { BudgetSettings } from './budget-settings.js';
-import type { MaxllmPaths } from './home.js';
+import type { BudgetSettings } from './budget-settings';
+import type { MaxllmPaths } from './home';
 
 /** How a model is called: `/v1/chat/completions`, `/v1/embeddings` or `/v1/completions`. */
 export type ModelMode = 'chat' | 'embedding' | 'completion';

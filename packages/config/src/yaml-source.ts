@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { ConfigParseError } from './errors.js';
+import { ConfigParseError } from './errors';
 
 /** A key path into the document: map keys and list indexes. */
 export type KeyPath = readonly (string | number)[];

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createBudget, type BudgetOptions } from './budget.js';
-import type { BudgetStore } from './budget-store.js';
-import { BudgetExceededError, InvalidBudgetError } from './errors.js';
-import { ledgerSpendOn } from './ledger-spend.js';
-import { createMemoryBudgetStore } from './memory-budget-store.js';
-import { createRedisBudgetStore } from './redis-budget-store.js';
+import { createBudget, type BudgetOptions } from './budget';
+import type { BudgetStore } from './budget-store';
+import { BudgetExceededError, InvalidBudgetError } from './errors';
+import { ledgerSpendOn } from './ledger-spend';
+import { createMemoryBudgetStore } from './memory-budget-store';
+import { createRedisBudgetStore } from './redis-budget-store';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { NANO_PER_USD, toNano, type BudgetKey, type BudgetStore } from './budget-store.js';
-import { BudgetExceededError, InvalidBudgetError } from './errors.js';
-import { createMemoryBudgetStore } from './memory-budget-store.js';
+import { NANO_PER_USD, toNano, type BudgetKey, type BudgetStore } from './budget-store';
+import { BudgetExceededError, InvalidBudgetError } from './errors';
+import { createMemoryBudgetStore } from './memory-budget-store';
 
 /** One spending cap. */
 export interface BudgetCap {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { callHistory, quantile } from './call-history.js';
+import { callHistory, quantile } from './call-history';
 
 describe('callHistory', () => {
   it("keeps each model's recent paid, successful calls: output tokens and latency, oldest first", async () => {

@@ -1,4 +1,4 @@
-import { readLedgerRows } from './read-ledger-rows.js';
+import { readLedgerRows } from './read-ledger-rows';
 
 /** Options of {@link callHistory}. */
 export interface CallHistoryOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { emptyModelCallStatus, type CallStatus } from './call-status.js';
-import { diffCallStatus } from './diff-call-status.js';
-import { formatCallStatus } from './format-call-status.js';
+import { emptyModelCallStatus, type CallStatus } from './call-status';
+import { diffCallStatus } from './diff-call-status';
+import { formatCallStatus } from './format-call-status';
 
 function status(overrides: Partial<ReturnType<typeof emptyModelCallStatus>>) {
   return { ...emptyModelCallStatus(), ...overrides };

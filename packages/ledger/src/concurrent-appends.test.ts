@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ledgerColumns } from './columns.js';
-import { readCsv, tempDir } from './test-helpers.js';
+import { ledgerColumns } from './columns';
+import { readCsv, tempDir } from './test-helpers';
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));

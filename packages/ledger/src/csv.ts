@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { ledgerColumns, type LedgerRow } from './columns.js';
+import { ledgerColumns, type LedgerRow } from './columns';
 
 // csv-writer publishes raw .ts sources as its types, which do not compile under `verbatimModuleSyntax`.
 // Load it untyped and describe the small part we use here, so nothing else imports it.

@@ -1,4 +1,4 @@
-import { emptyModelCallStatus, hitRate, type CallStatus, type ModelCallStatus } from './call-status.js';
+import { emptyModelCallStatus, hitRate, type CallStatus, type ModelCallStatus } from './call-status';
 
 /**
  * What happened between two snapshots: `after - before` for every counter of every model in `after`

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, linkSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ledgerColumns } from './columns.js';
+import { ledgerColumns } from './columns';
 
 /** The 14 columns of the Python MaxLLM's ledger (successful uncached calls only); ours start with the same names. */
 export const pythonLedgerColumns = ledgerColumns.slice(0, 14);

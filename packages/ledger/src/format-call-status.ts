@@ -1,4 +1,4 @@
-import type { CallStatus } from './call-status.js';
+import type { CallStatus } from './call-status';
 
 const headings = [
   'model',

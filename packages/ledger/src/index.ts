@@ -1,30 +1,30 @@
-export { createLedger, type Ledger, type LedgerOptions } from './ledger.js';
-export type { CallRecord, CallUsage, PriceOverrides } from './call-record.js';
-export { priceCall, type CallCost, type PriceCallOptions } from './price-call.js';
-export { resolvePrices, type ResolvedPrices, type ResolvePricesOptions } from './resolve-prices.js';
-export { priceDataSource, type ProviderHint } from './price-data.js';
+export { createLedger, type Ledger, type LedgerOptions } from './ledger';
+export type { CallRecord, CallUsage, PriceOverrides } from './call-record';
+export { priceCall, type CallCost, type PriceCallOptions } from './price-call';
+export { resolvePrices, type ResolvedPrices, type ResolvePricesOptions } from './resolve-prices';
+export { priceDataSource, type ProviderHint } from './price-data';
 export {
   batchPriceFactor,
   flexPriceFactor,
   priorityPriceFactors,
   serviceTierFactor,
   type ServiceTier,
-} from './service-tier.js';
-export { emptyModelCallStatus, type CallStatus, type ModelCallStatus } from './call-status.js';
-export { formatCallStatus } from './format-call-status.js';
-export { diffCallStatus } from './diff-call-status.js';
+} from './service-tier';
+export { emptyModelCallStatus, type CallStatus, type ModelCallStatus } from './call-status';
+export { formatCallStatus } from './format-call-status';
+export { diffCallStatus } from './diff-call-status';
 export {
   summarizeLedger,
   emptySummaryRow,
   addSummaryRow,
   type LedgerSummaryRow,
   type SummarizeLedgerOptions,
-} from './summarize-ledger.js';
-export { ledgerColumns, type LedgerColumn, type LedgerRow } from './columns.js';
-export { readLedgerRows, type ReadLedgerRowsOptions } from './read-ledger-rows.js';
-export { movedAsideLedgers, pythonLedgerColumns } from './foreign-ledger.js';
-export { parseCsvLine } from './parse-csv-line.js';
-export { LedgerError, LedgerClosedError, LedgerWriteError } from './errors.js';
+} from './summarize-ledger';
+export { ledgerColumns, type LedgerColumn, type LedgerRow } from './columns';
+export { readLedgerRows, type ReadLedgerRowsOptions } from './read-ledger-rows';
+export { movedAsideLedgers, pythonLedgerColumns } from './foreign-ledger';
+export { parseCsvLine } from './parse-csv-line';
+export { LedgerError, LedgerClosedError, LedgerWriteError } from './errors';
 export type { Clock, Logger } from '@maxllm/core';
 export {
   createBudget,
@@ -33,22 +33,22 @@ export {
   type BudgetCapState,
   type BudgetOptions,
   type BudgetReservation,
-} from './budget.js';
-export type { BudgetCounter, BudgetKey, BudgetStore, ReserveReply } from './budget-store.js';
-export { createMemoryBudgetStore } from './memory-budget-store.js';
+} from './budget';
+export type { BudgetCounter, BudgetKey, BudgetStore, ReserveReply } from './budget-store';
+export { createMemoryBudgetStore } from './memory-budget-store';
 export {
   createRedisBudgetStore,
   type BudgetRedisClient,
   type RedisBudgetStoreOptions,
-} from './redis-budget-store.js';
-export { ledgerSpendOn } from './ledger-spend.js';
+} from './redis-budget-store';
+export { ledgerSpendOn } from './ledger-spend';
 export {
   callHistory,
   quantile,
   type CallHistory,
   type CallHistoryOptions,
   type ModelHistory,
-} from './call-history.js';
+} from './call-history';
 export {
   BudgetBackendError,
   BudgetExceededError,
@@ -56,4 +56,4 @@ export {
   UnpricedUnderBudgetError,
   type BudgetExceededDetails,
   type BudgetExceededOptions,
-} from './errors.js';
+} from './errors';

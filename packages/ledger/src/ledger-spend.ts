@@ -1,5 +1,5 @@
-import { dayFormatter } from './budget.js';
-import { readLedgerRows } from './read-ledger-rows.js';
+import { dayFormatter } from './budget';
+import { readLedgerRows } from './read-ledger-rows';
 
 /**
  * What the ledger at `path` records as spent on `day` (`YYYY-MM-DD` in `timeZone`), by model: the sum of

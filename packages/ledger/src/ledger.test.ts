@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ledgerColumns } from './columns.js';
-import { LedgerClosedError, LedgerError } from './errors.js';
-import { createLedger } from './ledger.js';
-import { manualClock, memoryLogger, readCsv, sampleCall, tempDir } from './test-helpers.js';
+import { ledgerColumns } from './columns';
+import { LedgerClosedError, LedgerError } from './errors';
+import { createLedger } from './ledger';
+import { manualClock, memoryLogger, readCsv, sampleCall, tempDir } from './test-helpers';
 
 let dir: string;
 let cleanup: () => Promise<void>;

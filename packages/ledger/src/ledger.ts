@@ -5,17 +5,17 @@ import {
   ensureHeader,
   maxAppendBytes,
   PartialAppendError,
-} from './append-lines.js';
-import type { CallRecord } from './call-record.js';
-import { emptyModelCallStatus, hitRate, type CallStatus, type ModelCallStatus } from './call-status.js';
-import type { LedgerRow } from './columns.js';
-import { csvHeader, csvLines } from './csv.js';
-import { moveForeignLedger } from './foreign-ledger.js';
-import { LedgerClosedError, LedgerWriteError } from './errors.js';
-import { oneLine, preview } from './preview.js';
-import { priceWithResolved, type CallCost } from './price-call.js';
-import { resolvePrices, type ResolvedPrices } from './resolve-prices.js';
-import { ledgerServiceTier } from './service-tier.js';
+} from './append-lines';
+import type { CallRecord } from './call-record';
+import { emptyModelCallStatus, hitRate, type CallStatus, type ModelCallStatus } from './call-status';
+import type { LedgerRow } from './columns';
+import { csvHeader, csvLines } from './csv';
+import { moveForeignLedger } from './foreign-ledger';
+import { LedgerClosedError, LedgerWriteError } from './errors';
+import { oneLine, preview } from './preview';
+import { priceWithResolved, type CallCost } from './price-call';
+import { resolvePrices, type ResolvedPrices } from './resolve-prices';
+import { ledgerServiceTier } from './service-tier';
 
 /** Options of `createLedger`. */
 export interface LedgerOptions {

@@ -1,4 +1,4 @@
-import type { BudgetCounter, BudgetKey, BudgetStore, ReserveReply } from './budget-store.js';
+import type { BudgetCounter, BudgetKey, BudgetStore, ReserveReply } from './budget-store';
 
 /** The in-process budget store: counters in a Map, shared by every call of this process only. */
 export function createMemoryBudgetStore(): BudgetStore {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallUsage } from './call-record.js';
-import { createLedger } from './ledger.js';
-import { priceCall } from './price-call.js';
-import { priceDataSource } from './price-data.js';
-import { resolvePrices } from './resolve-prices.js';
-import { memoryLogger, readCsv, tempDir } from './test-helpers.js';
+import type { CallUsage } from './call-record';
+import { createLedger } from './ledger';
+import { priceCall } from './price-call';
+import { priceDataSource } from './price-data';
+import { resolvePrices } from './resolve-prices';
+import { memoryLogger, readCsv, tempDir } from './test-helpers';
 
 const overrides = { inputPerMillion: 2, outputPerMillion: 8, cachedInputPerMillion: 0.5 };
 

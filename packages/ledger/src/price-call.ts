@@ -1,7 +1,7 @@
 import { calcPrice, type Usage } from '@pydantic/genai-prices';
-import type { CallUsage } from './call-record.js';
-import { resolvePrices, type ResolvedPrices, type ResolvePricesOptions } from './resolve-prices.js';
-import { serviceTierFactor, type ServiceTier } from './service-tier.js';
+import type { CallUsage } from './call-record';
+import { resolvePrices, type ResolvedPrices, type ResolvePricesOptions } from './resolve-prices';
+import { serviceTierFactor, type ServiceTier } from './service-tier';
 
 /** What a call's tokens cost. Unknown parts are `undefined`, never 0. */
 export interface CallCost {

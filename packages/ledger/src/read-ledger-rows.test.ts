@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLedger } from './ledger.js';
-import { readLedgerRows } from './read-ledger-rows.js';
-import { memoryLogger, tempDir } from './test-helpers.js';
+import { createLedger } from './ledger';
+import { readLedgerRows } from './read-ledger-rows';
+import { memoryLogger, tempDir } from './test-helpers';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => cleanup?.());

@@ -1,8 +1,8 @@
 import { type Logger, stderrLogger } from '@maxllm/core';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ledgerColumns, type LedgerColumn, type LedgerRow } from './columns.js';
-import { parseCsvLine } from './parse-csv-line.js';
+import { ledgerColumns, type LedgerColumn, type LedgerRow } from './columns';
+import { parseCsvLine } from './parse-csv-line';
 
 /** Options of `readLedgerRows`. */
 export interface ReadLedgerRowsOptions {

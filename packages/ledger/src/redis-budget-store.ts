@@ -1,6 +1,6 @@
 import { redisScript, runRedisScript } from '@maxllm/core';
-import type { BudgetCounter, BudgetKey, BudgetStore, ReserveReply } from './budget-store.js';
-import { BudgetBackendError } from './errors.js';
+import type { BudgetCounter, BudgetKey, BudgetStore, ReserveReply } from './budget-store';
+import { BudgetBackendError } from './errors';
 
 /** The slice of an ioredis client (`Redis` or `Cluster`) the shared budget uses. */
 export interface BudgetRedisClient {

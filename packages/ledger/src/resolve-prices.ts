@@ -1,6 +1,6 @@
 import { calcPrice, type ModelPrice, type Provider, type TieredPrices } from '@pydantic/genai-prices';
-import type { PriceOverrides } from './call-record.js';
-import { findPriceDataModel, mapPriceTables, priceDataSource, type ProviderHint } from './price-data.js';
+import type { PriceOverrides } from './call-record';
+import { findPriceDataModel, mapPriceTables, priceDataSource, type ProviderHint } from './price-data';
 
 /** Options of `resolvePrices`: where to look the model up, and the config's overrides. */
 export interface ResolvePricesOptions extends ProviderHint {

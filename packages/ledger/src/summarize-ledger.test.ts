@@ -3,10 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ledgerColumns } from './columns.js';
-import { createLedger } from './ledger.js';
-import { addSummaryRow, emptySummaryRow, summarizeLedger } from './summarize-ledger.js';
-import { memoryLogger, sampleCall, tempDir } from './test-helpers.js';
+import { ledgerColumns } from './columns';
+import { createLedger } from './ledger';
+import { addSummaryRow, emptySummaryRow, summarizeLedger } from './summarize-ledger';
+import { memoryLogger, sampleCall, tempDir } from './test-helpers';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,7 +1,7 @@
 import { type Logger, stderrLogger } from '@maxllm/core';
-import type { LedgerColumn, LedgerRow } from './columns.js';
-import { movedAsideLedgers } from './foreign-ledger.js';
-import { malformedMessage, readLedgerRows } from './read-ledger-rows.js';
+import type { LedgerColumn, LedgerRow } from './columns';
+import { movedAsideLedgers } from './foreign-ledger';
+import { malformedMessage, readLedgerRows } from './read-ledger-rows';
 
 /** Options of `summarizeLedger`. */
 export interface SummarizeLedgerOptions {

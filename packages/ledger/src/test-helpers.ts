@@ -2,8 +2,8 @@ import type { Clock, Logger } from '@maxllm/core';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallRecord } from './call-record.js';
-import { parseCsvLine } from './parse-csv-line.js';
+import type { CallRecord } from './call-record';
+import { parseCsvLine } from './parse-csv-line';
 
 /** A temp directory removed by the returned `cleanup`. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

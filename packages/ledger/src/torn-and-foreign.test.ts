@@ -1,13 +1,13 @@
 import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LedgerRow } from './columns.js';
-import { ledgerColumns } from './columns.js';
-import { pythonLedgerColumns } from './foreign-ledger.js';
-import { createLedger } from './ledger.js';
-import { readLedgerRows } from './read-ledger-rows.js';
-import { summarizeLedger } from './summarize-ledger.js';
-import { memoryLogger, sampleCall, tempDir } from './test-helpers.js';
+import type { LedgerRow } from './columns';
+import { ledgerColumns } from './columns';
+import { pythonLedgerColumns } from './foreign-ledger';
+import { createLedger } from './ledger';
+import { readLedgerRows } from './read-ledger-rows';
+import { summarizeLedger } from './summarize-ledger';
+import { memoryLogger, sampleCall, tempDir } from './test-helpers';
 
 let dir: string;
 let cleanup: () => Promise<void>;

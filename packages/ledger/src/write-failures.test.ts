@@ -3,11 +3,11 @@ import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LedgerRow } from './columns.js';
-import { LedgerWriteError } from './errors.js';
-import { createLedger } from './ledger.js';
-import { readLedgerRows } from './read-ledger-rows.js';
-import { manualClock, memoryLogger, sampleCall, tempDir } from './test-helpers.js';
+import type { LedgerRow } from './columns';
+import { LedgerWriteError } from './errors';
+import { createLedger } from './ledger';
+import { readLedgerRows } from './read-ledger-rows';
+import { manualClock, memoryLogger, sampleCall, tempDir } from './test-helpers';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -8,7 +8,7 @@ import * as mockServer from '@maxllm/mock-server';
 import * as ratelimit from '@maxllm/ratelimit';
 import * as request from '@maxllm/request';
 import { describe, expect, it } from 'vitest';
-import * as maxllm from './index.js';
+import * as maxllm from './index';
 
 /** Runtime names a package exports that the umbrella deliberately leaves out. */
 const sharedNames = new Set<string>();

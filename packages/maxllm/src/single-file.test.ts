@@ -81,7 +81,7 @@ describe('dist/maxllm.single.js', () => {
       copyFileSync(singleFile, join(project, 'maxllm.js'));
       writeFileSync(
         join(project, 'main.mjs'),
-        `import { complete, getCallStatus, closeDefaultClient } from './maxllm.js';
+        `import { complete, getCallStatus, closeDefaultClient } from './maxllm';
 const first = await complete({ model: 'gpt-4o-mini', prompt: 'Say hello!' });
 const again = await complete({ model: 'gpt-4o-mini', prompt: 'Say hello!' });
 const status = getCallStatus()['gpt-4o-mini'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRateLimit } from './classify-rate-limit.js';
+import { classifyRateLimit } from './classify-rate-limit';
 
 const body = (error: Record<string, unknown>) => ({ error });
 

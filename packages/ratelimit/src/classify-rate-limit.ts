@@ -1,6 +1,6 @@
-import { parseDuration } from './parse-duration.js';
-import { getHeader } from './rate-limit-headers.js';
-import type { HeadersLike } from './types.js';
+import { parseDuration } from './parse-duration';
+import { getHeader } from './rate-limit-headers';
+import type { HeadersLike } from './types';
 
 /** A 429 as the caller saw it: an `openai` `APIError` fits (`status`, `headers`, `error`), so does a raw response. */
 export interface RateLimitErrorLike {

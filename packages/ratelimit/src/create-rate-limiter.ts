@@ -1,7 +1,7 @@
-import { resolveLimits } from './limits.js';
-import { createLocalLimiter } from './local-limiter.js';
-import { createRedisLimiter } from './redis-limiter.js';
-import type { RateLimiter, RateLimiterOptions } from './types.js';
+import { resolveLimits } from './limits';
+import { createLocalLimiter } from './local-limiter';
+import { createRedisLimiter } from './redis-limiter';
+import type { RateLimiter, RateLimiterOptions } from './types';
 
 /**
  * Creates an RPM + TPM + concurrency limiter: in-process by default, shared through Redis with `redis`.

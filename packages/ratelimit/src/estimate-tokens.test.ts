@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countTokens, encodingForModel } from './encoding.js';
+import { countTokens, encodingForModel } from './encoding';
 import {
   IMAGE_TOKENS,
   LOW_DETAIL_IMAGE_TOKENS,
@@ -7,7 +7,7 @@ import {
   TOKENS_PER_REPLY,
   estimateChatTokens,
   estimateTextTokens,
-} from './estimate-tokens.js';
+} from './estimate-tokens';
 
 describe('encodingForModel', () => {
   it.each([

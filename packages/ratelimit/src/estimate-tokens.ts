@@ -1,4 +1,4 @@
-import { countTokens } from './encoding.js';
+import { countTokens } from './encoding';
 
 /** Anything shaped like a chat message (an `openai` `ChatCompletionMessageParam` fits). */
 export interface ChatMessageLike {

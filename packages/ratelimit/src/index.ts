@@ -1,16 +1,16 @@
-export { classifyRateLimit } from './classify-rate-limit.js';
-export type { ClassifyOptions, RateLimitErrorLike, RateLimitVerdict } from './classify-rate-limit.js';
+export { classifyRateLimit } from './classify-rate-limit';
+export type { ClassifyOptions, RateLimitErrorLike, RateLimitVerdict } from './classify-rate-limit';
 export type { Clock } from '@maxllm/core';
-export { createRateLimiter } from './create-rate-limiter.js';
-export { encodingForModel } from './encoding.js';
-export type { EncodingName } from './encoding.js';
+export { createRateLimiter } from './create-rate-limiter';
+export { encodingForModel } from './encoding';
+export type { EncodingName } from './encoding';
 export {
   InvalidLimitError,
   LimiterBackendError,
   LimiterClosedError,
   OversizedRequestError,
   RateLimiterError,
-} from './errors.js';
+} from './errors';
 export {
   IMAGE_TOKENS,
   LOW_DETAIL_IMAGE_TOKENS,
@@ -18,13 +18,13 @@ export {
   TOKENS_PER_REPLY,
   estimateChatTokens,
   estimateTextTokens,
-} from './estimate-tokens.js';
-export type { ChatEstimateOptions, ChatMessageLike, TextInput } from './estimate-tokens.js';
-export { createOutputEstimator } from './output-estimator.js';
-export type { OutputEstimator, OutputEstimatorOptions } from './output-estimator.js';
-export { parseDuration } from './parse-duration.js';
-export { readRateLimitHeaders } from './rate-limit-headers.js';
-export type { RateLimitHeaders } from './rate-limit-headers.js';
+} from './estimate-tokens';
+export type { ChatEstimateOptions, ChatMessageLike, TextInput } from './estimate-tokens';
+export { createOutputEstimator } from './output-estimator';
+export type { OutputEstimator, OutputEstimatorOptions } from './output-estimator';
+export { parseDuration } from './parse-duration';
+export { readRateLimitHeaders } from './rate-limit-headers';
+export type { RateLimitHeaders } from './rate-limit-headers';
 export type {
   AcquireRequest,
   HeadersLike,
@@ -34,4 +34,4 @@ export type {
   RateLimiterStats,
   RedisClientLike,
   Usage,
-} from './types.js';
+} from './types';

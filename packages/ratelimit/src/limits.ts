@@ -1,5 +1,5 @@
-import { InvalidLimitError } from './errors.js';
-import type { RateLimiterOptions } from './types.js';
+import { InvalidLimitError } from './errors';
+import type { RateLimiterOptions } from './types';
 
 /** Validated limits, `Infinity` where unbounded. */
 export interface Limits {

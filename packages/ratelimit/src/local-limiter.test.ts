@@ -1,8 +1,8 @@
 import { createManualClock } from '@maxllm/core';
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from './create-rate-limiter.js';
-import { InvalidLimitError, LimiterClosedError, OversizedRequestError, RateLimiterError } from './errors.js';
-import type { Permit } from './types.js';
+import { createRateLimiter } from './create-rate-limiter';
+import { InvalidLimitError, LimiterClosedError, OversizedRequestError, RateLimiterError } from './errors';
+import type { Permit } from './types';
 
 /** Tracks a promise's outcome so a test can look at it synchronously after flushing microtasks. */
 function track<T>(promise: Promise<T>) {

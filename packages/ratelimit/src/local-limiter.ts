@@ -1,11 +1,11 @@
 import { type Clock, systemClock } from '@maxllm/core';
-import { LimiterClosedError, OversizedRequestError } from './errors.js';
-import { checkTokens, type Limits } from './limits.js';
-import { Pace } from './pace.js';
-import { hasRoom, shrink, SHRINK_AFTER } from './shrink-burst.js';
-import { readRateLimitHeaders } from './rate-limit-headers.js';
-import type { AcquireRequest, HeadersLike, Permit, RateLimiter, RateLimiterStats, Usage } from './types.js';
-import { WindowLog, type WindowEntry } from './window-log.js';
+import { LimiterClosedError, OversizedRequestError } from './errors';
+import { checkTokens, type Limits } from './limits';
+import { Pace } from './pace';
+import { hasRoom, shrink, SHRINK_AFTER } from './shrink-burst';
+import { readRateLimitHeaders } from './rate-limit-headers';
+import type { AcquireRequest, HeadersLike, Permit, RateLimiter, RateLimiterStats, Usage } from './types';
+import { WindowLog, type WindowEntry } from './window-log';
 
 /** A caller of `acquire()` waiting in a FIFO queue (both modes). */
 export interface Waiter {

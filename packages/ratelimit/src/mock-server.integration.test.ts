@@ -1,7 +1,7 @@
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter } from './create-rate-limiter.js';
-import { estimateChatTokens } from './estimate-tokens.js';
+import { createRateLimiter } from './create-rate-limiter';
+import { estimateChatTokens } from './estimate-tokens';
 
 const model = 'gpt-4o-mini';
 const maxTokens = 60;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOutputEstimator } from './output-estimator.js';
+import { createOutputEstimator } from './output-estimator';
 
 describe('createOutputEstimator', () => {
   it('starts at min(maxTokens, default)', () => {

@@ -1,7 +1,7 @@
 import { createManualClock } from '@maxllm/core';
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from './create-rate-limiter.js';
-import type { RateLimiterOptions } from './types.js';
+import { createRateLimiter } from './create-rate-limiter';
+import type { RateLimiterOptions } from './types';
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 

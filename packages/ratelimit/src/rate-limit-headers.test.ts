@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from './parse-duration.js';
-import { readRateLimitHeaders } from './rate-limit-headers.js';
+import { parseDuration } from './parse-duration';
+import { readRateLimitHeaders } from './rate-limit-headers';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,5 +1,5 @@
-import { parseDuration } from './parse-duration.js';
-import type { HeadersLike } from './types.js';
+import { parseDuration } from './parse-duration';
+import type { HeadersLike } from './types';
 
 /** What the provider said is left, read from `x-ratelimit-*` headers. Absent headers are `undefined`. */
 export interface RateLimitHeaders {

@@ -5,9 +5,9 @@ import { promisify } from 'node:util';
 import { createMockServer } from '@maxllm/mock-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRateLimiter } from './create-rate-limiter.js';
-import { LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors.js';
-import type { RateLimiter } from './types.js';
+import { createRateLimiter } from './create-rate-limiter';
+import { LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors';
+import type { RateLimiter } from './types';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {

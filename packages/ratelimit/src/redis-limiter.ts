@@ -5,12 +5,12 @@ import {
   LimiterBackendError,
   LimiterClosedError,
   OversizedRequestError,
-} from './errors.js';
-import { checkTokens, type Limits } from './limits.js';
-import { abortReason, type Waiter } from './local-limiter.js';
-import { CATCH_UP_MS } from './pace.js';
-import { readRateLimitHeaders } from './rate-limit-headers.js';
-import { ADMISSION_SCRIPT, redisChannel, redisKeys } from './redis-script.js';
+} from './errors';
+import { checkTokens, type Limits } from './limits';
+import { abortReason, type Waiter } from './local-limiter';
+import { CATCH_UP_MS } from './pace';
+import { readRateLimitHeaders } from './rate-limit-headers';
+import { ADMISSION_SCRIPT, redisChannel, redisKeys } from './redis-script';
 import type {
   AcquireRequest,
   HeadersLike,
@@ -19,7 +19,7 @@ import type {
   RateLimiterOptions,
   RateLimiterStats,
   RedisClientLike,
-} from './types.js';
+} from './types';
 
 /** A waiter's place in line lapses if not refreshed for this long (its process died). */
 const CLAIM_TTL_MS = 10_000;

@@ -2,15 +2,15 @@ import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { listBatchWorkspaces, type BatchHandle, type BatchWorkspaceSummary } from '@maxllm/batch';
 import { createClient, type MaxllmClient } from '@maxllm/client';
-import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
-import { parseDuration } from '../duration.js';
-import { CliError, UsageError } from '../errors.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
-import { parseRequestLine, readExistingOutput, readLines } from '../jsonl.js';
-import { resultLine } from '../line-meta.js';
-import { openOutput } from '../output-sink.js';
-import { formatCount, formatTable } from '../table.js';
+import { createCliLogger, loadCliConfig, printJson, println } from '../context';
+import { parseDuration } from '../duration';
+import { CliError, UsageError } from '../errors';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
+import { parseRequestLine, readExistingOutput, readLines } from '../jsonl';
+import { resultLine } from '../line-meta';
+import { openOutput } from '../output-sink';
+import { formatCount, formatTable } from '../table';
 
 /** A workspace by folder name or absolute path. @throws CliError when there is none. */
 async function findWorkspace(batchHome: string, name: string): Promise<BatchWorkspaceSummary> {

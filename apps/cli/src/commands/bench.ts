@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { createClient, parseModelSpec } from '@maxllm/client';
-import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
-import { positiveInteger } from '../numbers.js';
-import { createTerminalProgress } from '../progress.js';
-import { benchPrompt } from '../prompts.js';
-import { formatTable, formatUsd } from '../table.js';
+import { createCliLogger, loadCliConfig, printJson, println } from '../context';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
+import { positiveInteger } from '../numbers';
+import { createTerminalProgress } from '../progress';
+import { benchPrompt } from '../prompts';
+import { formatTable, formatUsd } from '../table';
 
 interface BenchOptions {
   numPrompts: number;

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { createResponseCache, type ResponseCache } from '@maxllm/cache';
 import { type MaxllmConfig } from '@maxllm/config';
-import { confirm } from '../confirm.js';
-import { loadCliConfig, printJson, println } from '../context.js';
-import { parseDuration } from '../duration.js';
-import { CliError } from '../errors.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
-import { formatBytes, formatCount, formatTable } from '../table.js';
+import { confirm } from '../confirm';
+import { loadCliConfig, printJson, println } from '../context';
+import { parseDuration } from '../duration';
+import { CliError } from '../errors';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
+import { formatBytes, formatCount, formatTable } from '../table';
 
 async function withCache<T>(
   command: Command,

@@ -3,11 +3,11 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { createClient, type MaxllmClient } from '@maxllm/client';
 import { parseJsonLenient, responseText, type ChatMessage } from '@maxllm/request';
-import { createCliLogger, loadCliConfig, println } from '../context.js';
-import { InputError, UsageError } from '../errors.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
-import { readStdin } from '../stdin.js';
+import { createCliLogger, loadCliConfig, println } from '../context';
+import { InputError, UsageError } from '../errors';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
+import { readStdin } from '../stdin';
 
 interface ChatOptions {
   model: string;

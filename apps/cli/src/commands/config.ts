@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, ConfigSchemaError, findConfig, redactUrl, type MaxllmConfig } from '@maxllm/config';
-import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
-import { CliError, ExitCode } from '../errors.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
-import { plural } from '../table.js';
+import { createCliLogger, loadCliConfig, printJson, println } from '../context';
+import { CliError, ExitCode } from '../errors';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
+import { plural } from '../table';
 
 const starterConfig = `# MaxLLM configuration. Guide: https://www.npmjs.com/package/maxllm (packages/maxllm/README.md)
 model_list:

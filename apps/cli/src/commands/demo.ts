@@ -6,14 +6,14 @@ import { createClient } from '@maxllm/client';
 import { parseConfig } from '@maxllm/config';
 import { formatCallStatus, type CallStatus } from '@maxllm/ledger';
 import { createMockServer } from '@maxllm/mock-server';
-import { createCliLogger, println } from '../context.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
-import { nonNegative, positiveInteger } from '../numbers.js';
-import { parseDuration } from '../duration.js';
-import { createTerminalProgress } from '../progress.js';
-import { demoPrompts } from '../prompts.js';
-import { formatUsd } from '../table.js';
+import { createCliLogger, println } from '../context';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
+import { nonNegative, positiveInteger } from '../numbers';
+import { parseDuration } from '../duration';
+import { createTerminalProgress } from '../progress';
+import { demoPrompts } from '../prompts';
+import { formatUsd } from '../table';
 
 interface DemoOptions {
   prompts: number;

@@ -2,12 +2,12 @@ import { createReadStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createClient, type Band, type RunEstimate } from '@maxllm/client';
 import { type CompleteRequest } from '@maxllm/request';
-import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
-import { UsageError } from '../errors.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
-import { parseRequestLine, readLines } from '../jsonl.js';
-import { formatCount, formatTable, formatUsd, plural } from '../table.js';
+import { createCliLogger, loadCliConfig, printJson, println } from '../context';
+import { UsageError } from '../errors';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
+import { parseRequestLine, readLines } from '../jsonl';
+import { formatCount, formatTable, formatUsd, plural } from '../table';
 
 interface EstimateCommandOptions {
   model: string;

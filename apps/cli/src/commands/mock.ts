@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { createMockServer, type MockServerOptions } from '@maxllm/mock-server';
-import { println } from '../context.js';
-import { withExamples } from '../help.js';
-import { fraction, nonNegative, port, positiveInteger } from '../numbers.js';
+import { println } from '../context';
+import { withExamples } from '../help';
+import { fraction, nonNegative, port, positiveInteger } from '../numbers';
 
 interface MockOptions {
   port: number;

@@ -3,14 +3,14 @@ import { createReadStream, existsSync, readFileSync, rmSync, writeFileSync } fro
 import { basename, resolve } from 'node:path';
 import type { BatchHandle } from '@maxllm/batch';
 import type { MaxllmClient, ProgressSnapshot } from '@maxllm/client';
-import { parseDuration } from '../duration.js';
-import { UsageError } from '../errors.js';
-import { parseRequestLine, readLines } from '../jsonl.js';
-import { lineMeta, resultLine } from '../line-meta.js';
-import type { OutputSink } from '../output-sink.js';
-import { createTerminalProgress } from '../progress.js';
-import type { RunOptions, RunSummary } from './run.js';
-import { errorRecord } from '../error-record.js';
+import { parseDuration } from '../duration';
+import { UsageError } from '../errors';
+import { parseRequestLine, readLines } from '../jsonl';
+import { lineMeta, resultLine } from '../line-meta';
+import type { OutputSink } from '../output-sink';
+import { createTerminalProgress } from '../progress';
+import type { RunOptions, RunSummary } from './run';
+import { errorRecord } from '../error-record';
 
 /** Inputs of {@link runViaBatch}. */
 export interface RunViaBatchInput {

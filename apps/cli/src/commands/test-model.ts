@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { createClient } from '@maxllm/client';
-import { createCliLogger, loadCliConfig, println } from '../context.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
+import { createCliLogger, loadCliConfig, println } from '../context';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
 
 /** `maxllm test <model>`: one "Say hello!" request that bypasses the cache. */
 export function registerTestCommand(program: Command): void {

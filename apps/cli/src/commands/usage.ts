@@ -2,13 +2,13 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createResponseCache } from '@maxllm/cache';
 import { summarizeLedger } from '@maxllm/ledger';
-import { createCliLogger, loadCliConfig, printJson, println } from '../context.js';
-import { parseDuration } from '../duration.js';
-import { UsageError } from '../errors.js';
-import { globalOptions } from '../global-options.js';
-import { withExamples } from '../help.js';
-import { formatLedgerSummary, totalRow } from '../ledger-table.js';
-import { formatBytes, formatCount, formatUsd, plural } from '../table.js';
+import { createCliLogger, loadCliConfig, printJson, println } from '../context';
+import { parseDuration } from '../duration';
+import { UsageError } from '../errors';
+import { globalOptions } from '../global-options';
+import { withExamples } from '../help';
+import { formatLedgerSummary, totalRow } from '../ledger-table';
+import { formatBytes, formatCount, formatUsd, plural } from '../table';
 
 /** `--since`: a duration back from now (`7d`) or a date (`2026-11-01`). */
 function parseSince(text: string, now: number): Date {
