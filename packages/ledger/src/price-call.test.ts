@@ -54,6 +54,29 @@ const cases: PriceCase[] = [
   { name: 'openai, flex', model: 'gpt-5', usage: small, serviceTier: 'flex', factor: 0.5 },
   { name: 'openai, priority', model: 'gpt-5', usage: small, serviceTier: 'priority', factor: 2 },
   { name: 'openai mini, priority', model: 'gpt-5-mini', usage: small, serviceTier: 'priority', factor: 1.8 },
+  { name: 'openai 4.1, priority', model: 'gpt-4.1', usage: small, serviceTier: 'priority', factor: 1.75 },
+  {
+    name: 'openai 4o mini, priority',
+    model: 'gpt-4o-mini',
+    usage: small,
+    serviceTier: 'priority',
+    factor: 0.25 / 0.15,
+  },
+  {
+    name: 'openai o4-mini, priority',
+    model: 'o4-mini',
+    usage: small,
+    serviceTier: 'priority',
+    factor: 2 / 1.1,
+  },
+  { name: 'openai 5.5, priority', model: 'gpt-5.5', usage: small, serviceTier: 'priority', factor: 2.5 },
+  {
+    name: 'openai 5.4 mini, priority',
+    model: 'gpt-5.4-mini',
+    usage: small,
+    serviceTier: 'priority',
+    factor: 2,
+  },
   { name: 'openai, default tier reported', model: 'gpt-4.1', usage: small, serviceTier: 'default' },
   { name: 'openai, batch', model: 'gpt-4o-mini', usage: small, batch: true, factor: 0.5 },
   {
@@ -202,7 +225,7 @@ describe('priceCall', () => {
     });
     expect(priceCall({ inputTokens: 0, outputTokens: 0 }, 'no-such-model-xyz').totalUsd).toBe(0);
     // Priority prices are listed for some OpenAI models only; Anthropic has no flex tier.
-    expect(priceCall(small, 'gpt-5.4', { serviceTier: 'priority' }).totalUsd).toBeUndefined();
+    expect(priceCall(small, 'gpt-5-nano', { serviceTier: 'priority' }).totalUsd).toBeUndefined();
     expect(priceCall(small, 'claude-sonnet-4-5', { serviceTier: 'flex' }).totalUsd).toBeUndefined();
     expect(priceCall(small, 'gpt-5', { serviceTier: 'auto' }).totalUsd).toBe(
       priceCall(small, 'gpt-5').totalUsd,
@@ -260,5 +283,43 @@ describe('resolvePrices', () => {
       cachedInputPerMillion: 1,
       source: 'config',
     });
+  });
+});
+
+/**
+ * OpenAI's "Priority processing for API customers" page (openai.com/api-priority-processing, read November 2026):
+ * input, cached input and output per 1M tokens. The price data has no priority prices; these are what the ledger
+ * must charge.
+ */
+const priorityPage: Array<[model: string, input: number, cached: number, output: number]> = [
+  ['gpt-5.5', 12.5, 1.25, 75],
+  ['gpt-5.4-mini', 1.5, 0.15, 9],
+  ['gpt-5.4', 5, 0.5, 30],
+  ['gpt-5.2', 3.5, 0.35, 28],
+  ['gpt-5.1', 2.5, 0.25, 20],
+  ['gpt-5', 2.5, 0.25, 20],
+  ['gpt-5-mini', 0.45, 0.045, 3.6],
+  ['gpt-5.1-codex', 2.5, 0.25, 20],
+  ['gpt-5-codex', 2.5, 0.25, 20],
+  ['gpt-4.1', 3.5, 0.875, 14],
+  ['gpt-4.1-mini', 0.7, 0.175, 2.8],
+  ['gpt-4.1-nano', 0.2, 0.05, 0.8],
+  ['gpt-4o', 4.25, 2.125, 17],
+  ['gpt-4o-2024-11-20', 4.25, 2.125, 17],
+  ['gpt-4o-2024-08-06', 4.25, 2.125, 17],
+  // No cached price listed (nor a cached discount in the price data): cached input at the input price.
+  ['gpt-4o-2024-05-13', 8.75, 8.75, 26.25],
+  ['gpt-4o-mini', 0.25, 0.125, 1],
+  ['o3', 3.5, 0.875, 14],
+  ['o4-mini', 2, 0.5, 8],
+];
+
+describe('priority service tier', () => {
+  it.each(priorityPage)("prices %s at OpenAI's listed priority prices", (model, input, cached, output) => {
+    // Under 128K prompt tokens: the page's prices exclude long context.
+    const usage: CallUsage = { inputTokens: 100_000, cachedInputTokens: 40_000, outputTokens: 10_000 };
+    const cost = priceCall(usage, model, { serviceTier: 'priority' });
+    expect(cost.inputUsd).toBeCloseTo((60_000 * input + 40_000 * cached) / 1e6, 9);
+    expect(cost.outputUsd).toBeCloseTo((10_000 * output) / 1e6, 9);
   });
 });

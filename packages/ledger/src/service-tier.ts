@@ -11,17 +11,27 @@ export const batchPriceFactor = 0.5;
 export const flexPriceFactor = 0.5;
 
 /**
- * Priority processing rate ÷ standard rate, per OpenAI model of the price data. The ratio is the same for input,
- * cached input and output in each case. Source: OpenAI's pricing page ("Priority" column), November 2026.
+ * Priority processing rate ÷ standard rate, per OpenAI model id of the price data. `@pydantic/genai-prices` has no
+ * service-tier prices, so these come from OpenAI's "Priority processing for API customers" page
+ * (openai.com/api-priority-processing, read November 2026), which lists input, cached input and output per 1M
+ * tokens: each factor is that page's price ÷ the price data's standard rate, and it is the same for all three columns
+ * of each model (checked in `price-call.test.ts` against the page's dollar prices). The page's `gpt-5-codex` and
+ * `gpt-5.1-codex` rows resolve to `gpt-5` and `gpt-5.1` in the price data. Priority excludes long-context requests
+ * (over 128K prompt tokens).
  */
 export const priorityPriceFactors: Readonly<Record<string, number>> = {
-  'gpt-5': 2,
+  'gpt-5.5': 2.5,
+  'gpt-5.4': 2,
+  'gpt-5.4-mini': 2,
+  'gpt-5.2': 2,
   'gpt-5.1': 2,
+  'gpt-5': 2,
   'gpt-5-mini': 1.8,
   'gpt-4.1': 1.75,
   'gpt-4.1-mini': 1.75,
   'gpt-4.1-nano': 2,
   'gpt-4o': 1.7,
+  'gpt-4o-2024-05-13': 1.75,
   'gpt-4o-mini': 0.25 / 0.15,
   o3: 1.75,
   'o4-mini': 2 / 1.1,
