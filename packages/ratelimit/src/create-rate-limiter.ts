@@ -10,6 +10,6 @@ import type { RateLimiter, RateLimiterOptions } from './types';
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const limits = resolveLimits(options);
   return options.redis
-    ? createRedisLimiter(limits, options.redis)
+    ? createRedisLimiter(limits, options.redis, options.clock)
     : createLocalLimiter(limits, options.clock);
 }

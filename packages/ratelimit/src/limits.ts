@@ -73,10 +73,10 @@ export function resolveLimits(options: RateLimiterOptions): Limits {
   };
 }
 
-/** Checks the `tokens` of one `acquire()` / `settle()` call. */
+/** Checks the `tokens` of one `acquire()` / `settle()` call; counts are whole tokens (a fraction rounds up). */
 export function checkTokens(where: string, tokens: number): number {
   if (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens < 0) {
     throw new InvalidLimitError(`${where}: tokens must be a finite number >= 0, got ${String(tokens)}`);
   }
-  return tokens;
+  return Math.ceil(tokens);
 }

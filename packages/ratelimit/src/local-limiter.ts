@@ -224,7 +224,7 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
     },
 
     penalize(retryAfterMs: number): void {
-      if (!(retryAfterMs > 0)) return;
+      if (!(retryAfterMs > 0) || !Number.isFinite(retryAfterMs)) return;
       const now = clock.now();
       refresh(now);
       if (hasRoom(log.requests + holdRequests.amount, rpm, log.tokens + holdTokens.amount, tpm)) {

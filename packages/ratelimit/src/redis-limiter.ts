@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { runRedisScript } from '@maxllm/core';
-import {
-  InvalidLimitError,
-  LimiterBackendError,
-  LimiterClosedError,
-  OversizedRequestError,
-} from './errors';
+import { type Clock, runRedisScript, systemClock, unrefTimer } from '@maxllm/core';
+import { InvalidLimitError, LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors';
 import { checkTokens, type Limits } from './limits';
 import { abortReason, type Waiter } from './local-limiter';
 import { CATCH_UP_MS } from './pace';
@@ -51,6 +46,13 @@ type Reply = [
   slackPercent: number,
 ];
 
+function timeOf(value: unknown): 'redis' | 'clock' {
+  if (value === undefined || value === 'redis' || value === 'clock') return value ?? 'redis';
+  throw new InvalidLimitError(
+    `createRateLimiter: redis.time must be 'redis' or 'clock', got ${JSON.stringify(value)}`,
+  );
+}
+
 function leaseOf(value: number | undefined): number {
   if (value === undefined) return DEFAULT_LEASE_MS;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1000) {
@@ -63,17 +65,22 @@ function leaseOf(value: number | undefined): number {
 
 /**
  * Distributed mode: one Lua script on the caller's Redis checks and takes requests, tokens and a concurrency slot
- * together (even pace, sliding-window log, Redis's clock). Each process queues its callers in FIFO order and sends only the
- * head; a refused head leaves a claim so that later requests from any process do not overtake it.
+ * together (even pace, sliding-window log, Redis's clock unless `redis.time` is `'clock'`). Each process queues its
+ * callers in FIFO order and sends only the head; a refused head leaves a claim so that later requests from any process
+ * do not overtake it. Its timers (retries, lease renewal) run on `clock`.
  */
 export function createRedisLimiter(
   limits: Limits,
   redis: NonNullable<RateLimiterOptions['redis']>,
+  clock: Clock = systemClock,
 ): RateLimiter {
   const { rpm, tpm, concurrency, intervalMs, safetyMarginMs } = limits;
   if (typeof redis.id !== 'string' || redis.id === '')
     throw new InvalidLimitError('createRateLimiter: redis.id must be a non-empty string');
   const leaseMs = leaseOf(redis.leaseMs);
+  const scriptNow = timeOf(redis.time) === 'clock' ? () => Math.floor(clock.now()) : () => -1;
+  /** Names this limiter in its pause events, so it does not extend its own pause on hearing its event. */
+  const self = randomUUID();
   const client: RedisClientLike = redis.client;
   const keys = redisKeys(redis.id);
   const channel = redisChannel(redis.id);
@@ -102,11 +109,11 @@ export function createRedisLimiter(
   let admitted = 0;
   let pausedUntil = 0;
   let seen = { requests: 0, tokens: 0, burstMs: limits.burstMs, slack: 0 };
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let renewTimer: ReturnType<typeof setInterval> | undefined;
+  let retryTimer: unknown;
+  let renewTimer: unknown;
 
   const run = async (op: string, id: string, ...args: (string | number)[]): Promise<Reply> => {
-    const argv = [op, id, ...settings, ...args];
+    const argv = [op, id, ...settings, scriptNow(), ...args];
     const reply = await runRedisScript(client, ADMISSION_SCRIPT, keys, argv);
     const values = (reply as unknown[]).map(Number);
     const usage = op === 'acquire' ? values.slice(2) : values;
@@ -134,9 +141,9 @@ export function createRedisLimiter(
   const subscriber = client.duplicate() as Subscriber;
   subscriber.on('error', () => undefined);
   subscriber.on('message', (_channel: string, message: string) => {
-    const pause = /^pause:(\d+)$/.exec(message);
-    if (pause) pausedUntil = Math.max(pausedUntil, Date.now() + Number(pause[1]));
-    else wake();
+    const pause = /^pause:(\d+):(.*)$/.exec(message);
+    if (!pause) wake();
+    else if (pause[2] !== self) pausedUntil = Math.max(pausedUntil, clock.now() + Number(pause[1]));
   });
   // Until subscribed, a head could miss the event that frees it; it still polls, so a failure only slows it.
   const subscribed = subscriber.subscribe(channel).catch(() => undefined);
@@ -147,35 +154,38 @@ export function createRedisLimiter(
     if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
   };
 
-  const renew = (): void => {
-    if (open.size === 0 || closed) {
-      clearInterval(renewTimer);
-      renewTimer = undefined;
-      return;
-    }
-    background('renew', '', ...open);
+  /** Renews the leases of open permits every `leaseMs / 3` while there are any (unref'd: it never keeps Node up). */
+  const scheduleRenew = (): void => {
+    renewTimer = clock.setTimeout(
+      () => {
+        renewTimer = undefined;
+        if (open.size === 0 || closed) return;
+        background('renew', '', ...open);
+        scheduleRenew();
+      },
+      Math.floor(leaseMs / 3),
+    );
+    unrefTimer(renewTimer);
   };
 
   const permitFor = (id: string, reserved: number): Permit => {
     inFlight++;
     admitted++;
     open.add(id);
-    if (renewTimer === undefined && Number.isFinite(concurrency)) {
-      renewTimer = setInterval(renew, Math.floor(leaseMs / 3));
-      renewTimer.unref();
-    }
+    if (renewTimer === undefined && Number.isFinite(concurrency)) scheduleRenew();
     let ended = false;
     const end = (spent: number): void => {
       ended = true;
       inFlight--;
       open.delete(id);
-      background('finish', id, reserved, spent);
+      // What it freed may let this process's head go: wake it now rather than on the pub/sub event.
+      void track(run('finish', id, reserved, spent)).then(wake, () => undefined);
     };
     return {
       tokens: reserved,
       settle(usage) {
         if (ended) return;
-        end(Math.ceil(checkTokens('permit.settle', usage.tokens)));
+        end(checkTokens('permit.settle', usage.tokens));
       },
       release() {
         if (!ended) end(-1);
@@ -194,7 +204,7 @@ export function createRedisLimiter(
   /** Sends the head waiter's acquire to Redis; one at a time, so this process's callers keep their order. */
   async function pump(): Promise<void> {
     if (busy || closed) return;
-    clearTimeout(retryTimer);
+    clock.clearTimeout(retryTimer);
     while (queue.length > 0 && queue[0]!.done) queue.shift();
     const waiter = queue[0];
     if (!waiter) return;
@@ -240,11 +250,11 @@ export function createRedisLimiter(
       return;
     }
     const waitMs = woken ? 0 : reply[1] >= 0 ? Math.min(reply[1], POLL_MS) : POLL_MS;
-    retryTimer = setTimeout(() => void pump(), waitMs);
+    retryTimer = clock.setTimeout(() => void pump(), waitMs);
   }
 
   const acquire = (request: AcquireRequest): Promise<Permit> => {
-    const tokens = Math.ceil(checkTokens('acquire', request.tokens));
+    const tokens = checkTokens('acquire', request.tokens);
     const { signal } = request;
     if (closed) return Promise.reject(new LimiterClosedError('acquire: the rate limiter is closed'));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
@@ -299,8 +309,8 @@ export function createRedisLimiter(
 
     penalize(retryAfterMs: number): void {
       if (!(retryAfterMs > 0) || !Number.isFinite(retryAfterMs)) return;
-      pausedUntil = Math.max(pausedUntil, Date.now() + retryAfterMs);
-      background('pause', '', Math.ceil(retryAfterMs));
+      pausedUntil = Math.max(pausedUntil, clock.now() + retryAfterMs);
+      background('pause', self, Math.ceil(retryAfterMs));
     },
 
     stats(): RateLimiterStats {
@@ -311,7 +321,7 @@ export function createRedisLimiter(
         inFlight,
         requestsInWindow: seen.requests,
         tokensInWindow: seen.tokens,
-        pausedMs: Math.max(0, pausedUntil - Date.now()),
+        pausedMs: Math.max(0, pausedUntil - clock.now()),
         burstMs: seen.burstMs,
         paceSlack: seen.slack,
       };
@@ -320,8 +330,9 @@ export function createRedisLimiter(
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      clearTimeout(retryTimer);
-      clearInterval(renewTimer);
+      clock.clearTimeout(retryTimer);
+      clock.clearTimeout(renewTimer);
+      renewTimer = undefined;
       for (const waiter of queue.splice(0)) {
         if (waiter.done) continue;
         finishWaiter(waiter);

@@ -32,8 +32,8 @@ export function redisChannel(id: string): string {
  * together against Redis's clock (`TIME`), never one while waiting for another.
  *
  * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel,
- * burstMs (-1 = no pacing), catchUpMs, ...; replies end with the usage { requests, tokens, running, burstMs,
- * slack percent }.
+ * burstMs (-1 = no pacing), catchUpMs, now (-1 = Redis's `TIME`; else the caller's clock, in ms), ...; replies end
+ * with the usage { requests, tokens, running, burstMs, slack percent }.
  * - `acquire tokens` → { 1, 0, usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try
  *   again (-1: when something is released; the caller also polls to keep its claim alive). Admission needs the
  *   even pace of each limit (GCRA: one request every interval/rpm, one token every interval/tpm, at most burstMs
@@ -43,7 +43,8 @@ export function redisChannel(id: string): string {
  *   provider says is gone; `pause ms` stops admission (every second pause while the window is under 90% of
  *   each limit halves the shared burst, or once it is 0 adds 2% slack to the pace, at most 10%); `drop` removes a
  *   claim; `renew id...` extends leases.
- * An event ("free" or "pause:<ms>") is published when a waiter may now go or must pause.
+ * An event ("free" or "pause:<ms>:<id of the limiter that paused>") is published when a waiter may now go or must
+ * pause.
  */
 export const ADMISSION_SCRIPT = redisScript(`
 local logKey, entries, running, claims, claimAlive, claimTokens, state =
@@ -54,8 +55,11 @@ local interval, margin, lease, claimTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), 
 local channel = ARGV[10]
 local burst = tonumber(ARGV[11])
 local catchUp = tonumber(ARGV[12])
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = tonumber(ARGV[13])
+if now < 0 then
+  local clock = redis.call('TIME')
+  now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+end
 
 local function parse(entry)
   local at, requests, tokens = string.match(entry, '^(%-?%d+):(%d+):(%d+)$')
@@ -186,7 +190,7 @@ local function freeAt(need, field, holdName)
 end
 
 if op == 'acquire' then
-  local tokens = tonumber(ARGV[13])
+  local tokens = tonumber(ARGV[14])
   -- Waiters that came first (their claims) count as taken: nobody overtakes them.
   local rank = redis.call('ZRANK', claims, id)
   local ahead = {}
@@ -245,7 +249,7 @@ if op == 'acquire' then
 end
 
 if op == 'finish' then
-  local reserved, spent = tonumber(ARGV[13]), tonumber(ARGV[14])
+  local reserved, spent = tonumber(ARGV[14]), tonumber(ARGV[15])
   redis.call('ZREM', running, id)
   local entry = redis.call('HGET', entries, id)
   if entry then
@@ -271,8 +275,8 @@ if op == 'finish' then
 end
 
 if op == 'observe' then
-  local limits = { { rpm, tonumber(ARGV[13]), tonumber(ARGV[14]), 'holdRequests', 'requests' },
-                   { tpm, tonumber(ARGV[15]), tonumber(ARGV[16]), 'holdTokens', 'tokens' } }
+  local limits = { { rpm, tonumber(ARGV[14]), tonumber(ARGV[15]), 'holdRequests', 'requests' },
+                   { tpm, tonumber(ARGV[16]), tonumber(ARGV[17]), 'holdTokens', 'tokens' } }
   for _, item in ipairs(limits) do
     local limit, remaining, reset, name, total = item[1], item[2], item[3], item[4], item[5]
     if limit >= 0 and remaining >= 0 then
@@ -303,9 +307,9 @@ if op == 'pause' then
       end
     end
   end
-  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[13]))
+  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[14]))
   redis.call('HSET', state, 'pausedUntil', untilMs)
-  redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now))
+  redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now) .. ':' .. id)
   keepAlive()
   return usage()
 end
@@ -317,7 +321,7 @@ if op == 'drop' then
 end
 
 if op == 'renew' then
-  for i = 13, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
+  for i = 14, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
   return usage()
 end
 

@@ -21,7 +21,7 @@ export interface RateLimiterOptions {
   /** Length of the rate window the `rpm` / `tpm` limits apply to. @default 60000 @unit milliseconds */
   intervalMs?: number;
   /**
-   * Local mode: an admission stays counted until `intervalMs` after its request finished (settle/release), but at
+   * An admission stays counted until `intervalMs` after its request finished (settle/release), but at
    * most `intervalMs + safetyMarginMs` after admission. The provider sees a request between our admission and its
    * response, so a provider's sliding window never counts more than we do.
    * @default min(intervalMs, 3000) @unit milliseconds
@@ -37,21 +37,30 @@ export interface RateLimiterOptions {
    * @default intervalMs / 600 (100 ms for a 60 s window) @unit milliseconds
    */
   burstMs?: number;
-  /** Time source; tests pass `createManualClock()`. Local mode only. @default systemClock */
+  /**
+   * Time source; tests pass `createManualClock()`. Local mode: all of its time. Redis mode: its timers (retries,
+   * lease renewal) and `stats().pausedMs`; the shared window runs on Redis's clock unless `redis.time` is `'clock'`.
+   * @default systemClock
+   */
   clock?: Clock;
   /**
    * Share the limits between processes and hosts through Redis (one atomic Lua script per operation, Redis's clock).
    * `client` is your ioredis connection (never closed by the limiter; it is duplicated once for events); `id` names
    * the shared limit: every limiter created with the same `id` on the same Redis draws from one budget (give them
    * the same limits). `leaseMs`: a concurrency slot of a process that stopped renewing it (crashed) is freed after
-   * this long; live permits are renewed every `leaseMs / 3`. @default leaseMs 30000
+   * this long; live permits are renewed every `leaseMs / 3`. `time`: whose clock the shared script reads, `'redis'`
+   * (Redis's `TIME`, so hosts' clocks may disagree) or `'clock'` (`clock.now()`: for tests that drive a manual clock;
+   * every limiter sharing the `id` must then share that clock). @default leaseMs 30000, time 'redis'
    */
-  redis?: { client: RedisClientLike; id: string; leaseMs?: number };
+  redis?: { client: RedisClientLike; id: string; leaseMs?: number; time?: 'redis' | 'clock' };
 }
 
 /** What a caller asks for. */
 export interface AcquireRequest {
-  /** Tokens to reserve now (input estimate + expected output). Reconciled by {@link Permit.settle}. @unit tokens */
+  /**
+   * Tokens to reserve now (input estimate + expected output); a fraction rounds up to a whole token. Reconciled by
+   * {@link Permit.settle}. @unit tokens
+   */
   tokens: number;
   /** Aborting it while waiting rejects `acquire()` with the signal's reason and takes nothing. */
   signal?: AbortSignal;
@@ -59,7 +68,7 @@ export interface AcquireRequest {
 
 /** Actual usage reported when a request finishes. */
 export interface Usage {
-  /** Tokens the provider counted (prompt + completion). @unit tokens */
+  /** Tokens the provider counted (prompt + completion); a fraction rounds up. @unit tokens */
   tokens: number;
 }
 
@@ -111,7 +120,8 @@ export interface RateLimiter {
   /**
    * Pauses all admission for `retryAfterMs` (after a 429). Every second 429 that arrives while the window has room
    * (under 90% of each limit) halves the pacing burst (the provider enforces a shorter quantum than assumed), and
-   * once the burst is 0 slows the pace by 2% of the limit (at most 10%: `stats().paceSlack`).
+   * once the burst is 0 slows the pace by 2% of the limit (at most 10%: `stats().paceSlack`). A time that is not
+   * positive and finite is ignored.
    * @unit milliseconds
    */
   penalize(retryAfterMs: number): void;

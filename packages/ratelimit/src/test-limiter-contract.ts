@@ -1,0 +1,492 @@
+import { createManualClock, type ManualClock } from '@maxllm/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidLimitError, LimiterClosedError, OversizedRequestError, RateLimiterError } from './errors';
+import type { RateLimiter, RateLimiterOptions } from './types';
+
+/** One limiter under test, and how to wait until it has nothing left in progress. */
+export interface LimiterUnderTest {
+  limiter: RateLimiter;
+  /** Resolves once every operation the limiter started has finished (local: one macrotask; Redis: round trips). */
+  idle: () => Promise<void>;
+}
+
+/** Builds a limiter of one implementation from `options`; `options.clock` drives all of its time. */
+export type MakeLimiter = (options: RateLimiterOptions & { clock: ManualClock }) => LimiterUnderTest;
+
+/** Tracks a promise's outcome so a test can look at it once the limiter is idle. */
+function track<T>(promise: Promise<T>) {
+  const state: { value?: T; error?: unknown; done: boolean } = { done: false };
+  promise.then(
+    (value) => Object.assign(state, { value, done: true }),
+    (error: unknown) => Object.assign(state, { error, done: true }),
+  );
+  return state;
+}
+
+/** The largest number of admissions inside any window of `windowMs` (each window starts at an admission). */
+export function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+/**
+ * The behaviour every rate limiter implementation promises, run once per implementation (the unstorage
+ * `testDriver` pattern): the window, pacing, token accounting, concurrency, cancellation, 429 feedback and close.
+ * Time is a manual clock, so nothing sleeps and no assertion depends on how fast the machine is.
+ */
+export function describeLimiterContract(name: string, makeLimiter: MakeLimiter): void {
+  describe(`rate limiter contract: ${name}`, () => {
+    const open: RateLimiter[] = [];
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((limiter) => limiter.close()));
+    });
+
+    /** A limiter on a manual clock; window tests turn pacing off (`burstMs: Infinity`) to see the window alone. */
+    const setup = (options: RateLimiterOptions = {}, start = 1_000_000) => {
+      const clock = createManualClock(start);
+      const { limiter, idle } = makeLimiter({
+        intervalMs: 1000,
+        safetyMarginMs: 0,
+        burstMs: Infinity,
+        ...options,
+        clock,
+      });
+      open.push(limiter);
+      const advance = async (ms: number) => {
+        clock.advance(ms);
+        await idle();
+      };
+      return { clock, limiter, idle, advance };
+    };
+
+    /** Starts `count` acquires at once; `admitted` counts those granted so far. */
+    const startMany = (limiter: RateLimiter, count: number, tokens = 0) => {
+      const state = { admitted: 0 };
+      for (let index = 0; index < count; index++) {
+        void limiter.acquire({ tokens }).then(
+          () => state.admitted++,
+          () => undefined,
+        );
+      }
+      return state;
+    };
+
+    describe('window', () => {
+      it('admits rpm requests per window and the next one exactly when the oldest leaves the window', async () => {
+        const { limiter, idle, advance } = setup({ rpm: 2 });
+        await limiter.acquire({ tokens: 0 });
+        await advance(100);
+        await limiter.acquire({ tokens: 0 });
+        const third = track(limiter.acquire({ tokens: 0 }));
+        await idle();
+        expect(third.done).toBe(false);
+        await advance(899);
+        expect(third.done).toBe(false);
+        await advance(1);
+        expect(third.done).toBe(true);
+        expect(limiter.stats()).toMatchObject({ admitted: 3, waiting: 0, inFlight: 3, requestsInWindow: 2 });
+      });
+
+      it('counts an admission until intervalMs after its request finished, at most safetyMarginMs more', async () => {
+        // Default margin: min(intervalMs, 3000) = 1000 ms.
+        const { clock, limiter, idle, advance } = setup({ rpm: 1, safetyMarginMs: undefined }, 0);
+        const first = await limiter.acquire({ tokens: 0 });
+        await advance(30);
+        first.settle({ tokens: 0 });
+        await idle();
+        const second = track(limiter.acquire({ tokens: 0 }));
+        await advance(999);
+        expect(second.done).toBe(false);
+        await advance(1);
+        expect(second.done).toBe(true);
+        // `second` (admitted at 1030) never finishes: it stays counted until 1030 + 1000 + 1000.
+        const third = track(limiter.acquire({ tokens: 0 }));
+        await advance(3029 - clock.now());
+        expect(third.done).toBe(false);
+        await advance(1);
+        expect(third.done).toBe(true);
+      });
+
+      it('caps the default margin at 3 s for long windows', async () => {
+        const { limiter, advance } = setup({ rpm: 1, intervalMs: 600_000, safetyMarginMs: undefined });
+        await limiter.acquire({ tokens: 0 });
+        const next = track(limiter.acquire({ tokens: 0 }));
+        await advance(602_999);
+        expect(next.done).toBe(false);
+        await advance(1);
+        expect(next.done).toBe(true);
+      });
+    });
+
+    describe('tokens and reconciliation', () => {
+      it('refunds unused tokens on settle, so a waiter can go at once', async () => {
+        const { clock, limiter, idle } = setup({ tpm: 100 });
+        const first = await limiter.acquire({ tokens: 60 });
+        const second = track(limiter.acquire({ tokens: 60 }));
+        await idle();
+        expect(second.done).toBe(false);
+        first.settle({ tokens: 30 });
+        await idle();
+        expect(second.done).toBe(true);
+        expect(limiter.stats().tokensInWindow).toBe(90);
+        expect(clock.now()).toBe(1_000_000);
+      });
+
+      it('charges tokens used beyond the estimate', async () => {
+        const { limiter, idle, advance } = setup({ tpm: 100 });
+        const first = await limiter.acquire({ tokens: 10 });
+        first.settle({ tokens: 95 });
+        const second = track(limiter.acquire({ tokens: 10 }));
+        await idle();
+        expect(second.done).toBe(false);
+        await advance(1000);
+        expect(second.done).toBe(true);
+      });
+
+      it('charges a settle that arrives after the admission left the window, from then on', async () => {
+        const { limiter, idle, advance } = setup({ tpm: 100 });
+        const first = await limiter.acquire({ tokens: 10 });
+        await advance(1500);
+        first.settle({ tokens: 100 });
+        await idle();
+        expect(limiter.stats().tokensInWindow).toBe(90);
+      });
+
+      it('counts whole tokens: a fractional count is rounded up', async () => {
+        const { limiter, idle } = setup({ tpm: 100 });
+        const permit = await limiter.acquire({ tokens: 10.2 });
+        expect(permit.tokens).toBe(11);
+        permit.settle({ tokens: 20.5 });
+        await idle();
+        expect(limiter.stats().tokensInWindow).toBe(21);
+      });
+
+      it('fails a request larger than the whole tpm at once, naming both, and holds nothing back', async () => {
+        const { limiter, idle } = setup({ tpm: 100 });
+        await limiter.acquire({ tokens: 50 });
+        const big = await limiter.acquire({ tokens: 250 }).catch((error: unknown) => error);
+        expect(big).toBeInstanceOf(OversizedRequestError);
+        expect(big).toMatchObject({ tokens: 250, limit: 100 });
+        expect((big as Error).message).toMatch(/250 tokens .* limit of 100 tokens/);
+        const small = track(limiter.acquire({ tokens: 1 }));
+        await idle();
+        expect(small.done).toBe(true);
+        expect(limiter.stats()).toMatchObject({ admitted: 2, tokensInWindow: 51, waiting: 0 });
+      });
+
+      it('rejects a token count that is not a finite number >= 0, on acquire and on settle', async () => {
+        const { limiter } = setup();
+        expect(() => limiter.acquire({ tokens: -1 })).toThrow(InvalidLimitError);
+        const permit = await limiter.acquire({ tokens: 1 });
+        expect(() => permit.settle({ tokens: Number.NaN })).toThrow(InvalidLimitError);
+        permit.release();
+      });
+    });
+
+    describe('pacing', () => {
+      const paced = (options: RateLimiterOptions) => setup({ intervalMs: 60_000, ...options }, 0);
+
+      it('spreads requests evenly: after an idle spell one goes, then one every intervalMs / rpm', async () => {
+        const { limiter, idle, advance } = paced({ rpm: 600, burstMs: undefined }); // 100 ms each; burst 100 ms
+        const many = startMany(limiter, 5);
+        await idle();
+        expect(many.admitted).toBe(1);
+        for (let step = 2; step <= 5; step++) {
+          await advance(99);
+          expect(many.admitted).toBe(step - 1);
+          await advance(1);
+          expect(many.admitted).toBe(step);
+        }
+        expect(limiter.stats().burstMs).toBe(100);
+      });
+
+      it('lets burstMs worth of the limit go at once (burstMs: Infinity: the whole window)', async () => {
+        const { limiter, idle } = paced({ rpm: 600, burstMs: 500 });
+        const many = startMany(limiter, 8);
+        await idle();
+        expect(many.admitted).toBe(5);
+        const unpaced = paced({ rpm: 600, burstMs: Infinity });
+        const all = startMany(unpaced.limiter, 600);
+        await unpaced.idle();
+        expect(all.admitted).toBe(600);
+      });
+
+      it('keeps its schedule after a wake-up up to 20 ms late, and restarts from now after an idle spell', async () => {
+        const { limiter, idle, advance } = paced({ rpm: 600, burstMs: undefined }); // 100 ms per request
+        (await limiter.acquire({ tokens: 0 })).release(); // at 0: the next is due at 100
+        await advance(115); // 15 ms late: admitted at once, and the next is still due at 200
+        (await limiter.acquire({ tokens: 0 })).release();
+        const third = track(limiter.acquire({ tokens: 0 }));
+        await advance(84);
+        expect(third.done).toBe(false);
+        await advance(1); // 200
+        expect(third.done).toBe(true);
+        third.value!.release();
+        await advance(300);
+        (await limiter.acquire({ tokens: 0 })).release();
+        const fifth = track(limiter.acquire({ tokens: 0 }));
+        await idle();
+        await advance(99);
+        expect(fifth.done).toBe(false);
+        await advance(1);
+        expect(fifth.done).toBe(true);
+      });
+
+      it('paces tokens: a request waits until the tokens before it are paid off; a refund counts at once', async () => {
+        const { limiter, idle, advance } = paced({ tpm: 6000, burstMs: undefined }); // 10 ms per token
+        const first = await limiter.acquire({ tokens: 100 });
+        const second = track(limiter.acquire({ tokens: 100 }));
+        await advance(400);
+        expect(second.done).toBe(false);
+        first.settle({ tokens: 50 }); // 50 tokens back: paid off at 500 ms instead of 1000
+        await idle();
+        await advance(99);
+        expect(second.done).toBe(false);
+        await advance(1);
+        expect(second.done).toBe(true);
+      });
+
+      it('never admits more than rpm in any window, and uses the whole limit in steady state', async () => {
+        const intervalMs = 6000;
+        // A large burst (1 s: 10 requests) so that bursts do happen; the window must still hold.
+        for (const burstMs of [undefined, 1000]) {
+          const { clock, limiter, idle } = setup({ rpm: 60, intervalMs, burstMs }, 0);
+          const times: number[] = [];
+          let stopped = false;
+          const loop = async () => {
+            while (!stopped) {
+              const permit = await limiter.acquire({ tokens: 0 });
+              if (stopped) return;
+              times.push(clock.now());
+              permit.release();
+            }
+          };
+          const loops = Array.from({ length: 8 }, loop);
+          while (clock.now() < 3 * intervalMs) {
+            await idle();
+            clock.advance(50);
+          }
+          stopped = true;
+          const ended = Promise.allSettled(loops);
+          await limiter.close();
+          await ended;
+          expect(busiestWindow(times, intervalMs)).toBeLessThanOrEqual(60);
+          const inThreeWindows = times.filter((time) => time < 3 * intervalMs).length;
+          expect(inThreeWindows / (3 * 60)).toBeGreaterThanOrEqual(0.98);
+        }
+      }, 60_000); // hundreds of clock steps, each a Redis round trip in Redis mode
+    });
+
+    describe('429s and provider headers', () => {
+      it('pauses all admission for the retry-after time of penalize()', async () => {
+        const { limiter, idle, advance } = setup({ rpm: 1000 });
+        limiter.penalize(500);
+        await idle();
+        const waiter = track(limiter.acquire({ tokens: 0 }));
+        await advance(499);
+        expect(waiter.done).toBe(false);
+        expect(limiter.stats().pausedMs).toBe(1);
+        await advance(1);
+        expect(waiter.done).toBe(true);
+        expect(limiter.stats().pausedMs).toBe(0);
+      });
+
+      it('ignores a retry-after that is not a positive finite time', async () => {
+        const { limiter, idle } = setup({ rpm: 1000 });
+        for (const ms of [0, -5, Number.NaN, Infinity]) limiter.penalize(ms);
+        await idle();
+        expect(limiter.stats().pausedMs).toBe(0);
+        const waiter = track(limiter.acquire({ tokens: 0 }));
+        await idle();
+        expect(waiter.done).toBe(true);
+      });
+
+      it('halves the burst after every second 429 while the window has room, not when the window is full', async () => {
+        const { limiter, idle } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 400 });
+        (await limiter.acquire({ tokens: 0 })).release();
+        limiter.penalize(10);
+        await idle();
+        expect(limiter.stats().burstMs).toBe(400);
+        limiter.penalize(10);
+        await idle();
+        expect(limiter.stats().burstMs).toBe(200);
+        limiter.penalize(10);
+        limiter.penalize(10);
+        await idle();
+        expect(limiter.stats().burstMs).toBe(100);
+
+        const full = setup({ rpm: 2 });
+        await full.limiter.acquire({ tokens: 0 });
+        await full.limiter.acquire({ tokens: 0 });
+        full.limiter.penalize(10);
+        full.limiter.penalize(10);
+        await full.idle();
+        expect(full.limiter.stats().burstMs).toBe(Infinity);
+      });
+
+      it('after shrinking, admits fewer at once', async () => {
+        const { limiter, idle, advance } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 400 });
+        limiter.penalize(10);
+        limiter.penalize(10);
+        await idle();
+        await advance(10);
+        const many = startMany(limiter, 5);
+        await idle();
+        expect(many.admitted).toBe(2);
+      });
+
+      it('once the burst is 0, each further pair of 429s with room slows the pace by 2%, at most 10%', async () => {
+        const { limiter, idle, advance } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 0 }); // 100 ms each
+        limiter.penalize(1);
+        limiter.penalize(1);
+        await idle();
+        expect(limiter.stats()).toMatchObject({ burstMs: 0, paceSlack: 0.02 });
+        await advance(1);
+        (await limiter.acquire({ tokens: 0 })).release();
+        const next = track(limiter.acquire({ tokens: 0 }));
+        await advance(101);
+        expect(next.done).toBe(false); // 102 ms per request now
+        await advance(1);
+        expect(next.done).toBe(true);
+        for (let index = 0; index < 20; index++) limiter.penalize(1);
+        await idle();
+        expect(limiter.stats().paceSlack).toBe(0.1);
+      });
+
+      it('never lets more through than x-ratelimit-remaining says, until the reset', async () => {
+        const { limiter, idle, advance } = setup({ rpm: 100, tpm: 10_000 });
+        limiter.observe(
+          new Headers({
+            'x-ratelimit-remaining-requests': '2',
+            'x-ratelimit-reset-requests': '300ms',
+            'x-ratelimit-remaining-tokens': '9000',
+            'x-ratelimit-reset-tokens': '1s',
+          }),
+        );
+        await idle();
+        await limiter.acquire({ tokens: 1 });
+        await limiter.acquire({ tokens: 1 });
+        const third = track(limiter.acquire({ tokens: 1 }));
+        await idle();
+        expect(third.done).toBe(false);
+        await advance(300);
+        expect(third.done).toBe(true);
+        expect(limiter.stats().tokensInWindow).toBe(1000 + 3);
+      });
+
+      it('does not raise capacity when the provider reports more left than the limit allows', async () => {
+        const { limiter, idle } = setup({ rpm: 1 });
+        await limiter.acquire({ tokens: 0 });
+        limiter.observe({ 'X-RateLimit-Remaining-Requests': '500', 'x-ratelimit-reset-requests': '1ms' });
+        await idle();
+        const second = track(limiter.acquire({ tokens: 0 }));
+        await idle();
+        expect(second.done).toBe(false);
+      });
+    });
+
+    describe('concurrency', () => {
+      it('holds nothing while waiting for a slot; release frees the slot (once)', async () => {
+        const { limiter, idle } = setup({ rpm: 10, tpm: 1000, concurrency: 1 });
+        const first = await limiter.acquire({ tokens: 100 });
+        const second = track(limiter.acquire({ tokens: 100 }));
+        await idle();
+        expect(second.done).toBe(false);
+        expect(limiter.stats()).toMatchObject({
+          requestsInWindow: 1,
+          tokensInWindow: 100,
+          waiting: 1,
+          inFlight: 1,
+        });
+        first.release();
+        first.release();
+        await idle();
+        expect(second.done).toBe(true);
+        expect(limiter.stats()).toMatchObject({ inFlight: 1, requestsInWindow: 2, tokensInWindow: 200 });
+        second.value!.settle({ tokens: 100 });
+        await idle();
+        expect(limiter.stats()).toMatchObject({ inFlight: 0, waiting: 0 });
+      });
+
+      it('serves waiters first in, first out (a small request does not jump a large one)', async () => {
+        const { limiter, idle, advance } = setup({ tpm: 100 });
+        await limiter.acquire({ tokens: 90 });
+        const order: number[] = [];
+        const large = limiter.acquire({ tokens: 50 }).then(() => order.push(50));
+        const small = limiter.acquire({ tokens: 5 }).then(() => order.push(5));
+        await idle();
+        expect(order).toEqual([]);
+        await advance(1000);
+        await Promise.all([large, small]);
+        expect(order).toEqual([50, 5]);
+      });
+    });
+
+    describe('cancellation', () => {
+      it('rejects an aborted waiter, takes nothing and lets the next waiter through', async () => {
+        const { limiter, idle, advance } = setup({ rpm: 1, tpm: 100 });
+        const first = await limiter.acquire({ tokens: 10 });
+        const controller = new AbortController();
+        const cancelled = track(limiter.acquire({ tokens: 80, signal: controller.signal }));
+        const next = track(limiter.acquire({ tokens: 80 }));
+        await idle();
+        controller.abort();
+        await idle();
+        expect(cancelled.error).toMatchObject({ name: 'AbortError' });
+        expect(limiter.stats()).toMatchObject({ waiting: 1, requestsInWindow: 1, tokensInWindow: 10 });
+        first.settle({ tokens: 10 });
+        await advance(1000);
+        expect(next.done).toBe(true);
+        expect(limiter.stats()).toMatchObject({
+          waiting: 0,
+          admitted: 2,
+          requestsInWindow: 1,
+          tokensInWindow: 80,
+        });
+      });
+
+      it("rejects with the signal's reason when the only waiter is aborted", async () => {
+        const { limiter, idle } = setup({ rpm: 1 });
+        await limiter.acquire({ tokens: 0 });
+        const controller = new AbortController();
+        const waiter = track(limiter.acquire({ tokens: 0, signal: controller.signal }));
+        await idle();
+        controller.abort(new Error('user cancelled'));
+        await idle();
+        expect((waiter.error as Error).message).toBe('user cancelled');
+        expect(limiter.stats()).toMatchObject({ waiting: 0, admitted: 1 });
+      });
+
+      it('rejects at once for an already aborted signal', async () => {
+        const { limiter } = setup({ rpm: 1 });
+        await expect(limiter.acquire({ tokens: 1, signal: AbortSignal.abort() })).rejects.toMatchObject({
+          name: 'AbortError',
+        });
+        expect(limiter.stats()).toMatchObject({ admitted: 0, requestsInWindow: 0, waiting: 0 });
+      });
+    });
+
+    describe('close', () => {
+      it('rejects waiters and later acquires with LimiterClosedError, and leaves no timer behind', async () => {
+        const { clock, limiter, idle } = setup({ rpm: 1, concurrency: 1 });
+        const held = await limiter.acquire({ tokens: 0 });
+        const waiter = track(limiter.acquire({ tokens: 0 }));
+        await idle();
+        await limiter.close();
+        await idle();
+        expect(waiter.error).toBeInstanceOf(LimiterClosedError);
+        expect(RateLimiterError.isInstance(waiter.error)).toBe(true);
+        await expect(limiter.acquire({ tokens: 0 })).rejects.toBeInstanceOf(LimiterClosedError);
+        held.release(); // a permit still held may be returned after close
+        await idle();
+        expect(clock.pendingTimers()).toBe(0);
+      });
+    });
+  });
+}
