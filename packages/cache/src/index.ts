@@ -10,6 +10,7 @@ export type {
   CacheEntryMeta,
   CacheSetOptions,
   CacheStats,
+  CacheStore,
   CacheTransferReport,
   CacheVerifyReport,
   NamespaceStats,

@@ -3,25 +3,18 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import cacache from 'cacache';
 import { describe, expect, it } from 'vitest';
-import { cacheKey } from './cache-key';
-import { InvalidCacheEntryError, InvalidNamespaceError } from './errors';
 import { createResponseCache } from './response-cache';
+import { describeCacheStoreContract } from './test-cache-store-contract';
 import { chatEntry, manualClock, recordingLogger, useTempDir } from './test-utils';
 
 const tempDir = useTempDir();
 
-describe('createResponseCache get / set', () => {
-  it('returns what was stored, as a fresh copy each time', async () => {
-    const cache = createResponseCache({ dir: tempDir() });
-    const key = cacheKey({ prompt: 'hi' });
-    expect(await cache.get('gpt-4o-mini', key)).toBeUndefined();
-    await cache.set('gpt-4o-mini', key, chatEntry('hello'));
-    const first = await cache.get('gpt-4o-mini', key);
-    expect(first).toEqual(chatEntry('hello'));
-    (first!.meta as { model: string }).model = 'mutated';
-    expect((await cache.get('gpt-4o-mini', key))!.meta.model).toBe('gpt-4o-mini');
-  });
+describeCacheStoreContract('pack files', ({ clock }) => createResponseCache({ dir: tempDir(), clock }));
+describeCacheStoreContract('pack files without the memory layer', ({ clock }) =>
+  createResponseCache({ dir: tempDir(), clock, memoryEntries: 0 }),
+);
 
+describe('createResponseCache get / set', () => {
   it('finds an entry written by another instance (a fresh process) through the disk', async () => {
     const dir = tempDir();
     await createResponseCache({ dir }).set('m', 'k', chatEntry('disk'));
@@ -47,73 +40,20 @@ describe('createResponseCache get / set', () => {
     expect(stored.metadata).toEqual({ namespace: 'm' });
   });
 
-  it('keeps namespaces apart, including names with / and *', async () => {
-    const cache = createResponseCache({ dir: tempDir() });
-    const namespaces = ['openai/gpt-4o', 'openai/*', 'gpt-4o', '../etc', 'a:b'];
-    for (const namespace of namespaces) await cache.set(namespace, 'same-key', chatEntry(namespace));
-    for (const namespace of namespaces) {
-      expect(await cache.get(namespace, 'same-key')).toEqual(chatEntry(namespace));
-    }
-    expect(Object.keys((await cache.stats()).namespaces).sort()).toEqual([...namespaces].sort());
-  });
-
-  it('overwrites an entry (recache)', async () => {
+  it('a new instance (a fresh process) sees the last write and the deletions', async () => {
     const dir = tempDir();
     const cache = createResponseCache({ dir });
     await cache.set('m', 'k', chatEntry('old'));
     await cache.set('m', 'k', chatEntry('new'));
-    expect(await cache.get('m', 'k')).toEqual(chatEntry('new'));
-    expect(await createResponseCache({ dir }).get('m', 'k')).toEqual(chatEntry('new'));
-  });
-
-  it('deletes one entry', async () => {
-    const dir = tempDir();
-    const cache = createResponseCache({ dir });
-    await cache.set('m', 'k', chatEntry('x'));
-    await cache.set('m', 'other', chatEntry('y'));
-    await cache.delete('m', 'k');
-    await cache.delete('m', 'never-written');
-    expect(await cache.get('m', 'k')).toBeUndefined();
-    expect(await createResponseCache({ dir }).get('m', 'k')).toBeUndefined();
-    expect(await cache.get('m', 'other')).toEqual(chatEntry('y'));
-  });
-
-  it('refuses a bad namespace, key or entry with typed errors', async () => {
-    const cache = createResponseCache({ dir: tempDir() });
-    await expect(cache.get('', 'k')).rejects.toBeInstanceOf(InvalidNamespaceError);
-    await expect(cache.get('a\u0000b', 'k')).rejects.toBeInstanceOf(InvalidNamespaceError);
-    await expect(cache.set('m', '', chatEntry('x'))).rejects.toBeInstanceOf(InvalidNamespaceError);
-    await expect(cache.set('m', 'k', { response: 1 } as never)).rejects.toBeInstanceOf(
-      InvalidCacheEntryError,
-    );
-    const cyclic: Record<string, unknown> = {};
-    cyclic.self = cyclic;
-    await expect(cache.set('m', 'k', { response: cyclic, meta: chatEntry('x').meta })).rejects.toBeInstanceOf(
-      InvalidCacheEntryError,
-    );
-    await expect(cache.set('m', 'k', chatEntry('x'), { ttlMs: 0 })).rejects.toBeInstanceOf(
-      InvalidCacheEntryError,
-    );
+    await cache.set('m', 'gone', chatEntry('x'));
+    await cache.delete('m', 'gone');
+    const fresh = createResponseCache({ dir });
+    expect(await fresh.get('m', 'k')).toEqual(chatEntry('new'));
+    expect(await fresh.get('m', 'gone')).toBeUndefined();
   });
 });
 
 describe('TTL', () => {
-  it('serves an entry until its TTL passes, then misses (memory and disk alike)', async () => {
-    const dir = tempDir();
-    const clock = manualClock();
-    const cache = createResponseCache({ dir, clock });
-    await cache.set('m', 'k', chatEntry('ttl'), { ttlMs: 1000 });
-    await cache.set('m', 'forever', chatEntry('forever'));
-    const diskOnly = createResponseCache({ dir, clock, memoryEntries: 0 });
-    clock.advance(999);
-    expect(await cache.get('m', 'k')).toBeDefined();
-    expect(await diskOnly.get('m', 'k')).toBeDefined();
-    clock.advance(1);
-    expect(await cache.get('m', 'k')).toBeUndefined();
-    expect(await diskOnly.get('m', 'k')).toBeUndefined();
-    expect(await cache.get('m', 'forever')).toBeDefined();
-  });
-
   it('after an expiry in memory, finds a fresh entry another process stored meanwhile', async () => {
     const dir = tempDir();
     const clock = manualClock();

@@ -82,20 +82,39 @@ export interface PruneOptions {
   olderThan?: number;
 }
 
-/** The response cache: one namespace per model unique name, keys from {@link cacheKey}. */
-export interface ResponseCache {
+/**
+ * Where entries live: the seam a second backend would implement. Every implementation passes the shared
+ * contract suite (`describeCacheStoreContract` in `src/test-cache-store-contract.ts`). The pack files behind
+ * {@link ResponseCache} are the one implementation today.
+ */
+export interface CacheStore {
   /**
    * The entry stored under `key`, or `undefined` on a miss. An expired entry is a miss; a corrupt one (content that
-   * fails its integrity check, a damaged index line, JSON that is not an entry) is removed and is a miss.
+   * fails its integrity check, a damaged index line, JSON that is not an entry) is removed and is a miss. Each call
+   * returns a fresh copy.
+   * @throws InvalidNamespaceError when `namespace` is empty or holds a NUL character, or `key` is empty.
    */
   get(namespace: string, key: string): Promise<CacheEntry | undefined>;
   /**
    * Stores (or overwrites) the entry under `key`. Durable once the promise resolves: the entry is in the pack file
    * (a kill of the process from then on cannot lose it) and visible to other processes.
+   * @throws InvalidNamespaceError for a bad namespace or key; InvalidCacheEntryError for an entry without a
+   * `response` and a `meta` object, one that is not JSON, or a `ttlMs` that is not a positive number.
    */
   set(namespace: string, key: string, entry: CacheEntry, options?: CacheSetOptions): Promise<void>;
   /** Removes one entry (no error when absent). */
   delete(namespace: string, key: string): Promise<void>;
+  /** Removes every entry of `namespace`, or the whole cache when omitted. */
+  clear(namespace?: string): Promise<void>;
+  /** Releases files and memory; the store stays usable (the next call opens what it needs again). */
+  close(): Promise<void>;
+}
+
+/**
+ * The response cache: one namespace per model unique name, keys from {@link cacheKey}. A {@link CacheStore} (the
+ * pack files, with a memory layer in front and cacache-layout entries of 0.1 migrated on read) plus maintenance.
+ */
+export interface ResponseCache extends CacheStore {
   /** Entries and bytes, in total and per namespace (reads the whole index: for the CLI, not a hot path). */
   stats(): Promise<CacheStats>;
   /**
@@ -104,8 +123,6 @@ export interface ResponseCache {
    * older version stored in cacache's layout. Run it while no other process writes to the cache.
    */
   verify(): Promise<CacheVerifyReport>;
-  /** Removes every entry of `namespace`, or the whole cache when omitted. */
-  clear(namespace?: string): Promise<void>;
   /** Removes expired entries and, with `olderThan`, entries stored before `now - olderThan`. Returns the count. */
   prune(options?: PruneOptions): Promise<number>;
   /**
