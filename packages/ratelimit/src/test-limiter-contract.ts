@@ -1,6 +1,7 @@
 import { createManualClock, type ManualClock } from '@maxllm/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidLimitError, LimiterClosedError, OversizedRequestError, RateLimiterError } from './errors';
+import { CATCH_UP_MS } from './pace';
 import type { RateLimiter, RateLimiterOptions } from './types';
 
 /** One limiter under test, and how to wait until it has nothing left in progress. */
@@ -23,14 +24,20 @@ function track<T>(promise: Promise<T>) {
   return state;
 }
 
-/** The largest number of admissions inside any window of `windowMs` (each window starts at an admission). */
-export function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
+/**
+ * The largest sum of `amounts` (default: 1 each) admitted inside any window of `windowMs`, each window starting at
+ * an admission; `times[i]` is when `amounts[i]` was admitted.
+ */
+export function busiestWindow(times: number[], windowMs: number, amounts?: number[]): number {
+  const order = times.map((time, index) => ({ time, amount: amounts?.[index] ?? 1 }));
+  order.sort((a, b) => a.time - b.time);
   let best = 0;
+  let sum = 0;
   let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
+  for (const item of order) {
+    sum += item.amount;
+    while (item.time - order[start]!.time >= windowMs) sum -= order[start++]!.amount;
+    best = Math.max(best, sum);
   }
   return best;
 }
@@ -281,6 +288,39 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
           expect(inThreeWindows / (3 * 60)).toBeGreaterThanOrEqual(0.98);
         }
       }, 60_000); // hundreds of clock steps, each a Redis round trip in Redis mode
+
+      it('never admits more than tpm in any window, refunds included, and uses the tokens in steady state', async () => {
+        const [intervalMs, tpm] = [3000, 6000]; // 2 tokens per ms
+        const { clock, limiter, idle } = setup({ tpm, intervalMs, burstMs: undefined }, 0);
+        const times: number[] = [];
+        const used: number[] = [];
+        let stopped = false;
+        let next = 0;
+        const loop = async () => {
+          while (!stopped) {
+            const permit = await limiter.acquire({ tokens: 100 });
+            if (stopped) return;
+            const tokens = 40 + ((next++ * 37) % 61); // 40..100: always a refund
+            times.push(clock.now());
+            used.push(tokens);
+            permit.settle({ tokens });
+          }
+        };
+        const loops = Array.from({ length: 8 }, loop);
+        while (clock.now() < 3 * intervalMs) {
+          await idle();
+          clock.advance(CATCH_UP_MS); // Redis admits a due waiter when its round trip runs: within the catch-up
+        }
+        stopped = true;
+        const ended = Promise.allSettled(loops);
+        await limiter.close();
+        await ended;
+        expect(busiestWindow(times, intervalMs, used)).toBeLessThanOrEqual(tpm);
+        const inThreeWindows = used.filter((_, index) => times[index]! < 3 * intervalMs);
+        expect(inThreeWindows.reduce((sum, tokens) => sum + tokens, 0) / (3 * tpm)).toBeGreaterThanOrEqual(
+          0.95,
+        );
+      }, 60_000);
     });
 
     describe('429s and provider headers', () => {
