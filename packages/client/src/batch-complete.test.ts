@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchStoppedError, CompletionError } from './errors';
 import { createLineProgress, formatProgress, type ProgressReporter, type ProgressSnapshot } from './progress';
@@ -111,6 +112,25 @@ describe('batchComplete()', () => {
     // One slot per item, as documented: the items never started hold the placeholder too.
     expect(stopped.results).toHaveLength(prompts.length);
     expect(stopped.results.slice(2).every((result) => result === null)).toBe(true);
+  });
+
+  it('hands a result to onResult only once its ledger row is on disk (paid calls and cache hits)', async () => {
+    harness = await startHarness({ mock: { latency: { meanMs: 5, jitterMs: 5 } } });
+    const ledger = harness.client.config.paths.ledger;
+    /** Rows on disk whose prompt preview names the item. */
+    const rowsOnDisk = (prompt: string): number =>
+      existsSync(ledger) ? readFileSync(ledger, 'utf8').split(`,${prompt},`).length - 1 : 0;
+    const prompts = Array.from({ length: 12 }, (_, index) => `durable ${index}`);
+    const missing: string[] = [];
+    const onResult = (_result: unknown, index: number): void => {
+      if (rowsOnDisk(prompts[index]!) === 0) missing.push(prompts[index]!);
+    };
+    await harness.client.batchComplete(prompts, { model, concurrency: 4, progress: false, onResult });
+    // Again: every item a cache hit, whose row is on disk before its result too.
+    const hits = harness.newClient();
+    await hits.batchComplete(prompts, { model, concurrency: 4, progress: false, onResult });
+    expect(missing).toEqual([]);
+    for (const prompt of prompts) expect(rowsOnDisk(prompt)).toBe(2);
   });
 });
 

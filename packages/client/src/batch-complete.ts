@@ -1,7 +1,7 @@
 import { abortReason, type Clock, type Logger } from '@maxllm/core';
 import { setMaxListeners } from 'node:events';
 import type { CompleteRequest } from '@maxllm/request';
-import { BudgetExceededError, createBudget, type Budget } from '@maxllm/ledger';
+import { BudgetExceededError, createBudget, LedgerWriteError, type Budget } from '@maxllm/ledger';
 import { BatchStoppedError, QuotaExceededError, RedisUnavailableError } from './errors';
 import type { CompleteOutcome } from './outcome';
 import { type ProgressReporter, type ProgressSnapshot } from './progress';
@@ -59,6 +59,8 @@ export const OWN_OPTIONS: ReadonlySet<string> = new Set([
 /** What the batch runner needs from the client. */
 export interface BatchDependencies {
   complete(request: CompleteRequest, extra?: { budgets?: readonly Budget[] }): Promise<CompleteOutcome>;
+  /** Writes the buffered ledger rows (rejects when they cannot be written): done before a result is handed out. */
+  flush(): Promise<void>;
   clock: Clock;
   logger: Logger;
 }
@@ -66,8 +68,9 @@ export interface BatchDependencies {
 /**
  * Runs `items` through `complete` with a bounded pool of workers that pull from the input as they go (memory stays
  * bounded for long or endless iterables: no promise per item is made up front). Results are in input order; a
- * failed item gets `placeholder` (or its error). A {@link QuotaExceededError} or {@link RedisUnavailableError} stops everything: in-flight items are
- * aborted and a {@link BatchStoppedError} carrying the finished results is thrown.
+ * failed item gets `placeholder` (or its error). Each item's ledger row is flushed before its result reaches
+ * `onResult`. A {@link QuotaExceededError}, {@link RedisUnavailableError}, budget refusal or `LedgerWriteError` stops
+ * everything: in-flight items are aborted and a {@link BatchStoppedError} carrying the finished results is thrown.
  */
 export async function runBatchComplete<T>(
   dependencies: BatchDependencies,
@@ -148,6 +151,9 @@ export async function runBatchComplete<T>(
       request.signal = request.signal ? AbortSignal.any([request.signal, signal]) : signal;
       try {
         const outcome = await dependencies.complete(request, extra);
+        // The item's ledger row is on disk before its result is handed out (a kill -9 never leaves an answer
+        // without its row); a row that cannot be written stops the batch, loudly.
+        await dependencies.flush();
         if (outcome.cacheHit) snapshot.cacheHits++;
         snapshot.tokens += (outcome.usage?.inputTokens ?? 0) + (outcome.usage?.outputTokens ?? 0);
         snapshot.costUsd += outcome.costUsd;
@@ -161,7 +167,8 @@ export async function runBatchComplete<T>(
         if (
           error instanceof QuotaExceededError ||
           error instanceof RedisUnavailableError ||
-          error instanceof BudgetExceededError
+          error instanceof BudgetExceededError ||
+          error instanceof LedgerWriteError
         ) {
           results[index] = placeholder;
           stop(error);

@@ -208,16 +208,20 @@ describe("batchComplete(..., { via: 'batch' })", () => {
       });
     };
     const logger = { debug() {}, info() {}, warn() {}, error() {} };
-    await runBatchComplete({ complete, clock: systemClock, logger }, ['online prompt'], {
-      model,
-      via: 'online',
-      workspace: 'unused',
-      pollIntervalMs: 5,
-      batchLimits: { maxRequestsPerFile: 1 },
-      metadata: { run: '1' },
-      progress: false,
-      temperature: 0,
-    });
+    await runBatchComplete(
+      { complete, flush: () => Promise.resolve(), clock: systemClock, logger },
+      ['online prompt'],
+      {
+        model,
+        via: 'online',
+        workspace: 'unused',
+        pollIntervalMs: 5,
+        batchLimits: { maxRequestsPerFile: 1 },
+        metadata: { run: '1' },
+        progress: false,
+        temperature: 0,
+      },
+    );
     expect(sent).toEqual([
       { model, prompt: 'online prompt', temperature: 0, signal: expect.any(AbortSignal) as unknown },
     ]);

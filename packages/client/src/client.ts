@@ -138,6 +138,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
       return runBatchComplete(
         {
           complete: (request, extra) => run(request, false, extra?.budgets),
+          flush: () => ledger.flush(),
           clock,
           logger,
         },
