@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { PreparedRequest } from '@maxllm/request';
+import { scopedSignal } from './scoped-signal';
 
 /** One answered HTTP request. */
 export interface SentResponse {
@@ -19,18 +20,25 @@ export interface SendOptions {
   body?: Record<string, unknown> | undefined;
 }
 
-/** Sends `prepared.body` to its endpoint (chat, Responses, completions or embeddings), once (the SDK is built with `maxRetries: 0`), and keeps the headers. */
+/**
+ * Sends `prepared.body` to its endpoint (chat, Responses, completions or embeddings), once (the SDK is built with
+ * `maxRetries: 0`), and keeps the headers. The SDK gets a per-request child of `options.signal` ({@link scopedSignal}),
+ * released once the answer is read, so a signal shared by many calls keeps no listener per call.
+ */
 export async function sendRequest(
   openai: OpenAI,
   prepared: PreparedRequest,
   options: SendOptions,
 ): Promise<SentResponse> {
+  const body = (options.body ?? prepared.body) as never;
+  // A stream is read after this returns, so its signal stays linked: it is not scoped here.
+  const scope =
+    options.signal && (body as { stream?: unknown }).stream !== true ? scopedSignal(options.signal) : undefined;
   const requestOptions = {
     maxRetries: 0,
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.signal ? { signal: scope?.signal ?? options.signal } : {}),
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
   };
-  const body = (options.body ?? prepared.body) as never;
   const promise =
     prepared.kind === 'embedding'
       ? openai.embeddings.create(body, requestOptions)
@@ -39,6 +47,10 @@ export async function sendRequest(
         : prepared.kind === 'responses'
           ? openai.responses.create(body, requestOptions)
           : openai.chat.completions.create(body, requestOptions);
-  const { data, response, request_id } = await promise.withResponse();
-  return { data, headers: response.headers, requestId: request_id ?? undefined };
+  try {
+    const { data, response, request_id } = await promise.withResponse();
+    return { data, headers: response.headers, requestId: request_id ?? undefined };
+  } finally {
+    scope?.release();
+  }
 }
