@@ -72,7 +72,8 @@ describe('dist/maxllm.single.js', () => {
     expect(statSync(singleFile).size).toBeGreaterThan(100_000);
   });
 
-  it('works when copied into a project that only has openai installed', async () => {
+  // A child process loads the 7 MB file: seconds on a busy machine, beyond the default 5 s.
+  it('works when copied into a project that only has openai installed', { timeout: 60_000 }, async () => {
     const server = await createMockServer({});
     try {
       const project = mkdtempSync(join(tmpdir(), 'maxllm-single-'));
@@ -81,7 +82,7 @@ describe('dist/maxllm.single.js', () => {
       copyFileSync(singleFile, join(project, 'maxllm.js'));
       writeFileSync(
         join(project, 'main.mjs'),
-        `import { complete, getCallStatus, closeDefaultClient } from './maxllm';
+        `import { complete, getCallStatus, closeDefaultClient } from './maxllm.js';
 const first = await complete({ model: 'gpt-4o-mini', prompt: 'Say hello!' });
 const again = await complete({ model: 'gpt-4o-mini', prompt: 'Say hello!' });
 const status = getCallStatus()['gpt-4o-mini'];
