@@ -12,6 +12,7 @@ export const sharedProjectConfig: ViteUserConfig = {
     alias: [
       { find: /^@maxllm\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
       { find: /^maxllm$/, replacement: `${root}packages/maxllm/src/index.ts` },
+      { find: /^maxllm\/testing$/, replacement: `${root}packages/maxllm/src/testing.ts` },
     ],
   },
 };

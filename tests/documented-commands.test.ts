@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createMockServer, type MockServer } from 'maxllm';
+import { createMockServer, type MockServer } from 'maxllm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**

@@ -52,7 +52,7 @@ function inlineRuntimeRequires(): Plugin {
 
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    entry: ['src/index.ts', 'src/testing.ts'],
     format: ['esm'],
     target: 'node20',
     dts: true,

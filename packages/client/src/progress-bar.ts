@@ -2,8 +2,18 @@ import { type Clock, systemClock } from '@maxllm/core';
 import { SingleBar } from 'cli-progress';
 import { createLineProgress, formatProgress, type ProgressReporter, type ProgressSnapshot } from './progress';
 
-/** A writable stream the bar draws on (`process.stderr` or any TTY `WriteStream`). */
-export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+/**
+ * Where progress is drawn: `process.stderr`, a TTY `WriteStream`, or anything with a `write(text)`. Typed by the
+ * members used (not `NodeJS.WritableStream`), so a project without `@types/node` can use the client's types.
+ */
+export interface ProgressStream {
+  /** Writes text (the bar's escape sequences included). */
+  write(text: string): unknown;
+  /** True when the stream is a terminal: the bar is drawn only there. */
+  isTTY?: boolean;
+  /** Width of the terminal. @unit characters */
+  columns?: number;
+}
 
 /** Options of {@link createProgressBar}. */
 export interface ProgressBarOptions {
@@ -39,7 +49,9 @@ export function createProgressBar(options: ProgressBarOptions = {}): ProgressRep
       // The cursor stays visible and no SIGINT handler is installed: Ctrl-C must still end the process and leave
       // the terminal as it was.
       bar = new SingleBar({
-        stream: options.stream ?? process.stderr,
+        // cli-progress types its stream as Node's, but only calls `write`, `isTTY` and `columns` on it (directly and
+        // through `readline.cursorTo` / `clearLine`, which write escape sequences).
+        stream: (options.stream ?? process.stderr) as NodeJS.WritableStream,
         fps: options.fps ?? 10,
         hideCursor: false,
         gracefulExit: false,

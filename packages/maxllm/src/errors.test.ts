@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as maxllm from './index';
+import * as testing from './testing';
 
-/** Every error class the umbrella exports (each package's base and its subclasses, plus `MaxllmError`). */
-const errorClasses = Object.entries(maxllm).filter(
+/** Every error class the umbrella exports, from both entries (each package's base and its subclasses, plus `MaxllmError`). */
+const errorClasses = Object.entries({ ...maxllm, ...testing }).filter(
   (entry): entry is [string, typeof maxllm.MaxllmError] =>
     typeof entry[1] === 'function' &&
     (entry[1] === maxllm.MaxllmError || entry[1].prototype instanceof maxllm.MaxllmError),

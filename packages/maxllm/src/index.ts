@@ -1,157 +1,189 @@
 /**
  * maxllm: push tens of thousands of LLM requests through OpenAI-compatible APIs at the rate limit, cached on disk,
- * with every call's tokens and cost in a CSV ledger. This module re-exports, by name, the public API of every
- * `@maxllm/*` package (never `export *`: a name clash must break our build, not a user's). The helpers every package
- * shares (`Clock`, `Logger`, `systemClock`, `MaxllmError`...) come from `@maxllm/core`; where two different things share
- * a name, the less central one is renamed (`formatBatchProgress`, `LimiterUsage`).
+ * with every call's tokens and cost in a CSV ledger. This entry exports what a user of MaxLLM needs, by name, from
+ * the `@maxllm/*` package that owns it (never `export *`: a name clash must break our build, not a user's); every
+ * name keeps its package's name. Internals stay in their packages, each of which still exports its whole API.
+ * Testing helpers (the mock server, a manual clock) are in `maxllm/testing`.
+ *
+ * Each `// ##` comment starts an export group; the README's "What `maxllm` exports" has one section per group, with
+ * the same names (a test compares them).
  * @packageDocumentation
  */
 
-// @maxllm/core: clock, logger, sleep / abort helpers, the error base class, Redis Lua scripts
-export {
-  MaxllmError,
-  systemClock,
-  unrefTimer,
-  createManualClock,
-  stderrLogger,
-  silentLogger,
-  sleep,
-  abortReason,
-  redisScript,
-  runRedisScript,
-} from '@maxllm/core';
-export type { Clock, Logger, ManualClock, RedisScript, ScriptClient } from '@maxllm/core';
-
-// @maxllm/client: complete(), stream(), batchComplete() and the default client
+// ## Calls
 export {
   createClient,
-  batchComplete,
-  closeDefaultClient,
   complete,
-  getBatch,
-  getCallStatus,
-  getDefaultClient,
-  setRequestFlag,
   stream,
+  batchComplete,
   estimate,
-  createLineProgress,
-  createDefaultProgress,
-  createProgressBar,
-  batchCompleteViaBatch,
-  formatProgress,
-  silentProgress,
-  BatchStoppedError,
-  CompletionError,
-  InvalidClientRequestError,
-  InvalidOutputError,
-  MaxllmClientError,
-  MissingDependencyError,
-  NotImplementedError,
-  QuotaExceededError,
-  RedisUnavailableError,
-  RequestTooLargeError,
-  parseModelSpec,
-  createWeightedSelector,
-  backoffDelay,
+  getCallStatus,
+  diffCallStatus,
+  setRequestFlag,
+  getDefaultClient,
+  closeDefaultClient,
 } from '@maxllm/client';
 export type {
-  Band,
-  CostEstimate,
-  EstimateOptions,
-  ModelEstimate,
-  OutputMethod,
-  RunEstimate,
   ClientOptions,
-  GetBatchOptions,
-  CompleteResult,
   MaxllmClient,
-  RawResponse,
+  CompleteResult,
   ResultOf,
+  RawResponse,
   TextStream,
   BatchCompleteOptions,
   BatchItem,
-  LineProgressOptions,
-  DefaultProgressOptions,
-  ProgressBarOptions,
-  ProgressStream,
-  BatchViaOptions,
-  BatchViaDependencies,
+  EstimateOptions,
+  RunEstimate,
+  ModelEstimate,
+  CostEstimate,
+  Band,
+  OutputMethod,
+} from '@maxllm/client';
+export type { CompleteRequest, ChatMessage } from '@maxllm/request';
+
+// ## Progress
+export { createDefaultProgress, createProgressBar, createLineProgress, silentProgress } from '@maxllm/client';
+export type {
   ProgressReporter,
   ProgressSnapshot,
-  ErrorDetails,
-  ModelSpecMember,
-  WeightedSelector,
-  BackoffOptions,
+  DefaultProgressOptions,
+  ProgressBarOptions,
+  LineProgressOptions,
+  ProgressStream,
 } from '@maxllm/client';
 
-// @maxllm/ratelimit: RPM + TPM + concurrency admission
-export {
-  classifyRateLimit,
-  createRateLimiter,
-  encodingForModel,
-  InvalidLimitError,
-  LimiterBackendError,
-  LimiterClosedError,
-  OversizedRequestError,
-  RateLimiterError,
-  IMAGE_TOKENS,
-  LOW_DETAIL_IMAGE_TOKENS,
-  TOKENS_PER_MESSAGE,
-  TOKENS_PER_REPLY,
-  estimateChatTokens,
-  estimateTextTokens,
-  createOutputEstimator,
-  parseDuration,
-  readRateLimitHeaders,
-} from '@maxllm/ratelimit';
-export type {
-  ClassifyOptions,
-  RateLimitErrorLike,
-  RateLimitVerdict,
-  EncodingName,
-  ChatEstimateOptions,
-  ChatMessageLike,
-  TextInput,
-  OutputEstimator,
-  OutputEstimatorOptions,
-  RateLimitHeaders,
-  AcquireRequest,
-  HeadersLike,
-  Permit,
-  RateLimiter,
-  RateLimiterOptions,
-  RateLimiterStats,
-  RedisClientLike,
-  Usage as LimiterUsage,
-} from '@maxllm/ratelimit';
-
-// @maxllm/mock-server: an OpenAI-compatible fake for tests, demos and CI
-export {
-  createMockServer,
-  FAULT_KINDS,
-  isFaultKind,
-  MockServerError,
-  MockServerOptionsError,
-  MockRequestError,
-  formatDuration,
-  runMockServerCli,
-} from '@maxllm/mock-server';
-export type {
-  FaultOptions,
-  LatencyOptions,
-  MockModelStats,
-  MockServer,
-  MockServerOptions,
-  MockStats,
-  ModelOptions,
-  OutputOptions,
-  FaultKind,
-} from '@maxllm/mock-server';
-// @maxllm/config: find, validate and resolve maxllm.yaml
+// ## Configuration
 export {
   loadConfig,
   findConfig,
   parseConfig,
+  resolveHome,
+  redactKey,
+  redactUrl,
+  redactUrlsIn,
+} from '@maxllm/config';
+export type {
+  MaxllmConfig,
+  ResolvedModel,
+  LoadConfigOptions,
+  ParseConfigOptions,
+  ConfigLocation,
+  ModelMode,
+  ChatApi,
+  MaxllmPaths,
+  ResolveHomeOptions,
+  Env,
+  BudgetSettings,
+  BudgetCapSetting,
+} from '@maxllm/config';
+
+// ## Rate limits
+export {
+  createRateLimiter,
+  classifyRateLimit,
+  estimateChatTokens,
+  estimateTextTokens,
+} from '@maxllm/ratelimit';
+export type {
+  RateLimiter,
+  RateLimiterOptions,
+  RateLimiterStats,
+  AcquireRequest,
+  Permit,
+  HeadersLike,
+  RedisClientLike,
+  RateLimitVerdict,
+  RateLimitErrorLike,
+  ClassifyOptions,
+  ChatMessageLike,
+  ChatEstimateOptions,
+  TextInput,
+} from '@maxllm/ratelimit';
+
+// ## Cache
+export { createResponseCache, cachePolicy, recacheFromEnv } from '@maxllm/cache';
+export type {
+  ResponseCache,
+  ResponseCacheOptions,
+  CacheEntry,
+  CacheEntryMeta,
+  CacheSetOptions,
+  CacheStats,
+  NamespaceStats,
+  CacheVerifyReport,
+  CacheTransferReport,
+  PruneOptions,
+  CachePolicy,
+  CachePolicyOptions,
+} from '@maxllm/cache';
+
+// ## Ledger, usage and budgets
+export {
+  readLedgerRows,
+  ledgerColumns,
+  summarizeLedger,
+  formatCallStatus,
+  createBudget,
+  createMemoryBudgetStore,
+  createRedisBudgetStore,
+} from '@maxllm/ledger';
+export type {
+  LedgerRow,
+  LedgerColumn,
+  ReadLedgerRowsOptions,
+  LedgerSummaryRow,
+  SummarizeLedgerOptions,
+  CallStatus,
+  ModelCallStatus,
+  Budget,
+  BudgetOptions,
+  BudgetCap,
+  BudgetCapState,
+  BudgetReservation,
+  BudgetStore,
+  BudgetRedisClient,
+  RedisBudgetStoreOptions,
+} from '@maxllm/ledger';
+
+// ## Batch API
+export { getBatch } from '@maxllm/client';
+export type { GetBatchOptions } from '@maxllm/client';
+export { listBatchWorkspaces } from '@maxllm/batch';
+export type {
+  BatchHandle,
+  BatchResult,
+  BatchState,
+  BatchProgress,
+  WaitOptions,
+  RetryOptions,
+  RetrySummary,
+  BatchWorkspaceSummary,
+  BatchLimits,
+  JobRecord,
+  JobStatus,
+  RequestCounts,
+} from '@maxllm/batch';
+
+// ## Shared basics
+export { systemClock, stderrLogger, silentLogger } from '@maxllm/core';
+export type { Clock, Logger } from '@maxllm/core';
+
+// ## Errors
+export { MaxllmError } from '@maxllm/core';
+export {
+  MaxllmClientError,
+  CompletionError,
+  QuotaExceededError,
+  RequestTooLargeError,
+  InvalidOutputError,
+  InvalidClientRequestError,
+  BatchStoppedError,
+  MissingDependencyError,
+  RedisUnavailableError,
+  NotImplementedError,
+} from '@maxllm/client';
+export type { ErrorDetails } from '@maxllm/client';
+export {
   ConfigError,
   ConfigNotFoundError,
   ConfigParseError,
@@ -159,166 +191,28 @@ export {
   InvalidRedisUrlError,
   MissingEnvVarError,
   ModelNotFoundError,
-  redactKey,
-  redactUrl,
-  redactUrlsIn,
-  matchScore,
-  findBestMatch,
-  resolveHome,
-  homePaths,
-  FLEX_TIMEOUT_MS,
-  DEFAULT_TIMEOUT_MS,
-  SERVICE_TIERS,
 } from '@maxllm/config';
-export type {
-  ConfigLocation,
-  LoadConfigOptions,
-  ParseConfigOptions,
-  MaxllmConfig,
-  ModelMode,
-  ChatApi,
-  ResolvedModel,
-  ConfigIssue,
-  SourcePosition,
-  Env,
-  MaxllmPaths,
-  ResolveHomeOptions,
-} from '@maxllm/config';
-
-// @maxllm/cache: disk response cache
+export type { ConfigIssue, SourcePosition } from '@maxllm/config';
 export {
-  cacheKey,
-  CACHE_KEY_VERSION,
-  cachePolicy,
-  recacheFromEnv,
-  canonicalJson,
-  CacheError,
-  CacheKeyError,
-  InvalidCacheEntryError,
-  InvalidNamespaceError,
-  createResponseCache,
-  createSingleFlight,
-} from '@maxllm/cache';
-export type {
-  CachePolicy,
-  CachePolicyOptions,
-  ResponseCacheOptions,
-  SingleFlight,
-  CacheEntry,
-  CacheEntryMeta,
-  CacheSetOptions,
-  CacheStats,
-  CacheVerifyReport,
-  NamespaceStats,
-  PruneOptions,
-  ResponseCache,
-} from '@maxllm/cache';
-
-// @maxllm/ledger: CSV ledger, call status, prices
+  RateLimiterError,
+  InvalidLimitError,
+  LimiterBackendError,
+  LimiterClosedError,
+  OversizedRequestError,
+} from '@maxllm/ratelimit';
+export { CacheError, CacheKeyError, InvalidCacheEntryError, InvalidNamespaceError } from '@maxllm/cache';
 export {
-  createLedger,
-  priceCall,
-  batchPriceFactor,
-  resolvePrices,
-  priceDataSource,
-  emptyModelCallStatus,
-  formatCallStatus,
-  diffCallStatus,
-  summarizeLedger,
-  emptySummaryRow,
-  addSummaryRow,
-  ledgerColumns,
-  readLedgerRows,
-  createBudget,
-  createMemoryBudgetStore,
-  createRedisBudgetStore,
-  ledgerSpendOn,
-  callHistory,
-  quantile,
-  UnpricedUnderBudgetError,
-  flexPriceFactor,
-  priorityPriceFactors,
-  serviceTierFactor,
-  movedAsideLedgers,
-  pythonLedgerColumns,
-  BudgetBackendError,
-  BudgetExceededError,
-  InvalidBudgetError,
-  parseCsvLine,
   LedgerError,
   LedgerClosedError,
   LedgerWriteError,
+  BudgetExceededError,
+  UnpricedUnderBudgetError,
+  InvalidBudgetError,
+  BudgetBackendError,
 } from '@maxllm/ledger';
-export type {
-  Budget,
-  BudgetCap,
-  BudgetCapState,
-  BudgetOptions,
-  BudgetReservation,
-  BudgetStore,
-  BudgetRedisClient,
-  BudgetExceededDetails,
-  CallHistory,
-  ModelHistory,
-  Ledger,
-  LedgerOptions,
-  CallRecord,
-  CallUsage,
-  PriceOverrides,
-  CallCost,
-  ResolvedPrices,
-  CallStatus,
-  ModelCallStatus,
-  LedgerSummaryRow,
-  SummarizeLedgerOptions,
-  LedgerColumn,
-  LedgerRow,
-  ReadLedgerRowsOptions,
-} from '@maxllm/ledger';
-
-// @maxllm/request: one request's shape
+export type { BudgetExceededDetails } from '@maxllm/ledger';
+export { RequestError, InvalidRequestError, OutputValidationError } from '@maxllm/request';
 export {
-  RequestError,
-  InvalidRequestError,
-  OutputValidationError,
-  prepareRequest,
-  buildMessages,
-  contentText,
-  normaliseTokenParams,
-  zodResponseFormat,
-  zodTextFormat,
-  responseText,
-  responseRefusal,
-  parseJsonLenient,
-  parseStructured,
-  extractResult,
-  completionText,
-  isCacheable,
-  readUsage,
-  keyInput,
-  KEY_INPUT_VERSION,
-  UNKEYED_PARAMS,
-  snapshot,
-} from '@maxllm/request';
-export type {
-  ChatMessage,
-  CompleteRequest,
-  Endpoint,
-  PreparedRequest,
-  RequestTarget,
-  Usage,
-  PrepareOptions,
-  JsonSchemaResponseFormat,
-  JsonSchemaTextFormat,
-  ResponseFormat,
-} from '@maxllm/request';
-
-// @maxllm/batch: the OpenAI Batch API as a resumable workflow
-export {
-  openBatch,
-  listBatchWorkspaces,
-  combineJobStates,
-  formatProgress as formatBatchProgress,
   BatchError,
   BatchStateError,
   BatchWorkspaceError,
@@ -327,24 +221,4 @@ export {
   BatchItemMissingError,
   BatchItemError,
   BatchDownloadError,
-} from '@maxllm/batch';
-export type {
-  BatchWorkspaceSummary,
-  BatchHandle,
-  OpenBatchOptions,
-  RetryOptions,
-  RetrySummary,
-  WaitOptions,
-  BatchLimits,
-  BatchProgress,
-  BatchResult,
-  BatchState,
-  JobRecord,
-  JobStatus,
-  RequestCounts,
-  TaskRecord,
-  BatchCache,
-  BatchConfig,
-  BatchLedger,
-  BatchModel,
 } from '@maxllm/batch';
