@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -12,35 +12,17 @@ import {
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Manifest, published, root } from './published-packages';
 
 /**
  * What a user gets from the registry: every published package packed with pnpm (workspace ranges replaced by
  * versions, `files` applied), then installed with npm into an empty project. Needs the packages built (`npm test`
  * builds first) and the npm registry for third-party dependencies.
  */
-const root = path.resolve(import.meta.dirname, '..');
 const pnpm = path.join(root, 'node_modules', '.bin', 'pnpm');
 const license = readFileSync(path.join(root, 'LICENSE'), 'utf8');
-
-interface Manifest {
-  name: string;
-  version: string;
-  private?: boolean;
-  bin?: Record<string, string>;
-  exports?: Record<string, unknown>;
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-}
-const published = ['packages', 'apps']
-  .flatMap((parent) => readdirSync(path.join(root, parent)).map((name) => path.join(parent, name)))
-  .filter((dir) => existsSync(path.join(root, dir, 'package.json')))
-  .map((dir) => ({
-    dir,
-    manifest: JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as Manifest,
-  }))
-  .filter(({ manifest }) => !manifest.private);
 
 /** The environment of a user's shell: none of the `npm test` run's npm settings, no pnpm. */
 function userEnv(): NodeJS.ProcessEnv {
@@ -62,7 +44,9 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'maxllm-packed-'));
 const tarballs = path.join(work, 'tarballs');
 const project = path.join(work, 'project');
 const unpacked = new Map<string, string>();
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const tarballOf = new Map<string, string>();
+// Eight projects with their node_modules: removing them takes longer than the default hook timeout.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 beforeAll(() => {
   mkdirSync(tarballs);
@@ -79,6 +63,7 @@ beforeAll(() => {
     mkdirSync(into, { recursive: true });
     execFileSync('tar', ['-xzf', tarball, '-C', into]);
     unpacked.set(manifest.name, path.join(into, 'package'));
+    tarballOf.set(manifest.name, tarball);
   }
 }, 120_000);
 
@@ -202,5 +187,124 @@ describe('the tarballs installed with npm into an empty project', { timeout: 300
     });
     expect(demo.status, demo.stderr).toBe(0);
     expect(demo.stdout).toMatch(/round 2: cache: 20 calls .* 20 from the cache, 0 errors/);
+  });
+});
+
+/**
+ * The base packages, each usable alone (docs/design.md): installed from its tarball with only `@maxllm/core`'s (and,
+ * for request, the one more it genuinely needs), each does one real thing through its entry.
+ * `@maxllm/request` sits above `@maxllm/cache` in the design: it hashes every prepared request with cache's
+ * `cacheKey`, so it comes with cache.
+ */
+const alone: Record<string, { needs: string[]; script: string; prints: RegExp }> = {
+  '@maxllm/core': {
+    needs: [],
+    script: `import { MaxllmError, createManualClock, sleep } from '@maxllm/core';
+class AppError extends MaxllmError { static brand = 'app.AppError'; }
+const clock = createManualClock();
+const waiting = sleep(clock, 1000);
+clock.advance(1000);
+await waiting;
+console.log('slept', clock.now(), AppError.isInstance(new AppError('x')), AppError.isInstance(new MaxllmError('x')));`,
+    prints: /^slept 1000 true false$/,
+  },
+  '@maxllm/config': {
+    needs: [],
+    script: `import { parseConfig } from '@maxllm/config';
+const yaml = 'model_list:\\n  - model_name: "glm-*"\\n    litellm_params: { model: ~, api_base: "https://example.invalid/v1", rpm: 7 }\\n';
+const model = parseConfig(yaml, 'inline.yaml', { env: {} }).resolveModel('glm-4.6');
+console.log('resolved', model.model, model.rpm);`,
+    prints: /^resolved glm-4\.6 7$/,
+  },
+  '@maxllm/ratelimit': {
+    needs: [],
+    script: `import { createRateLimiter, estimateChatTokens } from '@maxllm/ratelimit';
+const limiter = createRateLimiter({ rpm: 60, tpm: 10000, concurrency: 2 });
+const permit = await limiter.acquire({ tokens: estimateChatTokens([{ role: 'user', content: 'Hello!' }], 'gpt-4o-mini') });
+console.log('admitted', limiter.stats().admitted, permit.tokens > 0);
+permit.settle({ tokens: 12 });
+await limiter.close();`,
+    prints: /^admitted 1 true$/,
+  },
+  '@maxllm/cache': {
+    needs: [],
+    script: `import { cacheKey, createResponseCache } from '@maxllm/cache';
+const cache = createResponseCache({ dir: 'cache' });
+const key = cacheKey({ endpoint: '/v1/chat/completions', body: { model: 'm', messages: [] } });
+await cache.set('m', key, { response: { answer: 42 }, meta: { createdAt: Date.now(), model: 'm', keyVersion: 1 } });
+console.log('cached', (await cache.get('m', key))?.response.answer);
+await cache.close();`,
+    prints: /^cached 42$/,
+  },
+  '@maxllm/ledger': {
+    needs: [],
+    script: `import { createLedger, readLedgerRows } from '@maxllm/ledger';
+const ledger = createLedger({ path: 'logs/calls.csv' });
+ledger.record({ model: 'gpt-4o-mini', uniqueName: 'gpt-4o-mini', usage: { inputTokens: 9, outputTokens: 3 },
+  cacheHit: false, batch: false, status: 'ok' });
+await ledger.close();
+for await (const row of readLedgerRows('logs/calls.csv')) console.log('row', row.model, row.output_tokens);`,
+    prints: /^row gpt-4o-mini 3$/,
+  },
+  '@maxllm/mock-server': {
+    needs: [],
+    script: `import { createMockServer } from '@maxllm/mock-server';
+const server = await createMockServer();
+const response = await fetch(server.url + '/chat/completions', { method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: 'Bearer test-placeholder' },
+  body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }) });
+const body = await response.json();
+console.log('answered', response.status, typeof body.choices[0].message.content);
+await server.close();`,
+    prints: /^answered 200 string$/,
+  },
+  '@maxllm/request': {
+    needs: ['@maxllm/cache'],
+    script: `import { prepareRequest } from '@maxllm/request';
+const prepared = prepareRequest({ prompt: 'Hi', systemPrompt: 'Be brief.' }, { model: 'gpt-4o-mini', uniqueName: 'gpt-4o-mini', mode: 'chat' });
+console.log('prepared', prepared.endpoint, prepared.body.messages.length, prepared.cacheKey.length > 10);`,
+    prints: /^prepared \/v1\/chat\/completions 2 true$/,
+  },
+};
+
+const run = promisify(execFile);
+
+describe.concurrent('each base package installed alone from its tarball', { timeout: 300_000 }, () => {
+  const cases = Object.entries(alone).map(([name, { needs }]): [string, string] => [
+    name === '@maxllm/core' ? `${name} alone` : [name, '@maxllm/core', ...needs].join(' + '),
+    name,
+  ]);
+  it.each(cases)('%s, nothing else of ours', async (_title, name) => {
+    const { needs, script, prints } = alone[name]!;
+    const manifest = JSON.parse(
+      readFileSync(path.join(unpacked.get(name)!, 'package.json'), 'utf8'),
+    ) as Manifest;
+    const declared = Object.keys({
+      ...manifest.dependencies,
+      ...manifest.peerDependencies,
+      ...manifest.optionalDependencies,
+    }).filter((dep) => dep === 'maxllm' || dep.startsWith('@maxllm/'));
+    const expected = name === '@maxllm/core' ? [] : ['@maxllm/core', ...needs];
+    expect(declared.sort()).toEqual(expected.sort());
+
+    const dir = path.join(work, 'alone', name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'alone', private: true, type: 'module' }),
+    );
+    const packed = [name, ...expected].map((each) => tarballOf.get(each)!);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packed], {
+      cwd: dir,
+      env: userEnv(),
+    });
+    // Nothing else of ours came in (from the registry or anywhere).
+    const installed = readdirSync(path.join(dir, 'node_modules', '@maxllm')).map((each) => `@maxllm/${each}`);
+    expect(installed.sort()).toEqual([name, ...expected].sort());
+    expect(existsSync(path.join(dir, 'node_modules', 'maxllm'))).toBe(false);
+
+    writeFileSync(path.join(dir, 'main.mjs'), script);
+    const { stdout } = await run(process.execPath, ['main.mjs'], { cwd: dir, env: userEnv() });
+    expect(stdout.trim()).toMatch(prints);
   });
 });

@@ -1,17 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { published, root } from './published-packages';
 
 /**
  * A user's TypeScript project without `@types/node` compiles against every published entry's built `.d.ts`.
@@ -22,22 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  * project without `@types/node` that makes HTTP calls has them from DOM. Anything Node-only (`NodeJS.*`, `Buffer`,
  * `import('node:…')`, a `/// <reference types="node" />`) in a public type fails here. Needs the packages built.
  */
-const root = path.resolve(import.meta.dirname, '..');
 const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
-
-interface Manifest {
-  name: string;
-  private?: boolean;
-  exports?: Record<string, unknown>;
-}
-const published = readdirSync(path.join(root, 'packages'))
-  .map((name) => path.join(root, 'packages', name))
-  .filter((dir) => existsSync(path.join(dir, 'package.json')))
-  .map((dir) => ({
-    dir,
-    manifest: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest,
-  }))
-  .filter(({ manifest }) => !manifest.private);
 
 /** Every entry (`pkg`, `pkg/sub`) whose export declares its own `types`. */
 const entries = published.flatMap(({ manifest }) =>
@@ -57,7 +34,7 @@ describe('the published types in a project without @types/node', { timeout: 180_
     for (const { dir, manifest } of published) {
       const link = path.join(project, 'node_modules', manifest.name);
       mkdirSync(path.dirname(link), { recursive: true });
-      symlinkSync(dir, link, 'dir');
+      symlinkSync(path.join(root, dir), link, 'dir');
     }
     writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module' }));
     writeFileSync(
