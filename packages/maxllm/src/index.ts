@@ -104,6 +104,7 @@ export type {
 export { createResponseCache, cachePolicy, recacheFromEnv } from '@maxllm/cache';
 export type {
   ResponseCache,
+  CacheStore,
   ResponseCacheOptions,
   CacheEntry,
   CacheEntryMeta,
