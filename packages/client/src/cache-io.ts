@@ -1,6 +1,23 @@
 import { CACHE_KEY_VERSION } from '@maxllm/cache';
-import type { Usage } from '@maxllm/request';
+import { isCacheable, readUsage, type Usage } from '@maxllm/request';
+import type { Call } from './call';
 import type { ClientContext } from './client-context';
+
+/** The cached answer of `call` (its member's namespace and key), `undefined` for a miss. */
+export async function lookup(call: Call): Promise<unknown> {
+  return await readCached(call.context, call.prepared.namespace, call.prepared.cacheKey);
+}
+
+/** Stores the answer of `call` when the call may write the cache and the answer is complete (cacheable). */
+export async function store(
+  call: Call,
+  response: unknown,
+  usage: Usage | undefined = readUsage(response),
+): Promise<void> {
+  const { context, prepared, policy, resolved } = call;
+  if (!policy.write || !isCacheable(prepared, response)) return;
+  await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);
+}
 
 /** Reads a cached response; a failing cache is a miss (logged), never a failed call. */
 export async function readCached(context: ClientContext, namespace: string, key: string): Promise<unknown> {
@@ -14,7 +31,7 @@ export async function readCached(context: ClientContext, namespace: string, key:
 }
 
 /** Stores a response; a failing cache write is logged, the answer is still returned. */
-export async function writeCached(
+async function writeCached(
   context: ClientContext,
   namespace: string,
   key: string,

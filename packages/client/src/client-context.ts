@@ -5,7 +5,7 @@ import type { Budget, Ledger } from '@maxllm/ledger';
 import type { Balancer } from './balancer';
 import type { RuntimeRegistry } from './model-runtime';
 
-/** The shared state every operation of one client works with (internal). */
+/** The shared state every operation of one client works with (internal, read-only: a call's own state is its `Call`). */
 export interface ClientContext {
   readonly config: MaxllmConfig;
   readonly cache: ResponseCache;
@@ -37,6 +37,4 @@ export interface ClientContext {
   budgets(): Promise<readonly Budget[]>;
   /** Let calls to unpriced models through under a budget (counted as $0). */
   readonly allowUnpriced: boolean;
-  /** The global request flag (`setRequestFlag`); a per-call `requestFlag` wins. */
-  requestFlag: unknown;
 }

@@ -50,6 +50,8 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     redis,
   });
   const balancers = new Map<string, Balancer>();
+  /** The global request flag (`setRequestFlag`): each call reads it once, when it starts. */
+  let requestFlag: unknown = options.requestFlag;
   let budgets: Promise<readonly Budget[]> | undefined;
   const context: ClientContext = {
     config,
@@ -67,7 +69,6 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     retryBackoff: options.retryBackoff ?? {},
     embeddingBatchSize: options.embeddingBatchSize ?? 2048,
     embeddingTokensPerRequest: options.embeddingTokensPerRequest ?? 300_000,
-    requestFlag: options.requestFlag,
     allowUnpriced: options.allowUnpriced ?? config.budget.allowUnpriced,
     budgets() {
       budgets ??= clientBudgets(config, options.maxUsd, redis);
@@ -93,7 +94,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
   const run = async (request: CompleteRequest, batch: boolean, callBudgets?: readonly Budget[]) => {
     try {
       ensureOpen();
-      return await runComplete(context, request, { batch, ...(callBudgets ? { budgets: callBudgets } : {}) });
+      return await runComplete(context, request, { batch, budgets: callBudgets, requestFlag });
     } catch (error) {
       throw toClientError(error, request);
     }
@@ -112,7 +113,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         async *[Symbol.asyncIterator]() {
           try {
             ensureOpen();
-            yield* runStream(context, request);
+            yield* runStream(context, request, { requestFlag });
           } catch (error) {
             throw toClientError(error, request);
           }
@@ -127,7 +128,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
             cache,
             ledger,
             createOpenAI: (model) => pool.get(model.apiBase, model.apiKey),
-            requestFlag: context.requestFlag,
+            requestFlag,
             clock,
             logger,
           },
@@ -153,17 +154,17 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         cache,
         ledger,
         createOpenAI: (model) => pool.get(model.apiBase, model.apiKey),
-        requestFlag: context.requestFlag,
+        requestFlag,
         clock,
         logger,
       });
     },
     estimate: (requests, estimateOptions) =>
-      estimateRun({ config, cache, requestFlag: context.requestFlag }, requests, estimateOptions),
+      estimateRun({ config, cache, requestFlag }, requests, estimateOptions),
     getCallStatus: (model) => ledger.status(model),
     diffCallStatus: (after, before) => diffCallStatus(after, before),
     setRequestFlag(flag) {
-      context.requestFlag = flag;
+      requestFlag = flag;
     },
     async connect() {
       ensureOpen();

@@ -1,20 +1,11 @@
-import type { Budget } from '@maxllm/ledger';
-import type { CachePolicy } from '@maxllm/cache';
 import { estimateTextTokens } from '@maxllm/ratelimit';
-import {
-  extractResult,
-  prepareRequest,
-  readUsage,
-  type CompleteRequest,
-  type PreparedRequest,
-  type Usage,
-} from '@maxllm/request';
-import type { BalancedMember } from './balancer';
-import { readCached, writeCached } from './cache-io';
+import { extractResult, prepareRequest, readUsage, type Usage } from '@maxllm/request';
+import { lookup, store } from './cache-io';
+import type { Call } from './call';
 import { callModel } from './call-model';
-import type { ClientContext } from './client-context';
-import { addUsage, costUsd, type CompleteOutcome } from './outcome';
-import { recordHit } from './record-hit';
+import { addUsage, type CompleteOutcome } from './outcome';
+import { receiveAnswer } from './receive-answer';
+import { recordCall } from './record-call';
 import { targetOf } from './target';
 
 interface EmbeddingItem {
@@ -26,33 +17,28 @@ interface EmbeddingItem {
 /**
  * Embeds an array of inputs: identical inputs are sent once, each input is cached under its own key (the key a
  * single-string call would use), only misses are sent, split to at most `embeddingBatchSize` inputs and
- * `embeddingTokensPerRequest` estimated tokens per request, and the vectors come back in input order.
+ * `embeddingTokensPerRequest` estimated tokens per request, and the vectors come back in input order. Each input
+ * and each request is a {@link Call} of its own through the same stages as `complete()`.
  */
-export async function embedMany(
-  context: ClientContext,
-  member: BalancedMember,
-  request: CompleteRequest,
-  prepared: PreparedRequest,
-  policy: CachePolicy,
-  options: { spec: string; batch?: boolean; budgets?: readonly Budget[] | undefined },
-): Promise<CompleteOutcome> {
-  const { resolved } = member;
+export async function embedMany(call: Call): Promise<CompleteOutcome> {
+  const { context, resolved, prepared, request } = call;
   const inputs = prepared.body.input as string[];
   const unique = [...new Set(inputs)];
-  const single = (prompt: string | string[]): PreparedRequest =>
-    prepareRequest({ ...request, prompt, input: undefined }, targetOf(resolved), {
-      requestFlag: context.requestFlag,
-    });
+  const single = (prompt: string | string[]): Call => ({
+    ...call,
+    prepared: prepareRequest({ ...request, prompt, input: undefined }, targetOf(resolved), {
+      requestFlag: call.requestFlag,
+    }),
+  });
   const perInput = new Map(unique.map((text) => [text, single(text)]));
   const found = new Map<string, EmbeddingItem>();
   let hitUsage: Usage | undefined;
   let hits = 0;
 
-  if (policy.read) {
+  if (call.policy.read) {
     await Promise.all(
       unique.map(async (text) => {
-        const entry = perInput.get(text)!;
-        const response = await readCached(context, entry.namespace, entry.cacheKey);
+        const response = await lookup(perInput.get(text)!);
         const item = firstItem(response);
         if (!item) return;
         found.set(text, item);
@@ -63,54 +49,46 @@ export async function embedMany(
     if (hits > 0) {
       const sample = perInput.get(unique.find((text) => found.has(text))!)!;
       const hitResponse = { object: 'list', data: [], model: resolved.model, usage: usageJson(hitUsage) };
-      recordHit(context, resolved, sample, hitResponse, options.batch ?? false);
+      recordCall(sample, { status: 'ok', cacheHit: true, response: hitResponse });
     }
   }
 
   const misses = unique.filter((text) => !found.has(text));
-  const runtime = misses.length > 0 ? await context.runtimes.get(resolved) : undefined;
   let usage: Usage | undefined = hits > 0 ? hitUsage : undefined;
   let spent = 0;
   let first = hits === 0;
   await Promise.all(
     chunk(misses, context.embeddingBatchSize, context.embeddingTokensPerRequest, resolved.model).map(
       async (part) => {
-        const outcome = await callModel(context, runtime!, single(part), {
-          alias: options.spec,
-          signal: request.signal,
-          extract: false,
-          batch: options.batch,
-          budgets: options.budgets,
+        // Each input's vector goes into the cache under its own key, before the request's ledger row.
+        const storeInputs = async (response: unknown): Promise<void> => {
+          const items = dataOf(response);
+          const shares = splitTokens(readUsage(response)?.inputTokens, part, resolved.model);
+          await Promise.all(
+            part.map(async (text, index) => {
+              const item = items[index];
+              if (!item) return;
+              const tokens = shares?.[index];
+              await store(perInput.get(text)!, {
+                object: 'list',
+                data: [{ ...item, index: 0 }],
+                model: modelOf(response) ?? resolved.model,
+                ...(tokens === undefined ? {} : { usage: { prompt_tokens: tokens, total_tokens: tokens } }),
+              });
+            }),
+          );
+        };
+        const answer = await callModel(single(part), {
+          receive: (attempt) => receiveAnswer(attempt, { extract: false, store: storeInputs }),
         });
-        spent += costUsd(outcome.cost);
-        usage = first ? outcome.usage : addUsage(usage, outcome.usage);
+        spent += answer.costUsd;
+        usage = first ? answer.usage : addUsage(usage, answer.usage);
         first = false;
-        const items = dataOf(outcome.response);
-        const shares = splitTokens(outcome.usage?.inputTokens, part, resolved.model);
-        await Promise.all(
-          part.map(async (text, index) => {
-            const item = items[index];
-            if (!item) return;
-            found.set(text, item);
-            if (!policy.write) return;
-            const entry = perInput.get(text)!;
-            const tokens = shares?.[index];
-            const response = {
-              object: 'list',
-              data: [{ ...item, index: 0 }],
-              model: modelOf(outcome.response) ?? resolved.model,
-              ...(tokens === undefined ? {} : { usage: { prompt_tokens: tokens, total_tokens: tokens } }),
-            };
-            await writeCached(
-              context,
-              entry.namespace,
-              entry.cacheKey,
-              response,
-              resolved.model,
-              readUsage(response),
-            );
-          }),
-        );
+        const items = dataOf(answer.response);
+        part.forEach((text, index) => {
+          const item = items[index];
+          if (item) found.set(text, item);
+        });
       },
     ),
   );

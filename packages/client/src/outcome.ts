@@ -17,9 +17,9 @@ export interface CompleteOutcome {
   uniqueName: string;
 }
 
-/** The money a call cost, 0 when unknown (no usage, no price). @unit USD */
-export function costUsd(cost: CallCost): number {
-  return cost.totalUsd ?? 0;
+/** The money a call cost, 0 when unknown (no usage, no price, no row). @unit USD */
+export function costUsd(cost: CallCost | undefined): number {
+  return cost?.totalUsd ?? 0;
 }
 
 /** Sums two usages, `undefined` (unknown) when either is. */

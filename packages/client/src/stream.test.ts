@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CompleteRequest } from '@maxllm/request';
 import { InvalidClientRequestError } from './errors';
 import { startHarness, type Harness } from './test-harness';
 
@@ -28,6 +29,29 @@ describe('stream()', () => {
     expect(replay.join('')).toBe(text);
     expect(await harness.client.complete({ model, prompt: 'Stream it' })).toBe(text);
     expect(harness.requests()).toBe(1);
+  });
+
+  it('prepares a missed request once per member, as complete() does (it prepared it twice)', async () => {
+    harness = await startHarness();
+    let reads = 0;
+    // A getter on the prompt counts how often the request is prepared (each prepare reads it).
+    const counted = (prompt: string): CompleteRequest => {
+      const request: CompleteRequest = { model };
+      Object.defineProperty(request, 'prompt', {
+        enumerable: true,
+        get: () => {
+          reads++;
+          return prompt;
+        },
+      });
+      return request;
+    };
+    await harness.client.complete(counted('complete once'));
+    const completeReads = reads;
+    reads = 0;
+    await collect(harness.client.stream(counted('stream once')));
+    expect(harness.requests()).toBe(2);
+    expect(reads).toBe(completeReads);
   });
 
   it('does not cache a stream the consumer left early', async () => {

@@ -1,67 +1,53 @@
-import { cachePolicy } from '@maxllm/cache';
 import {
   completionText,
-  isCacheable,
-  prepareRequest,
   readUsage,
   type CompleteRequest,
   type PreparedRequest,
   type Usage,
 } from '@maxllm/request';
-import type { BalancedMember } from './balancer';
-import { readCached, writeCached } from './cache-io';
+import { lookup, store } from './cache-io';
+import { startCall, type Call, type CallOptions } from './call';
+import type { Attempt } from './call-model';
 import type { ClientContext } from './client-context';
-import { CompletionError, InvalidClientRequestError, QuotaExceededError } from './errors';
-import { chargedTokens, reserveTokens } from './estimate';
-import { recordHit } from './record-hit';
+import { CompletionError, InvalidClientRequestError } from './errors';
+import { throughMembers } from './members';
+import { openStream, type StreamChunk } from './open-stream';
+import { recordCall } from './record-call';
 import { redactSecrets } from './redact';
-import { estimatedUsage } from './estimated-usage';
-import { openStream, type StreamChunk, type StreamSession } from './open-stream';
 import { readResponseEvent } from './responses-events';
-import { DEFAULT_MODEL, targetOf } from './target';
-import { pricingFacts } from './pricing-facts';
+import { settleAttempt } from './settle-attempt';
 
 /**
- * Streams the text deltas of one chat, Responses or completions request (`stream: true`; chat and completions with
- * `stream_options.include_usage`; Responses: `response.output_text.delta` events, usage from the final event). A cached answer is replayed as one delta. Retries happen only before the first
- * delta; the usage chunk settles the limiter and the ledger, and the whole text is cached once the stream completed.
+ * Streams the text deltas of one chat, Responses or completions request through the stages of `complete()`
+ * (members → prepare → lookup → admit → open the stream → account → store → record), with a different send: a
+ * cached answer is replayed as one delta; retries happen only before the stream is accepted; when it ends, its
+ * usage settles the limiter and the ledger, and the whole text is cached once the stream completed.
  */
-export async function* runStream(context: ClientContext, request: CompleteRequest): AsyncGenerator<string> {
-  const spec = request.model ?? DEFAULT_MODEL;
-  const balancer = context.balancer(spec);
-  const policy = cachePolicy({ force: request.force === true, recache: context.recache });
-  const prepare = (member: BalancedMember): PreparedRequest =>
-    prepareRequest(request, targetOf(member.resolved), { requestFlag: context.requestFlag });
-
-  if (policy.read) {
-    for (const member of balancer.active()) {
-      const prepared = notEmbedding(prepare(member), spec);
-      const response = await readCached(context, prepared.namespace, prepared.cacheKey);
-      if (response === undefined) continue;
-      recordHit(context, member.resolved, prepared, response, false);
-      const text = completionText(prepared, response);
-      if (text) yield text;
-      return;
-    }
+export async function* runStream(
+  context: ClientContext,
+  request: CompleteRequest,
+  options: Pick<CallOptions, 'requestFlag'> = {},
+): AsyncGenerator<string> {
+  // The stream's own stop (a consumer that leaves early), besides the caller's signal.
+  const controller = new AbortController();
+  const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
+  const start = startCall(context, request, { ...options, signal });
+  const opened = await throughMembers<{ text: string } | { attempt: Attempt }>(start, {
+    lookup: async (call) => {
+      const response = await lookup(notEmbedding(call));
+      if (response === undefined) return undefined;
+      recordCall(call, { status: 'ok', cacheHit: true, response });
+      return { text: completionText(call.prepared, response) };
+    },
+    send: async (call) => ({ attempt: await openStream(notEmbedding(call)) }),
+  });
+  if ('text' in opened) {
+    if (opened.text) yield opened.text;
+    return;
   }
-  let session: StreamSession | undefined;
-  while (!session) {
-    const member = balancer.pick();
-    if (!member) throw new QuotaExceededError(`Every model of '${spec}' ran out of quota.`, { model: spec });
-    try {
-      session = await openStream(context, request, notEmbedding(prepare(member), spec), member, spec);
-    } catch (error) {
-      if (!(error instanceof QuotaExceededError) || balancer.active().length <= 1) throw error;
-      balancer.remove(member);
-      context.logger.warn(
-        `model '${member.alias}' (${member.resolved.uniqueName}) is out of quota: removed from '${spec}'.`,
-      );
-    }
-  }
-  const { prepared, resolved, estimator, controller, signal, inputEstimate, outputEstimate, key, started } =
-    session;
-  const details = { model: spec, uniqueName: resolved.uniqueName };
-  const opened = session.opened;
+  const { attempt } = opened;
+  const { call, sent } = attempt;
+  const { prepared, resolved } = call;
 
   let text = '';
   let usage: Usage | undefined;
@@ -71,7 +57,7 @@ export async function* runStream(context: ClientContext, request: CompleteReques
   let completed = false;
   let failure: unknown;
   try {
-    for await (const chunk of opened.chunks) {
+    for await (const chunk of sent.data as AsyncIterable<StreamChunk>) {
       first ??= chunk;
       let delta: string | null | undefined;
       if (prepared.kind === 'responses') {
@@ -98,58 +84,40 @@ export async function* runStream(context: ClientContext, request: CompleteReques
     failure = error;
     if (signal.aborted) throw error;
     throw new CompletionError(
-      `Stream from model '${spec}' broke: ${redactSecrets(error instanceof Error ? error.message : String(error), [resolved.apiKey])}`,
-      { ...details, attempts: 1, requestId: opened.requestId, cause: error },
+      `Stream from model '${call.spec}' broke: ${redactSecrets(error instanceof Error ? error.message : String(error), [resolved.apiKey])}`,
+      {
+        model: call.spec,
+        uniqueName: resolved.uniqueName,
+        attempts: 1,
+        requestId: sent.requestId,
+        cause: error,
+      },
     );
   } finally {
     if (!completed) controller.abort();
-    opened.permit.settle({
-      tokens: chargedTokens(prepared, usage, reserveTokens(prepared, inputEstimate, outputEstimate)),
-    });
-    if (usage) estimator.learn(key, usage.outputTokens);
     // A Responses stream ends with the response itself; a chat stream's answer is rebuilt from its chunks.
     const response =
       prepared.kind === 'responses'
         ? final
         : answerOf(prepared, first, text, finishReason, usage, resolved.model);
-    const cost = context.ledger.record({
-      model: resolved.model,
-      uniqueName: resolved.uniqueName,
-      systemPrompt: prepared.systemPreview,
-      prompt: prepared.promptPreview,
-      completion: text,
-      usage:
-        usage ??
-        (first === undefined
-          ? undefined
-          : estimatedUsage(prepared, text, inputEstimate, {
-              model: resolved.model,
-              uniqueName: resolved.uniqueName,
-              logger: context.logger,
-            })),
-      estimatedInputTokens: inputEstimate,
-      estimatedOutputTokens: outputEstimate,
-      latencyMs: context.clock.now() - started,
-      cacheHit: false,
-      batch: false,
-      status: completed ? 'ok' : failure === undefined ? 'cancelled' : 'stream_error',
-      requestId: opened.requestId,
-      ...pricingFacts(resolved, response),
-    });
     // A stream cut short without usage may still be billed: its hold stays.
-    await opened.hold.settle(cost.totalUsd);
-    if (completed && response !== undefined && policy.write && isCacheable(prepared, response)) {
-      await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);
-    }
+    await settleAttempt(attempt, {
+      status: completed ? 'ok' : failure === undefined ? 'cancelled' : 'stream_error',
+      response,
+      text,
+      usage,
+      answered: first !== undefined,
+      store: completed && response !== undefined ? () => store(call, response, usage) : undefined,
+    });
   }
 }
 
-function notEmbedding(prepared: PreparedRequest, spec: string): PreparedRequest {
-  if (prepared.kind !== 'embedding') return prepared;
+function notEmbedding(call: Call): Call {
+  if (call.prepared.kind !== 'embedding') return call;
   throw new InvalidClientRequestError(
-    `Model '${spec}' is an embedding model: use complete(), not stream().`,
+    `Model '${call.spec}' is an embedding model: use complete(), not stream().`,
     {
-      model: spec,
+      model: call.spec,
     },
   );
 }
