@@ -1,7 +1,7 @@
 import { stderrLogger, systemClock } from '@maxllm/core';
 import { openBatch } from '@maxllm/batch';
 import { createResponseCache, createSingleFlight, recacheFromEnv } from '@maxllm/cache';
-import { loadConfig, type MaxllmConfig } from '@maxllm/config';
+import { loadConfig, type MaxllmConfig, type ResolvedModel } from '@maxllm/config';
 import { createLedger, diffCallStatus, type Budget } from '@maxllm/ledger';
 import { clientBudgets } from './client-budgets';
 import type { CompleteRequest } from '@maxllm/request';
@@ -91,6 +91,16 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         'This MaxLLM client is closed: create a new one with createClient().',
       );
   };
+  /** What the Batch API paths need from this client (the request flag as it is now). */
+  const batchDependencies = () => ({
+    config,
+    cache,
+    ledger,
+    createOpenAI: (model: ResolvedModel) => pool.get(model.apiBase, model.apiKey),
+    requestFlag,
+    clock,
+    logger,
+  });
   const run = async (request: CompleteRequest, batch: boolean, callBudgets?: readonly Budget[]) => {
     try {
       ensureOpen();
@@ -122,19 +132,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     },
     batchComplete(items, batchOptions) {
       if (batchOptions?.via === 'batch') {
-        return batchCompleteViaBatch(
-          {
-            config,
-            cache,
-            ledger,
-            createOpenAI: (model) => pool.get(model.apiBase, model.apiKey),
-            requestFlag,
-            clock,
-            logger,
-          },
-          items,
-          batchOptions,
-        );
+        return batchCompleteViaBatch(batchDependencies(), items, batchOptions);
       }
       return runBatchComplete(
         {
@@ -148,16 +146,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
       );
     },
     getBatch(batchOptions) {
-      return openBatch({
-        ...batchOptions,
-        config,
-        cache,
-        ledger,
-        createOpenAI: (model) => pool.get(model.apiBase, model.apiKey),
-        requestFlag,
-        clock,
-        logger,
-      });
+      return openBatch({ ...batchOptions, ...batchDependencies() });
     },
     estimate: (requests, estimateOptions) =>
       estimateRun({ config, cache, requestFlag }, requests, estimateOptions),

@@ -54,4 +54,22 @@ describe('a request larger than the model’s tpm', () => {
     expect(harness.server.stats().rateLimited).toBe(1);
     expect(harness.logs.join('\n')).not.toMatch(/pausing/);
   });
+
+  it('is refused the same way by stream() and complete(), before any budget hold (a stream held first)', async () => {
+    harness = await startHarness({
+      mock: { limits: { tpm: 40_000 } },
+      params: { tpm: 40_000, input_cost_per_million: 1000, output_cost_per_million: 2000 },
+    });
+    // The oversized prompt's worst case (~$60) is over this cap: a hold taken first would refuse it as a budget.
+    const client = harness.newClient({ maxUsd: 1 });
+    const streamed = await (async () => {
+      for await (const _delta of client.stream({ model: 'gpt-4o-mini', prompt: huge })) break;
+    })().catch((failure: unknown) => failure);
+    expect(streamed).toBeInstanceOf(RequestTooLargeError);
+    const completed = await client
+      .complete({ model: 'gpt-4o-mini', prompt: huge })
+      .catch((failure: unknown) => failure);
+    expect(completed).toBeInstanceOf(RequestTooLargeError);
+    expect(harness.requests()).toBe(0);
+  });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readLedgerRows } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
 import { InvalidClientRequestError } from './errors';
 import { startHarness, type Harness } from './test-harness';
@@ -52,6 +53,19 @@ describe('stream()', () => {
     await collect(harness.client.stream(counted('stream once')));
     expect(harness.requests()).toBe(2);
     expect(reads).toBe(completeReads);
+  });
+
+  it('writes callId to its row, and a resumed hit of a recorded callId gets no second row (as complete())', async () => {
+    harness = await startHarness();
+    await collect(harness.client.stream({ model, prompt: 'Resume me', callId: 'line-1' }));
+    await harness.client.flush();
+    const resumed = harness.newClient({ recordedCallIds: new Set(['line-1']) });
+    expect((await collect(resumed.stream({ model, prompt: 'Resume me', callId: 'line-1' }))).length).toBe(1);
+    await resumed.flush();
+    const rows = [];
+    for await (const row of readLedgerRows(harness.client.config.paths.ledger)) rows.push(row);
+    expect(rows.map((row) => row.call_id)).toEqual(['line-1']);
+    expect(harness.requests()).toBe(1);
   });
 
   it('does not cache a stream the consumer left early', async () => {
