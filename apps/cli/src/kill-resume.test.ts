@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readLedgerRows } from '@maxllm/ledger';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +89,30 @@ describe('a kill between two output writes, then a re-run', () => {
     const rerun = await runCli(args, { env: test.env });
     expect(rerun.code).toBe(0);
     await expectEveryLineAnsweredRight(output);
+  });
+
+  it('run --restart, killed, then a re-run: each answer of the new output has its own row', async () => {
+    const test = createTestHome(server.url);
+    const input = writeInput(test);
+    const output = join(test.root, 'out.jsonl');
+    const args = ['run', input, '-o', output, '--concurrency', '4'];
+    expect((await runCli(args, { env: test.env })).code).toBe(0);
+    expect(await runAndKill(test, output, [...args, '--restart'])).toBe('SIGKILL');
+    expect(readOutput(output)).toHaveLength(killAfter);
+    expect((await runCli(args, { env: test.env })).code).toBe(0);
+    await expectEveryLineAnsweredRight(output);
+    // The first output's paid rows, and one row (a cache hit) per answer of the restarted output: the old rows
+    // must not stand in for the new output's lines.
+    const rowsPerCallId = new Map<string, number>();
+    let hits = 0;
+    for await (const row of readLedgerRows(join(test.home, 'logs', 'openai_calls.csv'))) {
+      if (row.status !== 'ok' || !row.call_id.startsWith('run:')) continue;
+      rowsPerCallId.set(row.call_id, (rowsPerCallId.get(row.call_id) ?? 0) + 1);
+      if (row.cache_hit !== 'no') hits += 1;
+    }
+    expect([...rowsPerCallId.values()].filter((rows) => rows !== 1)).toEqual([]);
+    expect(rowsPerCallId.size).toBe(2 * count);
+    expect(hits).toBe(count);
   });
 
   it('run --via batch: every line gets its own answer and id', async () => {

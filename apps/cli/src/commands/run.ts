@@ -20,7 +20,7 @@ import { formatUsd, plural } from '../table';
 import { preflight } from '../preflight';
 import { createRunControl, type RunControl } from '../run-control';
 import { stopReason } from '../stop-reason';
-import { recordedRunCalls, runCallIdPrefix } from '../run-call-ids';
+import { runCallIds } from '../run-call-ids';
 import { runViaBatch } from './run-via-batch';
 
 /** Options of `maxllm run`. */
@@ -276,15 +276,18 @@ export function registerRunCommand(program: Command): void {
         // Fail fast: an unknown model, a missing key or a bad limit would fail every line one by one.
         await preflight(config, [options.model, ...(scan?.models ?? [])]);
         const logger = createCliLogger(verbose);
-        // Lines a killed run recorded but did not write out: their re-run (a cache hit) adds no second row.
-        const callIdPrefix = options.output === undefined ? undefined : runCallIdPrefix(options.output);
-        const recordedCallIds =
-          options.output !== undefined &&
-          callIdPrefix !== undefined &&
-          options.restart !== true &&
-          existsSync(options.output)
-            ? await recordedRunCalls(config.paths.ledger, callIdPrefix)
-            : undefined;
+        // Lines a killed run recorded but did not write out: their re-run (a cache hit) adds no second row. A restart
+        // (or an output file that is gone) starts a new generation of call ids, so old rows never count for new lines.
+        const callIds =
+          options.output === undefined
+            ? undefined
+            : await runCallIds(
+                config.paths.ledger,
+                options.output,
+                options.restart === true || !existsSync(options.output),
+              );
+        const callIdPrefix = callIds?.prefix;
+        const recordedCallIds = callIds?.recorded;
         const client = createClient({
           config,
           logger,
