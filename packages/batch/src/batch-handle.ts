@@ -2,7 +2,7 @@ import type { Clock, Logger } from '@maxllm/core';
 import type OpenAI from 'openai';
 import type { CompleteRequest } from '@maxllm/request';
 import type { ZodType } from 'zod';
-import type { BatchCache, BatchConfig, BatchLedger, BatchModel } from './dependencies';
+import type { BatchCache, BatchConfig, BatchLedger, BatchModel, BatchUsageEstimator } from './dependencies';
 import type { TaskRecord } from './task-log';
 import type { BatchLimits, BatchProgress, BatchResult, BatchState, JobRecord } from './types';
 
@@ -36,6 +36,11 @@ export interface OpenBatchOptions {
    * enqueued with `jsonFormat` in another process yields the parsed JSON, unvalidated. Per-item schemas: `results({ schemas })`.
    */
   schema?: ZodType;
+  /**
+   * Usage for the ledger row of an answer without `usage` (`@maxllm/client` passes its tokenizer estimate, marked
+   * `estimated`). @default none: such a row has empty tokens and cost, with one warning per model
+   */
+  estimateUsage?: BatchUsageEstimator;
 }
 
 /** Options of {@link BatchHandle.waitUntilDone}. */

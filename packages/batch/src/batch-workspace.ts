@@ -455,6 +455,7 @@ export class BatchWorkspace implements BatchHandle {
       model: this.#model,
       clock: this.#clock,
       logger: this.#logger,
+      estimateUsage: this.#options.estimateUsage,
     };
   }
 

@@ -4,7 +4,8 @@
  */
 import type { ResponseCache } from '@maxllm/cache';
 import type { MaxllmConfig, ResolvedModel } from '@maxllm/config';
-import type { CallRecord, Ledger } from '@maxllm/ledger';
+import type { CallRecord, CallUsage, Ledger } from '@maxllm/ledger';
+import type { PreparedRequest } from '@maxllm/request';
 
 /** The resolved model (`@maxllm/config`). */
 export type BatchModel = ResolvedModel;
@@ -20,3 +21,14 @@ export type BatchLedger = Pick<Ledger, 'record' | 'flush' | 'path'>;
 
 /** One ledger row (`CallRecord` of `@maxllm/ledger`). */
 export type BatchCallRecord = CallRecord;
+
+/**
+ * Estimates the usage of an answer that came without `usage` (some providers and proxies omit it), for its ledger
+ * row: returns tokens marked `estimated: true`. `@maxllm/client` passes one built on its tokenizer, which also warns
+ * once per model. `answerText` is the answer's text, when it has one.
+ */
+export type BatchUsageEstimator = (
+  prepared: PreparedRequest,
+  answerText: string | undefined,
+  model: { model: string; uniqueName: string },
+) => CallUsage;

@@ -12,7 +12,7 @@ export type {
 } from './types';
 export type { Clock, Logger } from '@maxllm/core';
 export type { TaskRecord } from './task-log';
-export type { BatchCache, BatchConfig, BatchLedger, BatchModel } from './dependencies';
+export type { BatchCache, BatchConfig, BatchLedger, BatchModel, BatchUsageEstimator } from './dependencies';
 export { combineJobStates } from './job-state';
 export { formatProgress } from './format-progress';
 export {

@@ -4,7 +4,14 @@ import { basename } from 'node:path';
 import { completionText, isCacheable, readUsage } from '@maxllm/request';
 import type { PreparedRequest } from '@maxllm/request';
 import type { ZodType } from 'zod';
-import type { BatchCache, BatchCallRecord, BatchLedger, BatchModel } from './dependencies';
+import type { CallUsage } from '@maxllm/ledger';
+import type {
+  BatchCache,
+  BatchCallRecord,
+  BatchLedger,
+  BatchModel,
+  BatchUsageEstimator,
+} from './dependencies';
 import type { TaskRecord } from './task-log';
 
 /** What writing answers to the cache and the ledger needs. */
@@ -16,6 +23,32 @@ export interface Recorder {
   logger: Logger;
   /** `request_id`s already in the ledger (an interrupted `results()`): their rows are not written again. */
   recorded?: ReadonlySet<string>;
+  /** Usage of an answer that came without any (see `OpenBatchOptions.estimateUsage`). */
+  estimateUsage?: BatchUsageEstimator | undefined;
+}
+
+/** Models already warned about for rows without usage and without an estimator, per logger. */
+const warnedUnestimated = new WeakMap<Logger, Set<string>>();
+
+/**
+ * The usage of a ledger row: the answer's own, else the recorder's estimate (marked `estimated`), else none (one
+ * warning per model that such rows have no tokens).
+ */
+function rowUsage(recorder: Recorder, prepared: PreparedRequest, response: unknown): CallUsage | undefined {
+  const usage = readUsage(response);
+  if (usage !== undefined) return usage;
+  const { model, uniqueName } = recorder.model;
+  if (recorder.estimateUsage)
+    return recorder.estimateUsage(prepared, safeText(prepared, response), { model, uniqueName });
+  let models = warnedUnestimated.get(recorder.logger);
+  if (!models) warnedUnestimated.set(recorder.logger, (models = new Set()));
+  if (!models.has(uniqueName)) {
+    models.add(uniqueName);
+    recorder.logger.warn(
+      `Model ${uniqueName} answered without usage: its batch ledger rows have no tokens or cost (pass estimateUsage to openBatch, as @maxllm/client does, to record estimates).`,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -93,10 +126,11 @@ export async function recordAnswer(
       recorder.logger.warn(`Could not cache the answer of request ${task.customId}: ${String(error)}`);
     }
   }
+  const rowUsed = rowUsage(recorder, prepared, response);
   recordOnce(recorder, {
     ...base(recorder, task, facts.batch),
     completion: safeText(prepared, response),
-    ...(usage ? { usage } : {}),
+    ...(rowUsed ? { usage: rowUsed } : {}),
     cacheHit: false,
     status: facts.valid ? 'ok' : 'OutputValidationError',
     ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
@@ -110,7 +144,7 @@ export function recordCacheHit(
   prepared: PreparedRequest,
   requestId: string,
 ): void {
-  const usage = readUsage(task.response);
+  const usage = rowUsage(recorder, prepared, task.response);
   recordOnce(recorder, {
     requestId,
     ...base(recorder, task, true),

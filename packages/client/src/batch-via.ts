@@ -1,5 +1,5 @@
 import { abortReason, type Clock, type Logger } from '@maxllm/core';
-import { openBatch, type BatchHandle, type BatchLimits } from '@maxllm/batch';
+import { openBatch, type BatchHandle, type BatchLimits, type BatchUsageEstimator } from '@maxllm/batch';
 import type { ResponseCache } from '@maxllm/cache';
 import type { MaxllmConfig, ResolvedModel } from '@maxllm/config';
 import type { Ledger } from '@maxllm/ledger';
@@ -19,6 +19,8 @@ export interface BatchViaDependencies {
   createOpenAI(model: ResolvedModel): OpenAI;
   /** The client's global request flag (`setRequestFlag`). */
   requestFlag?: unknown;
+  /** The client's estimate for answers without usage. */
+  estimateUsage?: BatchUsageEstimator;
   clock: Clock;
   logger: Logger;
 }
@@ -77,6 +79,7 @@ export async function batchCompleteViaBatch<T>(
     requestFlag: dependencies.requestFlag,
     clock: dependencies.clock,
     logger: dependencies.logger,
+    ...(dependencies.estimateUsage ? { estimateUsage: dependencies.estimateUsage } : {}),
   });
   const snapshot: ProgressSnapshot = {
     done: 0,

@@ -11,6 +11,7 @@ import { batchCompleteViaBatch } from './batch-via';
 import type { ClientContext } from './client-context';
 import { runComplete } from './complete';
 import { estimateRun } from './estimate-run';
+import { batchUsageEstimator } from './estimated-usage';
 import { toClientError } from './client-error';
 import { InvalidClientRequestError } from './errors';
 import { createRuntimeRegistry } from './model-runtime';
@@ -98,6 +99,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     ledger,
     createOpenAI: (model: ResolvedModel) => pool.get(model.apiBase, model.apiKey),
     requestFlag,
+    estimateUsage: batchUsageEstimator(logger),
     clock,
     logger,
   });

@@ -2,6 +2,8 @@ import type { Logger } from '@maxllm/core';
 import type { CallUsage } from '@maxllm/ledger';
 import { estimateTextTokens } from '@maxllm/ratelimit';
 import type { PreparedRequest } from '@maxllm/request';
+import type { BatchUsageEstimator } from '@maxllm/batch';
+import { estimateInputTokens } from './estimate';
 
 /** Models already warned about, per logger (one warning per model and client). */
 const warned = new WeakMap<Logger, Set<string>>();
@@ -31,4 +33,14 @@ export function estimatedUsage(
     }
   }
   return { inputTokens: inputEstimate, outputTokens, estimated: true };
+}
+
+/**
+ * The estimate `@maxllm/batch` records for a Batch API answer without usage (`OpenBatchOptions.estimateUsage`): the
+ * same as an online call's (the request's input estimate, the answer's text counted), with the same one warning per
+ * model through `logger`.
+ */
+export function batchUsageEstimator(logger: Logger): BatchUsageEstimator {
+  return (prepared, answerText, model) =>
+    estimatedUsage(prepared, answerText, estimateInputTokens(prepared), { ...model, logger });
 }
