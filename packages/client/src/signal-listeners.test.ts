@@ -14,7 +14,11 @@ describe('one long-lived signal passed to many calls', () => {
     for (let i = 0; i < 8; i++) {
       await harness.client.complete({ model, prompt: `line ${i}`, signal: controller.signal });
     }
-    await harness.client.complete({ model: 'text-embedding-3-small', input: 'one', signal: controller.signal });
+    await harness.client.complete({
+      model: 'text-embedding-3-small',
+      input: 'one',
+      signal: controller.signal,
+    });
     expect(harness.requests()).toBe(9);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   }, 30_000);
