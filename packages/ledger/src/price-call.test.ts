@@ -323,3 +323,33 @@ describe('priority service tier', () => {
     expect(cost.outputUsd).toBeCloseTo((10_000 * output) / 1e6, 9);
   });
 });
+
+describe('priceCall with prices that change by time of day', () => {
+  it('prices each call at its own time, also after the same usage was priced at another time', () => {
+    // deepseek-chat: full price 00:30–16:30 UTC, discounted otherwise.
+    const usage: CallUsage = { inputTokens: 1_000_000, outputTokens: 0 };
+    const options = { provider: 'deepseek' };
+    const night = priceCall(usage, 'deepseek-chat', {
+      ...options,
+      timestamp: new Date('2026-01-01T20:00:00Z'),
+    });
+    const day = priceCall(usage, 'deepseek-chat', {
+      ...options,
+      timestamp: new Date('2026-01-01T10:00:00Z'),
+    });
+    const nightAgain = priceCall(usage, 'deepseek-chat', {
+      ...options,
+      timestamp: new Date('2026-01-02T20:00:00Z'),
+    });
+    expect(night.totalUsd).toBeCloseTo(0.135, 9);
+    expect(day.totalUsd).toBeCloseTo(0.27, 9);
+    expect(nightAgain.totalUsd).toBeCloseTo(0.135, 9);
+  });
+
+  it('a repeated usage on a fixed-price model costs the same as the first time', () => {
+    const usage: CallUsage = { inputTokens: 14, outputTokens: 8 };
+    const first = priceCall(usage, 'gpt-4o-mini');
+    for (let i = 0; i < 3; i++) expect(priceCall(usage, 'gpt-4o-mini')).toEqual(first);
+    expect(first.totalUsd).toBeCloseTo((14 * 0.15 + 8 * 0.6) / 1e6, 12);
+  });
+});

@@ -1,4 +1,4 @@
-import { calcPrice, type Usage } from '@pydantic/genai-prices';
+import { calcPrice, type Provider, type Usage } from '@pydantic/genai-prices';
 import type { CallUsage } from './call-record';
 import { resolvePrices, type ResolvedPrices, type ResolvePricesOptions } from './resolve-prices';
 import { serviceTierFactor, type ServiceTier } from './service-tier';
@@ -64,19 +64,56 @@ export function priceWithResolved(
   const factor = serviceTierFactor(options.serviceTier, options.batch === true, prices);
   if (prices.table === undefined || factor === undefined) return unknown;
   if (usage.outputTokens > 0 && prices.outputPerMillion === undefined) return unknown;
-  let result: ReturnType<typeof calcPrice>;
-  try {
-    result = calcPrice(priceUsage(usage), model, {
-      provider: prices.table,
-      ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
-    });
-  } catch {
-    return unknown; // usage the price package rejects (e.g. negative counts) is not priced
-  }
-  if (result === null) return unknown;
-  const inputUsd = result.input_price * factor;
-  const outputUsd = result.output_price * factor;
+  const result = basePrice(usage, model, prices, prices.table, options.timestamp);
+  if (result === undefined) return unknown;
+  const inputUsd = result.input * factor;
+  const outputUsd = result.output * factor;
   return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd, source: prices.source };
+}
+
+/** A call's price before the tier factor. @unit USD */
+interface BasePrice {
+  input: number;
+  output: number;
+}
+
+/** Per price table, `calcPrice`'s answers by usage (bounded): a ledger row per cache hit repeats the same few. */
+const basePrices = new WeakMap<ResolvedPrices, Map<string, BasePrice | undefined>>();
+const BASE_PRICES_KEPT = 1024;
+
+/**
+ * `calcPrice` of `usage` at `timestamp`; `undefined` when the price package cannot price it. A table whose prices
+ * change over time (start dates, times of day) is asked every time; any other table's answer depends on the usage
+ * alone and is remembered.
+ */
+function basePrice(
+  usage: CallUsage,
+  model: string,
+  prices: ResolvedPrices,
+  table: Provider,
+  timestamp: Date | undefined,
+): BasePrice | undefined {
+  const asked = priceUsage(usage);
+  const timed = table.models.some((entry) => Array.isArray(entry.prices));
+  let memo = timed ? undefined : basePrices.get(prices);
+  const key = `${model}\0${asked.input_tokens}\0${asked.cache_read_tokens}\0${asked.cache_write_tokens}\0${asked.output_tokens}\0${asked.output_reasoning_tokens}`;
+  if (memo?.has(key) === true) return memo.get(key);
+  let result: BasePrice | undefined;
+  try {
+    const priced = calcPrice(asked, model, {
+      provider: table,
+      ...(timestamp !== undefined ? { timestamp } : {}),
+    });
+    result = priced === null ? undefined : { input: priced.input_price, output: priced.output_price };
+  } catch {
+    result = undefined; // usage the price package rejects (e.g. negative counts) is not priced
+  }
+  if (!timed) {
+    if (memo === undefined) basePrices.set(prices, (memo = new Map<string, BasePrice | undefined>()));
+    if (memo.size >= BASE_PRICES_KEPT) memo.clear();
+    memo.set(key, result);
+  }
+  return result;
 }
 
 /** Our usage in the price package's terms; parts are clamped so they never exceed their whole. */
