@@ -66,6 +66,20 @@ describe('jsonl', () => {
     expect(() => parseRequestLine({ index: 4, text: '{"temperature":1}' }, 'in.jsonl')).toThrow(/in.jsonl:5/);
   });
 
+  it('refuses a request key that is neither an option nor a body parameter, naming file:line and the name to use', () => {
+    const line = (text: string) => () => parseRequestLine({ index: 2, text }, 'in.jsonl');
+    expect(line('{"prompt":"x","system_prompt":"Be brief"}')).toThrow(InputError);
+    expect(line('{"prompt":"x","system_prompt":"Be brief"}')).toThrow(
+      /^in\.jsonl:3: Unknown key 'system_prompt': use 'systemPrompt'/,
+    );
+    expect(line('{"prompt":"x","json_mode":true}')).toThrow(/in\.jsonl:3: .*'jsonMode'/);
+    expect(line('{"prompt":"x","timeout":30}')).toThrow(/in\.jsonl:3: .*'timeoutMs'/);
+    expect(line('{"prompt":"x","focre":true}')).toThrow(/in\.jsonl:3: .*did you mean 'force'/);
+    expect(parseRequestLine({ index: 0, text: '{"prompt":"x","extraBody":{"top_k":5}}' }, 'in')).toEqual({
+      request: { prompt: 'x', extraBody: { top_k: 5 } },
+    });
+  });
+
   it('finds finished lines in an output torn by a kill', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'maxllm-jsonl-')), 'out.jsonl');
     writeFileSync(

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { checkRequestKeys } from '@maxllm/request';
 import { InputError } from './errors';
 
 /**
@@ -57,8 +58,10 @@ export interface ParsedRequest {
  * request (`prompt`, `messages`, `input`, `systemPrompt`, any SDK parameter; `id` is echoed back). In a plain-text
  * file the line is the prompt itself.
  * @throws InputError (naming file:line) for a line that is not JSON in a JSON file, a line that begins with `{`, `[`
- *   or `"` in a plain-text file (it looks like JSON: mixed files are refused), and JSON that is neither a string
- *   nor a request object.
+ *   or `"` in a plain-text file (it looks like JSON: mixed files are refused), JSON that is neither a string
+ *   nor a request object, and a request object with a key that is neither a MaxLLM option nor a body parameter
+ *   (a Python spelling such as `system_prompt` is named with its TypeScript name; provider-specific parameters go in
+ *   `extraBody`).
  */
 export function parseRequestLine(line: InputLine, source: string): ParsedRequest {
   const where = `${source}:${line.index + 1}`;
@@ -90,6 +93,11 @@ export function parseRequestLine(line: InputLine, source: string): ParsedRequest
   const { id, custom_id: customId, ...request } = value as Record<string, unknown>;
   if (!('prompt' in request) && !('messages' in request) && !('input' in request)) {
     throw new InputError(`${where}: a request object needs "prompt", "messages" or "input"`);
+  }
+  try {
+    checkRequestKeys(request);
+  } catch (error) {
+    throw new InputError(`${where}: ${(error as Error).message}`, { cause: error });
   }
   const echo = id ?? customId;
   return echo === undefined ? { request } : { request, id: echo };

@@ -363,7 +363,7 @@ describe('batch failures', () => {
   it('maps per-line errors to their request and keeps the other answers', async () => {
     const batch = await harness.open({ workspace: 'lines' });
     await batch.enqueue({ prompt: 'fine', meta: { row: 1 } });
-    await batch.enqueue({ prompt: 'broken', mock_fault: 'error500', meta: { row: 2 } });
+    await batch.enqueue({ prompt: 'broken', extraBody: { mock_fault: 'error500' }, meta: { row: 2 } });
     await batch.enqueue({ prompt: 'also fine' });
     await batch.upload();
     expect(await batch.waitUntilDone({ pollIntervalMs: 5 })).toBe('completed');

@@ -80,7 +80,7 @@ export function preparedOf(task: TaskRecord, schema: ZodType | undefined): Prepa
     kind: task.kind,
     endpoint: task.endpoint,
     body: task.body,
-    requestOptions: {},
+    timeoutMs: undefined,
     cacheKey: task.cacheKey,
     namespace: task.namespace,
     schema,

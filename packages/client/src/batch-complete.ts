@@ -1,8 +1,14 @@
 import { abortReason, type Clock, type Logger } from '@maxllm/core';
 import { setMaxListeners } from 'node:events';
-import type { CompleteRequest } from '@maxllm/request';
+import { checkRequestKeys, type BodyParams, type CompleteRequest, type MaxllmOptions } from '@maxllm/request';
 import { BudgetExceededError, createBudget, LedgerWriteError, type Budget } from '@maxllm/ledger';
-import { BatchStoppedError, QuotaExceededError, RedisUnavailableError } from './errors';
+import {
+  BatchStoppedError,
+  InvalidClientRequestError,
+  QuotaExceededError,
+  RedisUnavailableError,
+} from './errors';
+import type { BatchViaOptions } from './batch-via';
 import type { CompleteOutcome } from './outcome';
 import { type ProgressReporter, type ProgressSnapshot } from './progress';
 import { createDefaultProgress } from './progress-bar';
@@ -10,8 +16,8 @@ import { createDefaultProgress } from './progress-bar';
 /** One input of `batchComplete`: a prompt, or a whole request (its fields win over the options). */
 export type BatchItem = string | CompleteRequest;
 
-/** Options of `batchComplete`. Fields not named here are SDK parameters applied to every item. */
-export interface BatchCompleteOptions<T = unknown> {
+/** `batchComplete`'s own options (those of the online path). */
+export interface BatchRunOptions<T = unknown> {
   /** Model (or balancing spec) of items that name none. @default 'gpt-4o-mini' */
   model?: string;
   /** Items in flight at once (the model's limiter may admit fewer). @default 60 */
@@ -34,11 +40,19 @@ export interface BatchCompleteOptions<T = unknown> {
   maxUsd?: number;
   /** How progress is shown; `false` for nothing. @default a progress bar on stderr when it is a TTY, else a status line every 10 s */
   progress?: ProgressReporter | false;
-  [param: string]: unknown;
 }
 
-/** Option names of `batchComplete` (online or via batch) that are not SDK parameters for every item. */
-export const OWN_OPTIONS: ReadonlySet<string> = new Set([
+/**
+ * Options of `batchComplete`: its own ({@link BatchRunOptions}), and request options and body parameters applied to
+ * every item (an item's own fields win). A key that is none of these is a compile error and, at run time, an
+ * `InvalidClientRequestError` naming it.
+ */
+export type BatchCompleteOptions<T = unknown> = BatchRunOptions<T> &
+  Omit<MaxllmOptions, 'model' | 'signal'> &
+  BodyParams;
+
+/** The names of `batchComplete`'s own options (online or via batch); every other option goes to every item. */
+export const OWN_OPTIONS = [
   'model',
   'concurrency',
   'desc',
@@ -54,7 +68,24 @@ export const OWN_OPTIONS: ReadonlySet<string> = new Set([
   'pollIntervalMs',
   'batchLimits',
   'metadata',
-]);
+] as const;
+
+const OWN: ReadonlySet<string> = new Set(OWN_OPTIONS);
+
+/**
+ * The request fields `options` applies to every item: all but `batchComplete`'s own.
+ * @throws InvalidClientRequestError naming an option that is neither `batchComplete`'s nor a request's (`concurency`).
+ */
+export function itemParams(options: object): Record<string, unknown> {
+  try {
+    checkRequestKeys(options, OWN_OPTIONS);
+  } catch (error) {
+    throw new InvalidClientRequestError(`batchComplete options: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return Object.fromEntries(Object.entries(options).filter(([name]) => !OWN.has(name)));
+}
 
 /** What the batch runner needs from the client. */
 export interface BatchDependencies {
@@ -75,10 +106,10 @@ export interface BatchDependencies {
 export async function runBatchComplete<T>(
   dependencies: BatchDependencies,
   items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-  options: BatchCompleteOptions<T> = {},
+  options: BatchViaOptions<T> = {},
 ): Promise<unknown[]> {
   const { clock, logger } = dependencies;
-  const params = Object.fromEntries(Object.entries(options).filter(([name]) => !OWN_OPTIONS.has(name)));
+  const params = itemParams(options);
   const placeholder = options.placeholder === undefined ? null : options.placeholder;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 60));
   const progress =
@@ -143,10 +174,11 @@ export async function runBatchComplete<T>(
       }
       if (!next) return;
       const { index, item } = next;
-      const request: CompleteRequest =
+      const request = (
         typeof item === 'string'
           ? { ...params, model: options.model, prompt: item }
-          : { ...params, model: options.model, ...item };
+          : { ...params, model: options.model, ...item }
+      ) as CompleteRequest;
       request.model ??= options.model;
       request.signal = request.signal ? AbortSignal.any([request.signal, signal]) : signal;
       try {

@@ -110,7 +110,7 @@ describe('batchCompleteViaBatch()', () => {
     const warm = await harness.client.complete({ model, prompt: 'already known' });
     const items = [
       'already known',
-      { prompt: 'breaks in the job', mock_fault: 'error500' },
+      { prompt: 'breaks in the job', extraBody: { mock_fault: 'error500' } },
       { prompt: 'another model', model: 'gpt-4o' },
       'fresh',
     ];

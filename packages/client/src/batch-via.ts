@@ -5,7 +5,7 @@ import type { MaxllmConfig, ResolvedModel } from '@maxllm/config';
 import type { Ledger } from '@maxllm/ledger';
 import type { CompleteRequest } from '@maxllm/request';
 import type OpenAI from 'openai';
-import { OWN_OPTIONS, type BatchCompleteOptions, type BatchItem } from './batch-complete';
+import { itemParams, type BatchCompleteOptions, type BatchItem } from './batch-complete';
 import { InvalidClientRequestError } from './errors';
 import type { ProgressSnapshot } from './progress';
 import { createDefaultProgress } from './progress-bar';
@@ -25,8 +25,8 @@ export interface BatchViaDependencies {
   logger: Logger;
 }
 
-/** Options of `batchComplete(items, { via: 'batch' })`: those of the online path, plus the Batch API's own. */
-export interface BatchViaOptions<T = unknown> extends BatchCompleteOptions<T> {
+/** The Batch API path's own options of `batchComplete` (`via: 'batch'`). */
+export interface BatchViaRunOptions {
   /** Run through the OpenAI Batch API (half price, answers within 24 h) instead of online calls. @default 'online' */
   via?: 'online' | 'batch';
   /**
@@ -41,6 +41,9 @@ export interface BatchViaOptions<T = unknown> extends BatchCompleteOptions<T> {
   /** Metadata of the batch jobs. */
   metadata?: Record<string, string>;
 }
+
+/** Options of `batchComplete(items, { via: 'batch' })`: those of the online path, plus the Batch API's own. */
+export type BatchViaOptions<T = unknown> = BatchCompleteOptions<T> & BatchViaRunOptions;
 
 /**
  * Runs a whole list through the OpenAI Batch API (`@maxllm/batch`): enqueues every item (cache hits are answered at
@@ -60,7 +63,7 @@ export async function batchCompleteViaBatch<T>(
 ): Promise<unknown[]> {
   const { signal } = options;
   const model = options.model ?? 'gpt-4o-mini';
-  const params = Object.fromEntries(Object.entries(options).filter(([name]) => !OWN_OPTIONS.has(name)));
+  const params = itemParams(options);
   const placeholder = options.placeholder === undefined ? null : options.placeholder;
   const progress =
     options.progress === false

@@ -6,8 +6,8 @@ import { createLedger, diffCallStatus, type Budget } from '@maxllm/ledger';
 import { clientBudgets } from './client-budgets';
 import type { CompleteRequest } from '@maxllm/request';
 import { createBalancer, type Balancer } from './balancer';
-import { runBatchComplete } from './batch-complete';
-import { batchCompleteViaBatch } from './batch-via';
+import { runBatchComplete, type BatchItem } from './batch-complete';
+import { batchCompleteViaBatch, type BatchViaOptions } from './batch-via';
 import type { ClientContext } from './client-context';
 import { runComplete } from './complete';
 import { estimateRun } from './estimate-run';
@@ -132,7 +132,10 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         },
       };
     },
-    batchComplete(items, batchOptions) {
+    batchComplete: ((
+      items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+      batchOptions?: BatchViaOptions,
+    ) => {
       if (batchOptions?.via === 'batch') {
         return batchCompleteViaBatch(batchDependencies(), items, batchOptions);
       }
@@ -146,7 +149,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
         items,
         batchOptions,
       );
-    },
+    }) as MaxllmClient['batchComplete'],
     getBatch(batchOptions) {
       return openBatch({ ...batchOptions, ...batchDependencies() });
     },

@@ -1,11 +1,18 @@
 import type { EstimateOptions, RunEstimate } from './estimate-run';
 import type { BatchHandle } from '@maxllm/batch';
 import type { CallStatus } from '@maxllm/ledger';
-import type { CompleteRequest } from '@maxllm/request';
+import type { CompleteRequest, NoUnknownKeys } from '@maxllm/request';
 import type { BatchItem } from './batch-complete';
 import type { BatchViaOptions } from './batch-via';
 import { createClient } from './client';
-import type { CompleteResult, GetBatchOptions, MaxllmClient, TextStream } from './types';
+import type {
+  BatchOptionKey,
+  BatchResultOf,
+  CompleteResult,
+  GetBatchOptions,
+  MaxllmClient,
+  TextStream,
+} from './types';
 
 let defaultClient: MaxllmClient | undefined;
 
@@ -23,8 +30,10 @@ export async function closeDefaultClient(): Promise<void> {
 }
 
 /** `complete()` on the default client. See {@link MaxllmClient.complete}. */
-export function complete<R extends CompleteRequest>(request: R): Promise<CompleteResult<R>> {
-  return getDefaultClient().complete(request);
+export function complete<R extends CompleteRequest>(
+  request: R & NoUnknownKeys<R>,
+): Promise<CompleteResult<R>> {
+  return getDefaultClient().complete<R>(request);
 }
 
 /** `stream()` on the default client. See {@link MaxllmClient.stream}. */
@@ -33,11 +42,11 @@ export function stream(request: CompleteRequest): TextStream {
 }
 
 /** `batchComplete()` on the default client. See {@link MaxllmClient.batchComplete}. */
-export function batchComplete<T = unknown>(
-  items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-  options?: BatchViaOptions<T>,
-): Promise<unknown[]> {
-  return getDefaultClient().batchComplete(items, options);
+export function batchComplete<I extends BatchItem, O extends BatchViaOptions = Record<never, never>>(
+  items: Iterable<I & NoUnknownKeys<I>> | AsyncIterable<I & NoUnknownKeys<I>>,
+  options?: O & NoUnknownKeys<O, BatchOptionKey> & BatchViaOptions,
+): Promise<Array<BatchResultOf<I, O>>> {
+  return getDefaultClient().batchComplete<I, O>(items, options);
 }
 
 /** `getBatch()` on the default client. See {@link MaxllmClient.getBatch}. */

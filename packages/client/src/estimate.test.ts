@@ -9,7 +9,9 @@ describe('estimateInputTokens', () => {
   it('counts messages, tools and a structured-output schema', () => {
     const plain = estimateInputTokens(prepareRequest({ prompt: 'What is the capital of France?' }, target));
     expect(plain).toBeGreaterThan(7);
-    const tools = [{ type: 'function', function: { name: 'lookup_city', parameters: { type: 'object' } } }];
+    const tools = [
+      { type: 'function' as const, function: { name: 'lookup_city', parameters: { type: 'object' } } },
+    ];
     expect(
       estimateInputTokens(prepareRequest({ prompt: 'What is the capital of France?', tools }, target)),
     ).toBeGreaterThan(plain + 5);

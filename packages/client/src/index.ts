@@ -12,6 +12,7 @@ export {
   stream,
 } from './default-client';
 export type {
+  BatchResultOf,
   ClientOptions,
   CompleteResult,
   GetBatchOptions,

@@ -28,7 +28,7 @@ describe('timeoutOf', () => {
     expect(timeout('plain')).toBe(DEFAULT_TIMEOUT_MS);
     expect(timeout('plain', { serviceTier: 'flex' })).toBe(FLEX_TIMEOUT_MS);
     expect(timeout('flex')).toBe(FLEX_TIMEOUT_MS);
-    expect(timeout('flex', { timeout: 1_000 })).toBe(1_000);
+    expect(timeout('flex', { timeoutMs: 1_000 })).toBe(1_000);
     expect(timeout('timed', { serviceTier: 'flex' })).toBe(20_000);
     expect(timeout('plain', { serviceTier: 'priority' })).toBe(DEFAULT_TIMEOUT_MS);
   });

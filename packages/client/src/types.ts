@@ -3,11 +3,12 @@ import type { EstimateOptions, RunEstimate } from './estimate-run';
 import type { MaxllmConfig } from '@maxllm/config';
 import type { BatchHandle, OpenBatchOptions } from '@maxllm/batch';
 import type { CallStatus } from '@maxllm/ledger';
-import type { CompleteRequest } from '@maxllm/request';
+import type { CompleteRequest, NoUnknownKeys, RequestKey } from '@maxllm/request';
 import type OpenAI from 'openai';
 import type { z } from 'zod';
-import type { BatchItem } from './batch-complete';
+import type { BatchItem, OWN_OPTIONS } from './batch-complete';
 import type { BatchViaOptions } from './batch-via';
+import type { MaxllmClientError } from './errors';
 
 /** Options of `createClient()`. */
 export interface ClientOptions {
@@ -114,6 +115,19 @@ export type CompleteResult<R> = R extends { meta: infer M }
     : [ResultOf<R>, M]
   : ResultOf<R>;
 
+/** The keys `batchComplete`'s options may hold: its own and a request's. */
+export type BatchOptionKey = RequestKey | (typeof OWN_OPTIONS)[number];
+
+/**
+ * One slot of `batchComplete(items, options)`'s result: the result of an item (a prompt string takes the options'
+ * fields; a request object's own fields win over them), or, for a failed item, the `placeholder` (`null` by default)
+ * or, with `returnErrors: true`, the error.
+ */
+export type BatchResultOf<I, O> =
+  | (I extends string ? ResultOf<O> : ResultOf<Omit<O, keyof I> & I>)
+  | (O extends { placeholder: infer P } ? P : null)
+  | (O extends { returnErrors: true } ? MaxllmClientError : never);
+
 /** The text deltas of a streamed answer. */
 export type TextStream = AsyncIterable<string>;
 
@@ -126,14 +140,22 @@ export interface MaxllmClient {
    * retried and accounted.
    * @throws CompletionError (and subclasses QuotaExceededError, InvalidOutputError), InvalidClientRequestError.
    */
-  complete<R extends CompleteRequest>(request: R): Promise<CompleteResult<R>>;
-  /** Streams the answer's text deltas; a cached answer is replayed as a stream. */
+  complete<R extends CompleteRequest>(request: R & NoUnknownKeys<R>): Promise<CompleteResult<R>>;
+  /**
+   * Streams the answer's text deltas; a cached answer is replayed as a stream.
+   * @throws (while iterating) the errors of `complete()`.
+   */
   stream(request: CompleteRequest): TextStream;
-  /** Completes many requests with bounded concurrency; results in input order. */
-  batchComplete<T = unknown>(
-    items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-    options?: BatchViaOptions<T>,
-  ): Promise<unknown[]>;
+  /**
+   * Completes many requests with bounded concurrency; results in input order, typed per item (see
+   * {@link BatchResultOf}).
+   * @throws InvalidClientRequestError (a rejection) for an option that is neither `batchComplete`'s nor a request's;
+   *   BatchStoppedError when quota, Redis or a budget stops the run.
+   */
+  batchComplete<I extends BatchItem, O extends BatchViaOptions = Record<never, never>>(
+    items: Iterable<I & NoUnknownKeys<I>> | AsyncIterable<I & NoUnknownKeys<I>>,
+    options?: O & NoUnknownKeys<O, BatchOptionKey> & BatchViaOptions,
+  ): Promise<Array<BatchResultOf<I, O>>>;
   /**
    * Opens (or reopens) an OpenAI Batch API workspace for one model, wired to this client's config, cache, ledger,
    * SDK instances and request flag: enqueue requests, upload, wait, read results (see `@maxllm/batch`).

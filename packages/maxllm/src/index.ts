@@ -28,6 +28,7 @@ export type {
   MaxllmClient,
   CompleteResult,
   ResultOf,
+  BatchResultOf,
   RawResponse,
   TextStream,
   BatchCompleteOptions,
@@ -39,7 +40,7 @@ export type {
   Band,
   OutputMethod,
 } from '@maxllm/client';
-export type { CompleteRequest, ChatMessage } from '@maxllm/request';
+export type { CompleteRequest, MaxllmOptions, BodyParams, ChatMessage } from '@maxllm/request';
 
 // ## Progress
 export { createDefaultProgress, createProgressBar, createLineProgress, silentProgress } from '@maxllm/client';

@@ -4,12 +4,22 @@ export type {
   ChatMessage,
   CompleteRequest,
   Endpoint,
+  MaxllmOptions,
   ModelMode,
   PreparedRequest,
   RequestTarget,
   Usage,
 } from './types';
+export type {
+  BodyParams,
+  ChatParams,
+  CompletionParams,
+  EmbeddingParams,
+  ResponsesParams,
+} from './body-params';
+export type { NoUnknownKeys, RequestKey } from './known-keys';
 export { prepareRequest, type PrepareOptions } from './prepare-request';
+export { checkRequestKeys } from './check-request-keys';
 export { buildMessages, contentText } from './messages';
 export { normaliseTokenParams } from './token-params';
 export {

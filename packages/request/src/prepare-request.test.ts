@@ -96,9 +96,10 @@ describe('prepareRequest: bodies', () => {
     expect(() => prepareRequest({ prompt: undefined }, embedding)).toThrow(InvalidRequestError);
   });
 
-  it('moves timeout to request options', () => {
-    const prepared = prepareRequest({ prompt: 'x', timeout: 1000 }, chat);
-    expect(prepared.requestOptions).toEqual({ timeout: 1000 });
+  it('keeps timeoutMs out of the body: an SDK request option', () => {
+    const prepared = prepareRequest({ prompt: 'x', timeoutMs: 1000 }, chat);
+    expect(prepared.timeoutMs).toBe(1000);
+    expect(prepared.body).not.toHaveProperty('timeoutMs');
     expect(prepared.body).not.toHaveProperty('timeout');
   });
 });
@@ -129,7 +130,8 @@ describe('prepareRequest: cache keys', () => {
 
   it('ignores what does not change the answer', () => {
     const base = key({ prompt: 'x' });
-    expect(key({ prompt: 'x', stream: true, user: 'u', metadata: { a: '1' }, timeout: 5 })).toBe(base);
+    expect(key({ prompt: 'x', user: 'u', metadata: { a: '1' }, timeoutMs: 5 })).toBe(base);
+    expect(key({ prompt: 'x', extraBody: { stream_options: { include_usage: true } } })).toBe(base);
     expect(key({ prompt: 'x', force: true, meta: 1, raw: true })).toBe(base);
     expect(prepareRequest({ prompt: 'x' }, { ...chat, uniqueName: 'other' }).cacheKey).toBe(base);
   });
@@ -149,7 +151,7 @@ describe('prepareRequest: cache keys', () => {
 
   it('is computed from a snapshot: mutating the caller objects later changes nothing', () => {
     const messages = [{ role: 'user', content: 'x' }];
-    const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }];
+    const tools = [{ type: 'function' as const, function: { name: 'f', parameters: { type: 'object' } } }];
     const prepared = prepareRequest({ messages, tools }, chat);
     const before = JSON.stringify(prepared.body);
     messages[0]!.content = 'changed';

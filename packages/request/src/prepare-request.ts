@@ -5,34 +5,16 @@ import { buildMessages, contentText } from './messages';
 import { zodResponseFormat, zodTextFormat, type ResponseFormat } from './response-format';
 import { responsesBody } from './responses-body';
 import { snapshot } from './snapshot';
+import { checkRequestKeys } from './check-request-keys';
+import { OWN_KEYS } from './request-keys';
 import { normaliseTokenParams } from './token-params';
 import type { CompleteRequest, Endpoint, ModelMode, PreparedRequest, RequestTarget } from './types';
 
-/** Request fields that are MaxLLM's own; every other field is an SDK parameter. */
-const CONTROL_FIELDS = new Set([
-  'model',
-  'prompt',
-  'systemPrompt',
-  'historyMessages',
-  'messages',
-  'input',
-  'inputs',
-  'text',
-  'texts',
-  'jsonMode',
-  'jsonFormat',
-  'raw',
-  'force',
-  'meta',
-  'requestFlag',
-  'callId',
-  'signal',
-  'callMethod',
-  'api',
-  'serviceTier',
-  'flexFallbackAfter',
-  'timeout',
-]);
+/**
+ * Keys that are not sent as they are: MaxLLM's own options, and `text`, which only the Responses body takes (merged
+ * with the format there).
+ */
+const NOT_PARAMS: ReadonlySet<string> = new Set([...OWN_KEYS, 'text']);
 
 const ENDPOINTS: Record<ModelMode, Endpoint> = {
   chat: '/v1/chat/completions',
@@ -50,13 +32,15 @@ export interface PrepareOptions {
 /**
  * Turns a `complete()` request into the exact SDK body, its cache key and what is needed to read the answer.
  * Everything is copied first: the caller's objects may change afterwards without effect.
- * @throws InvalidRequestError when the request cannot be sent (no prompt, wrong prompt type for the endpoint).
+ * @throws InvalidRequestError when the request cannot be sent: a key that is neither a MaxLLM option nor a body
+ *   parameter (see {@link checkRequestKeys}), no prompt, a prompt of the wrong type for the endpoint.
  */
 export function prepareRequest(
   request: CompleteRequest,
   target: RequestTarget,
   options: PrepareOptions = {},
 ): PreparedRequest {
+  checkRequestKeys(request);
   const kind = endpointKind(request, target);
   const params = snapshot(sdkParams(request));
   const maxTokens = normaliseTokenParams(params, kind);
@@ -91,6 +75,7 @@ export function prepareRequest(
     promptPreview = lastUser ? contentText(lastUser.content) : '';
   }
 
+  if (request.extraBody !== undefined) Object.assign(body, snapshot(request.extraBody));
   const tier = request.serviceTier ?? target.serviceTier;
   if ((kind === 'chat' || kind === 'responses') && tier !== undefined) body.service_tier ??= tier;
 
@@ -101,7 +86,7 @@ export function prepareRequest(
     kind,
     endpoint,
     body,
-    requestOptions: typeof request.timeout === 'number' ? { timeout: request.timeout } : {},
+    timeoutMs: request.timeoutMs,
     cacheKey: cacheKey(keyInput({ endpoint, apiBase: target.apiBase, body, requestFlag })),
     namespace: target.uniqueName,
     schema: chatLike && !request.jsonMode ? request.jsonFormat : undefined,
@@ -121,7 +106,8 @@ export function prepareRequest(
 function endpointKind(request: CompleteRequest, target: RequestTarget): ModelMode {
   if (request.callMethod) return request.callMethod;
   if (target.mode !== 'chat') return target.mode;
-  if (request.echo !== undefined || typeof request.logprobs === 'number') return 'completion';
+  const params = request as { echo?: unknown; logprobs?: unknown };
+  if (params.echo !== undefined || typeof params.logprobs === 'number') return 'completion';
   const api = request.api ?? target.api ?? 'chat';
   if (api !== 'chat' && api !== 'responses') {
     throw new InvalidRequestError(`'api' must be 'chat' or 'responses' (got ${JSON.stringify(api)}).`);
@@ -132,18 +118,23 @@ function endpointKind(request: CompleteRequest, target: RequestTarget): ModelMod
 function sdkParams(request: CompleteRequest): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(request)) {
-    if (!CONTROL_FIELDS.has(name) && value !== undefined) params[name] = value;
+    if (!NOT_PARAMS.has(name) && value !== undefined) params[name] = value;
   }
   return params;
 }
 
-/** Embeddings take `prompt`, or (as the original) the first of `input`, `inputs`, `text`, `texts`. */
+/**
+ * Embeddings take `prompt`, else `input` (the original's other aliases `inputs` and `texts` are unknown keys, and a
+ * `text` that is not the Responses parameter is refused here, with the name to use).
+ */
 function embeddingInput(request: CompleteRequest): string | string[] {
-  const input = [request.prompt, request.input, request.inputs, request.text, request.texts].find(
-    (value) => value !== undefined && value !== null,
-  );
+  const input = request.prompt ?? request.input;
   if (typeof input === 'string') return input;
   if (Array.isArray(input) && input.every((item) => typeof item === 'string')) return input;
+  const text: unknown = (request as { text?: unknown }).text;
+  if (input === undefined && (typeof text === 'string' || Array.isArray(text))) {
+    throw new InvalidRequestError("'text' is not an embeddings input here: use 'input'.");
+  }
   throw new InvalidRequestError(
     "'prompt' (or 'input') must be a string or an array of strings for an embedding model.",
   );

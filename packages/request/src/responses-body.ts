@@ -49,8 +49,11 @@ export function responsesBody(
     body.reasoning = { ...(body.reasoning as Record<string, unknown> | undefined), effort };
   }
   const textFormat = format ?? (chatFormat === undefined ? undefined : fromChatFormat(chatFormat));
-  const text = typeof request.text === 'object' && request.text !== null ? request.text : undefined;
-  if (text || textFormat) body.text = { ...text, ...(textFormat ? { format: textFormat } : {}) };
+  const text: unknown = (request as { text?: unknown }).text;
+  const textConfig = typeof text === 'object' && text !== null ? text : undefined;
+  if (textConfig || textFormat) {
+    body.text = { ...textConfig, ...(textFormat ? { format: textFormat } : {}) };
+  }
 
   const systemPreview =
     typeof body.instructions === 'string'

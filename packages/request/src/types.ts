@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { BodyParams } from './body-params';
 
 /** One chat message as the OpenAI API takes it (content may be a string, parts, or null for tool-call turns). */
 export interface ChatMessage {
@@ -13,8 +14,11 @@ export type ModelMode = 'chat' | 'embedding' | 'completion' | 'responses';
 /** The API a chat model is called through: Chat Completions or Responses. */
 export type ChatApi = 'chat' | 'responses';
 
-/** Everything `complete()` accepts. Fields not named here are SDK parameters and are sent as they are. */
-export interface CompleteRequest {
+/**
+ * MaxLLM's own options of one request: what to ask, how to read the answer, caching and control. None of them is
+ * sent as a body parameter as it stands (see {@link CompleteRequest} for the body parameters).
+ */
+export interface MaxllmOptions {
   /** Model alias, resolved through the config. */
   model?: string;
   /** The user prompt (chat), the prompt(s) (completions), or the input(s) (embeddings). */
@@ -63,9 +67,26 @@ export interface CompleteRequest {
   signal?: AbortSignal;
   /** Force the endpoint; by default it follows the model's mode (and `api`). */
   callMethod?: ModelMode;
-  /** Any other SDK parameter: temperature, max_tokens, tools, dimensions, ... */
-  [param: string]: unknown;
+  /**
+   * Time one HTTP attempt may take, over the model's `timeout` (which `maxllm.yaml` gives in seconds). Not part of
+   * the body or the cache key. @unit ms @default the model's timeout
+   */
+  timeoutMs?: number;
+  /**
+   * Body parameters the `openai` SDK's types do not name (a provider's own, such as vLLM's `top_k`, or a parameter
+   * newer than the installed SDK): merged into the body as they are, last, so they win over every other field (the
+   * Python SDK's `extra_body`). Part of the cache key, as the rest of the body.
+   */
+  extraBody?: Record<string, unknown>;
 }
+
+/**
+ * Everything `complete()` accepts: MaxLLM's own options ({@link MaxllmOptions}) and the body parameters of the
+ * endpoint the request goes to ({@link BodyParams}, typed by the installed `openai` SDK). A key that is neither is a
+ * compile error and, at run time, an `InvalidRequestError` naming it; parameters the SDK does not know go in
+ * `extraBody`.
+ */
+export type CompleteRequest = MaxllmOptions & BodyParams;
 
 /** The resolved model a request is prepared for (a subset of `ResolvedModel` from `@maxllm/config`). */
 export interface RequestTarget {
@@ -91,8 +112,8 @@ export interface PreparedRequest {
   endpoint: Endpoint;
   /** Exactly the SDK parameters to send (a snapshot: later changes to the caller's objects do not reach it). */
   body: Record<string, unknown>;
-  /** SDK request options (`timeout`, in ms) that are not part of the body or the key. */
-  requestOptions: { timeout?: number };
+  /** The call's own `timeoutMs` (an SDK request option, not part of the body or the key). @unit ms */
+  timeoutMs: number | undefined;
   /** Versioned SHA-256 of everything that changes the answer. */
   cacheKey: string;
   /** Cache namespace: the model's unique name. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { createClient, type MaxllmClient } from '@maxllm/client';
-import { parseJsonLenient, responseText, type ChatMessage } from '@maxllm/request';
+import { parseJsonLenient, responseText, type ChatMessage, type ChatParams } from '@maxllm/request';
 import { createCliLogger, loadCliConfig, println } from '../context';
 import { InputError, UsageError } from '../errors';
 import { globalOptions } from '../global-options';
@@ -19,7 +19,7 @@ interface ChatOptions {
 }
 
 /** Reads a JSON Schema file into an OpenAI `response_format` of type `json_schema`. */
-function schemaFormat(path: string): Record<string, unknown> {
+function schemaFormat(path: string): NonNullable<ChatParams['response_format']> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -37,7 +37,10 @@ function schemaFormat(path: string): Record<string, unknown> {
   }
   const title = (schema as { title?: unknown }).title;
   const name = typeof title === 'string' && /^[\w-]{1,64}$/.test(title) ? title : 'response';
-  return { type: 'json_schema', json_schema: { name, schema, strict: true } };
+  return {
+    type: 'json_schema',
+    json_schema: { name, schema: schema as Record<string, unknown>, strict: true },
+  };
 }
 
 /** Prints one answer: pretty JSON for structured output, the SDK response for `--raw`, else the text. */
