@@ -82,6 +82,7 @@ const internals: Record<string, string[]> = {
   ],
   '@maxllm/request': [
     'prepareRequest',
+    'checkRequestKeys',
     'buildMessages',
     'contentText',
     'normaliseTokenParams',
