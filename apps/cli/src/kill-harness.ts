@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readLedgerRows } from '@maxllm/ledger';
+import { readLedgerRows, type LedgerRow } from '@maxllm/ledger';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { expect } from 'vitest';
 import { createTestHome, type TestHome } from './test-env';
@@ -106,12 +106,12 @@ export interface LineRows {
 }
 
 /**
- * Per line index: its `ok` ledger rows. `lineOf` reads a row's line index from its `call_id` or `request_id`
- * (`undefined` for a row of no line).
+ * Per line index: its `ok` ledger rows. `lineOf` reads a row's line index (from its `call_id`, or its prompt preview),
+ * `undefined` for a row of no line.
  */
 export async function ledgerRowsByLine(
   path: string,
-  lineOf: (row: { call_id: string; request_id: string }) => number | undefined,
+  lineOf: (row: LedgerRow) => number | undefined,
 ): Promise<Map<number, LineRows>> {
   const byLine = new Map<number, LineRows>();
   if (!existsSync(path)) return byLine;
@@ -187,7 +187,7 @@ export interface KillCheck {
   /** The ledger CSV. */
   ledger: string;
   /** The line index of a ledger row (see {@link ledgerRowsByLine}). */
-  lineOf: (row: { call_id: string; request_id: string }) => number | undefined;
+  lineOf: (row: LedgerRow) => number | undefined;
   /** Lines in the input. */
   lineCount: number;
   /** The prompt of line `index`, as {@link CountingProxy.paid} counts it. */

@@ -6,6 +6,7 @@ import { readLedgerRows } from '@maxllm/ledger';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerRowsByLine } from './kill-harness';
 import { createTestHome, type TestHome } from './test-env';
 import { cleanEnv, cliPath, runCli } from './test-support';
 
@@ -78,6 +79,23 @@ async function expectEveryLineAnsweredRight(output: string): Promise<void> {
   for (const line of lines) expect(line.id, `line ${line.index}`).toBe(String(line.index + 1));
 }
 
+/**
+ * Every answered line of `output` has exactly one ok ledger row (its answer never outran its row); with `all`, every
+ * input line has exactly one.
+ */
+async function expectOneRowPerAnswer(test: TestHome, output: string, all = false): Promise<void> {
+  const rows = await ledgerRowsByLine(join(test.home, 'logs', 'openai_calls.csv'), (row) => {
+    const match = /^kill and resume, prompt number (\d+)$/.exec(row.prompt_preview);
+    return match === null ? undefined : Number(match[1]);
+  });
+  const lines = all
+    ? Array.from({ length: count }, (_, index) => index)
+    : readOutput(output)
+        .filter((line) => line.result !== undefined)
+        .map((line) => line.index);
+  for (const index of lines) expect(rows.get(index)?.rows, `line ${index}`).toBe(1);
+}
+
 describe('a kill between two output writes, then a re-run', () => {
   it('run: every line gets its own answer and id', async () => {
     const test = createTestHome(server.url);
@@ -86,9 +104,11 @@ describe('a kill between two output writes, then a re-run', () => {
     const args = ['run', input, '-o', output, '--concurrency', '4'];
     expect(await runAndKill(test, output, args)).toBe('SIGKILL');
     expect(readOutput(output)).toHaveLength(killAfter);
+    await expectOneRowPerAnswer(test, output);
     const rerun = await runCli(args, { env: test.env });
     expect(rerun.code).toBe(0);
     await expectEveryLineAnsweredRight(output);
+    await expectOneRowPerAnswer(test, output, true);
   });
 
   it('run --restart, killed, then a re-run: each answer of the new output has its own row', async () => {
@@ -122,9 +142,11 @@ describe('a kill between two output writes, then a re-run', () => {
     const args = ['run', input, '-o', output, '--via', 'batch', '--poll', '50ms'];
     expect(await runAndKill(test, output, args)).toBe('SIGKILL');
     expect(readOutput(output)).toHaveLength(killAfter);
+    await expectOneRowPerAnswer(test, output);
     const rerun = await runCli(args, { env: test.env });
     expect(rerun.code).toBe(0);
     await expectEveryLineAnsweredRight(output);
+    await expectOneRowPerAnswer(test, output, true);
   });
 
   it('batch results: every line gets its own answer and id, once', async () => {
@@ -136,8 +158,10 @@ describe('a kill between two output writes, then a re-run', () => {
     const args = ['batch', 'results', 'killed', '--wait', '--poll', '50ms', '-o', output];
     expect(await runAndKill(test, output, args)).toBe('SIGKILL');
     expect(readOutput(output)).toHaveLength(killAfter);
+    await expectOneRowPerAnswer(test, output);
     const rerun = await runCli(args, { env: test.env });
     expect(rerun.code).toBe(0);
     await expectEveryLineAnsweredRight(output);
+    await expectOneRowPerAnswer(test, output, true);
   });
 });
