@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 // Every package resolves with `moduleResolution: Bundler` and is bundled by tsup, so the suffix only adds noise.
 const relativeImportStyle = {
   regex: '^\\.{1,2}/.*\\.(js|ts|mjs|cjs)$',
-  message: "Relative imports have no extension in this repo ('./x', not './x.js'): one import style (CONTRIBUTING.md).",
+  message:
+    "Relative imports have no extension in this repo ('./x', not './x.js'): one import style (CONTRIBUTING.md).",
 };
 
 export default tseslint.config(
