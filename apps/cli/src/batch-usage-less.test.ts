@@ -19,7 +19,7 @@ const count = 4;
 function writeInput(test: TestHome): string {
   const path = join(test.root, 'in.jsonl');
   const lines = Array.from({ length: count }, (_, index) =>
-    JSON.stringify({ prompt: `answered without usage ${index}`, mock_fault: 'no-usage' }),
+    JSON.stringify({ prompt: `answered without usage ${index}`, extraBody: { mock_fault: 'no-usage' } }),
   );
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
