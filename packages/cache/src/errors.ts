@@ -30,6 +30,11 @@ export class InvalidCacheEntryError extends CacheError {
   static override readonly brand: string = 'maxllm.cache.InvalidCacheEntryError';
 }
 
+/** An option the cache does not know, such as a duration under its old name without a unit (`olderThan`). */
+export class InvalidCacheOptionError extends CacheError {
+  static override readonly brand: string = 'maxllm.cache.InvalidCacheOptionError';
+}
+
 /** A namespace is empty or contains a NUL character (NUL separates namespace and key on disk). */
 export class InvalidNamespaceError extends CacheError {
   static override readonly brand: string = 'maxllm.cache.InvalidNamespaceError';

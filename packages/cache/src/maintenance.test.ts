@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import cacache from 'cacache';
 import { describe, expect, it } from 'vitest';
+import { InvalidCacheOptionError } from './errors';
 import { createResponseCache } from './response-cache';
 import { chatEntry, legacyCache, manualClock, useTempDir } from './test-utils';
 
@@ -89,7 +90,7 @@ describe('maintenance', () => {
     expect(packFiles(dir)).toHaveLength(0);
   });
 
-  it('prune removes entries older than olderThan and expired ones, and returns the count', async () => {
+  it('prune removes entries older than olderThanMs and expired ones, and returns the count', async () => {
     const dir = tempDir();
     const clock = manualClock();
     const cache = createResponseCache({ dir, clock });
@@ -97,9 +98,9 @@ describe('maintenance', () => {
     await cache.set('m', 'expiring', chatEntry('expiring'), { ttlMs: 1500 });
     clock.advance(1000);
     await cache.set('m', 'new', chatEntry('new'));
-    expect(await cache.prune({ olderThan: 5000 })).toBe(0);
+    expect(await cache.prune({ olderThanMs: 5000 })).toBe(0);
     const before = packBytes(dir);
-    expect(await cache.prune({ olderThan: 500 })).toBe(2);
+    expect(await cache.prune({ olderThanMs: 500 })).toBe(2);
     expect(packBytes(dir)).toBeLessThan(before / 2);
     expect(await cache.get('m', 'old')).toBeUndefined();
     expect(await cache.get('m', 'expiring')).toBeUndefined();
@@ -107,7 +108,19 @@ describe('maintenance', () => {
     expect((await cache.stats()).entries).toBe(1);
   });
 
-  it('prune() without olderThan removes only expired entries', async () => {
+  it('prune() refuses the old name olderThan (no unit), naming olderThanMs, and removes nothing', async () => {
+    const clock = manualClock();
+    const cache = createResponseCache({ dir: tempDir(), clock });
+    await cache.set('m', 'old', chatEntry('old'));
+    clock.advance(1000);
+    // @ts-expect-error the old name is not in PruneOptions any more
+    const pruning = cache.prune({ olderThan: 500 });
+    await expect(pruning).rejects.toThrow(InvalidCacheOptionError);
+    await expect(pruning).rejects.toThrow(/'olderThanMs'/);
+    expect((await cache.stats()).entries).toBe(1);
+  });
+
+  it('prune() without olderThanMs removes only expired entries', async () => {
     const clock = manualClock();
     const cache = createResponseCache({ dir: tempDir(), clock });
     await cache.set('m', 'keep', chatEntry('keep'));
@@ -167,6 +180,6 @@ describe('maintenance', () => {
     await cache.set('m', 'k', chatEntry('k'));
     clock.advance(1000);
     await cache.verify();
-    expect(await cache.prune({ olderThan: 500 })).toBe(1);
+    expect(await cache.prune({ olderThanMs: 500 })).toBe(1);
   });
 });

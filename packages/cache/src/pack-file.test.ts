@@ -87,7 +87,7 @@ describe('pack file', () => {
     await writer.set('m', 'before', chatEntry('before'));
     await createResponseCache({ dir }).clear();
     await writer.set('m', 'after-clear', chatEntry('after clear'));
-    await createResponseCache({ dir }).prune({ olderThan: 60_000 });
+    await createResponseCache({ dir }).prune({ olderThanMs: 60_000 });
     await writer.set('m', 'after-prune', chatEntry('after prune'));
     await createResponseCache({ dir }).verify();
     await writer.set('m', 'after-verify', chatEntry('after verify'));
@@ -153,6 +153,6 @@ describe('migration and import / export (cacache format)', () => {
     expect(await copy.get('a', 'k3')).toBeUndefined();
     now += 1000;
     expect(await copy.get('b/c', 'k2')).toBeUndefined();
-    expect(await copy.prune({ olderThan: 500 })).toBe(2);
+    expect(await copy.prune({ olderThanMs: 500 })).toBe(2);
   });
 });

@@ -4,7 +4,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import cacache from 'cacache';
 import { createCacacheWriter } from './cacache-writer';
-import { InvalidCacheEntryError } from './errors';
+import { InvalidCacheEntryError, InvalidCacheOptionError } from './errors';
 import { createLegacyReader, parseEntry } from './legacy-store';
 import { count, isExpired, listEntries, namespaceOf, removeEntries, removeIndexEntry } from './maintenance';
 import { MemoryLru } from './memory-lru';
@@ -18,6 +18,7 @@ import type {
   CacheTransferReport,
   CacheVerifyReport,
   NamespaceStats,
+  PruneOptions,
   ResponseCache,
 } from './types';
 
@@ -256,11 +257,16 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     await removeEntries(dir, records);
   }
 
-  async function prune(pruneOptions: { olderThan?: number } = {}): Promise<number> {
+  async function prune(pruneOptions: PruneOptions = {}): Promise<number> {
+    if ('olderThan' in pruneOptions) {
+      throw new InvalidCacheOptionError(
+        "prune(): 'olderThan' is now 'olderThanMs' (milliseconds, as before): the unit is in the name.",
+      );
+    }
     const now = clock.now();
-    const { olderThan } = pruneOptions;
+    const { olderThanMs } = pruneOptions;
     const isStale = (time: number, expiresAt: number | undefined) =>
-      isExpired(expiresAt, now) || (olderThan !== undefined && time < now - olderThan);
+      isExpired(expiresAt, now) || (olderThanMs !== undefined && time < now - olderThanMs);
     let removed = 0;
     for (const pack of allPacks()) {
       const summary = summarise(pack);

@@ -79,7 +79,7 @@ export interface PruneOptions {
    * @unit ms
    * @default only expired entries are removed
    */
-  olderThan?: number;
+  olderThanMs?: number;
 }
 
 /**
@@ -123,7 +123,10 @@ export interface ResponseCache extends CacheStore {
    * older version stored in cacache's layout. Run it while no other process writes to the cache.
    */
   verify(): Promise<CacheVerifyReport>;
-  /** Removes expired entries and, with `olderThan`, entries stored before `now - olderThan`. Returns the count. */
+  /**
+   * Removes expired entries and, with `olderThanMs`, entries stored before `now - olderThanMs`. Returns the count.
+   * @throws InvalidCacheOptionError for the old name `olderThan` (the message names `olderThanMs`).
+   */
   prune(options?: PruneOptions): Promise<number>;
   /**
    * Copies every live, unexpired entry into the cacache directory `dir` in cacache's own format (what `cacache.get`,

@@ -202,7 +202,13 @@ export {
   LimiterClosedError,
   OversizedRequestError,
 } from '@maxllm/ratelimit';
-export { CacheError, CacheKeyError, InvalidCacheEntryError, InvalidNamespaceError } from '@maxllm/cache';
+export {
+  CacheError,
+  CacheKeyError,
+  InvalidCacheEntryError,
+  InvalidCacheOptionError,
+  InvalidNamespaceError,
+} from '@maxllm/cache';
 export {
   LedgerError,
   LedgerClosedError,

@@ -146,7 +146,7 @@ export function registerCacheCommand(program: Command): void {
         const olderThan =
           options.olderThan === undefined ? undefined : parseDuration(options.olderThan, '--older-than');
         await withCache(command, async (store) => {
-          const removed = await store.prune(olderThan === undefined ? {} : { olderThan });
+          const removed = await store.prune(olderThan === undefined ? {} : { olderThanMs: olderThan });
           println(`removed ${formatCount(removed)} entr${removed === 1 ? 'y' : 'ies'}`);
         });
       }),
