@@ -1,7 +1,7 @@
 import { type Clock, createManualClock } from '@maxllm/core';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractResult, prepareRequest } from '@maxllm/request';
+import { extractResult, InvalidRequestError, prepareRequest } from '@maxllm/request';
 import type { CompleteRequest } from '@maxllm/request';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -170,6 +170,16 @@ describe('batch lifecycle', () => {
     expect((await batch.results()).map((result) => result.ok && result.source)).toEqual(['batch', 'batch']);
     const prepared = prepareRequest({ prompt: 'never cached' }, harness.config.resolveModel('chat'));
     expect(await harness.cache.get(prepared.namespace, prepared.cacheKey)).toBeUndefined();
+  });
+
+  it('refuses a request with an unknown key at enqueue, naming it, and stores nothing', async () => {
+    const batch = await harness.open({ workspace: 'unknown-key' });
+    const python = { prompt: 'hi', system_prompt: 'Be brief.' } as CompleteRequest;
+    await expect(batch.enqueue(python)).rejects.toThrow(InvalidRequestError);
+    await expect(batch.enqueue(python)).rejects.toThrow(/'system_prompt'.*'systemPrompt'/);
+    expect(batch.size).toBe(0);
+    await batch.enqueue({ prompt: 'hi', systemPrompt: 'Be brief.' });
+    expect(batch.size).toBe(1);
   });
 
   it('stops waiting when aborted and can wait again later', async () => {
