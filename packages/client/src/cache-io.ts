@@ -4,8 +4,8 @@ import type { Call } from './call';
 import type { ClientContext } from './client-context';
 
 /** The cached answer of `call` (its member's namespace and key), `undefined` for a miss. */
-export async function lookup(call: Call): Promise<unknown> {
-  return await readCached(call.context, call.prepared.namespace, call.prepared.cacheKey);
+export function lookup(call: Call): Promise<unknown> {
+  return readCached(call.context, call.prepared.namespace, call.prepared.cacheKey);
 }
 
 /** Stores the answer of `call` when the call may write the cache and the answer is complete (cacheable). */

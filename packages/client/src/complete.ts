@@ -22,7 +22,7 @@ export async function runComplete(
   options: CallOptions = {},
 ): Promise<CompleteOutcome> {
   return await throughMembers(startCall(context, request, options), {
-    lookup: async (call) => (isManyEmbeddings(call) ? 'skip' : await cached(call)),
+    lookup: (call) => (isManyEmbeddings(call) ? Promise.resolve('skip') : cached(call)),
     send: (call) => (isManyEmbeddings(call) ? embedMany(call) : joinOrSend(call)),
   });
 }
