@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { checkRequestKeys } from '@maxllm/request';
 import { InputError } from './errors';
+import { LineSet } from './line-set';
 
 /**
  * How a whole input file is read, decided by its first non-blank line: `json` when that line begins with `{`, `[`
@@ -106,14 +107,14 @@ export function parseRequestLine(line: InputLine, source: string): ParsedRequest
 /** What an existing output file already holds. */
 export interface ExistingOutput {
   /** Indexes of input lines that already have a successful result. */
-  done: Set<number>;
+  done: LineSet;
   /** False when the file ends in the middle of a line (the writer was killed): append a newline first. */
   endsWithNewline: boolean;
 }
 
 /** Scans an existing `run` output file for finished lines; a torn or unparsable line counts as not done. */
 export async function readExistingOutput(path: string): Promise<ExistingOutput> {
-  const done = new Set<number>();
+  const done = new LineSet();
   let file;
   try {
     file = await open(path, 'r');

@@ -7,6 +7,7 @@ import { parseDuration } from '../duration';
 import { UsageError } from '../errors';
 import { parseRequestLine, readLines } from '../jsonl';
 import { lineMeta, resultLine } from '../line-meta';
+import type { ReadonlyLineSet } from '../line-set';
 import type { OutputSink } from '../output-sink';
 import { createTerminalProgress } from '../progress';
 import type { RunOptions, RunSummary } from './run';
@@ -18,7 +19,7 @@ export interface RunViaBatchInput {
   file: string;
   output: string | undefined;
   sink: OutputSink;
-  done: ReadonlySet<number>;
+  done: ReadonlyLineSet;
   options: RunOptions;
   signal: AbortSignal;
 }

@@ -22,6 +22,7 @@ import { createRunControl, type RunControl } from '../run-control';
 import { stopReason } from '../stop-reason';
 import { runCallIds } from '../run-call-ids';
 import { runViaBatch } from './run-via-batch';
+import { LineSet, type ReadonlyLineSet } from '../line-set';
 
 /** Options of `maxllm run`. */
 export interface RunOptions {
@@ -66,7 +67,7 @@ interface InputScan {
 }
 
 /** Reads the input file once before the run (undefined for stdin, which can be read only once). */
-async function scanInput(file: string, done: ReadonlySet<number>): Promise<InputScan | undefined> {
+async function scanInput(file: string, done: ReadonlyLineSet): Promise<InputScan | undefined> {
   if (file === '-') return undefined;
   const scan: InputScan = { lines: 0, skipped: 0, models: new Set() };
   for await (const line of readLines(createReadStream(file))) {
@@ -101,7 +102,7 @@ function sumStatus(status: CallStatus): { hits: number; costUsd: number; tokens:
 /** Streams the input lines that still need an answer (skipping `done`), counting every line read. */
 async function* pendingLines(
   file: string,
-  done: ReadonlySet<number>,
+  done: ReadonlyLineSet,
   counters: { lines: number; skipped: number },
 ): AsyncGenerator<InputLine> {
   for await (const line of readLines(openInput(file))) {
@@ -118,7 +119,7 @@ async function runOnline(
   client: MaxllmClient,
   file: string,
   sink: OutputSink,
-  done: ReadonlySet<number>,
+  done: ReadonlyLineSet,
   options: RunOptions,
   control: RunControl,
   scan: InputScan | undefined,
@@ -269,7 +270,7 @@ export function registerRunCommand(program: Command): void {
           rmSync(`${resolve(options.output)}.batch.json`, { force: true });
         }
         const existing = options.output === undefined ? undefined : await readExistingOutput(options.output);
-        const done = existing?.done ?? new Set<number>();
+        const done = existing?.done ?? new LineSet();
         const verbose = globalOptions(command).verbose;
         const config: MaxllmConfig = loadCliConfig(verbose);
         const scan = options.via === 'batch' ? undefined : await scanInput(input, done);
