@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export const sharedProjectConfig: ViteUserConfig = {
   resolve: {
     alias: [
+      // Test-only, never published (not in core's `exports`; `paths` in tsconfig.base.json does the same for tsc).
+      { find: /^@maxllm\/core\/test-redis$/, replacement: `${root}packages/core/src/test-redis.ts` },
       { find: /^@maxllm\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
       { find: /^maxllm$/, replacement: `${root}packages/maxllm/src/index.ts` },
       { find: /^maxllm\/testing$/, replacement: `${root}packages/maxllm/src/testing.ts` },

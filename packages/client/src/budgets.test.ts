@@ -4,21 +4,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { redisUrlForTests } from '@maxllm/core/test-redis';
 import { BudgetExceededError, createLedger, readLedgerRows, UnpricedUnderBudgetError } from '@maxllm/ledger';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchStoppedError } from './errors';
 import { startHarness, type Harness } from './test-harness';
 
-const redisUrl = process.env.REDIS_URL;
-if (!redisUrl) {
-  if (process.env.CI) {
-    it('has REDIS_URL under CI', () => {
-      throw new Error('REDIS_URL is not set, but CI is: the shared daily budget test must run');
-    });
-  } else {
-    console.warn('client: skipping the shared daily budget test: set REDIS_URL=redis://127.0.0.1:6379');
-  }
-}
+const redisUrl = await redisUrlForTests('client: the shared daily budget test');
 
 let harness: Harness | undefined;
 afterEach(async () => {

@@ -1,19 +1,17 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { redisUrlForTests } from '@maxllm/core/test-redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchStoppedError, RedisUnavailableError } from './errors';
 import { startHarness, type Harness } from './test-harness';
 
-const redisUrl = process.env.REDIS_URL;
-const skip = !redisUrl && !process.env.CI;
-if (skip) console.warn('client: shared (Redis) limit tests skipped: REDIS_URL is not set.');
+const redisUrl = await redisUrlForTests('client: the shared (Redis) limit tests');
 
 let harness: Harness;
 afterEach(async () => harness?.close());
 
-describe.skipIf(skip)('limits shared through Redis (config rate_limit.redis_url)', () => {
+describe.skipIf(!redisUrl)('limits shared through Redis (config rate_limit.redis_url)', () => {
   it('two clients draw from one budget per unique name', async () => {
-    if (!redisUrl) throw new Error('REDIS_URL must be set under CI for the shared-limit tests.');
     const model = `client-redis-${process.pid}-${Date.now()}`; // a fresh shared limit for this run
     harness = await startHarness({ params: { rpm: 1 }, config: { rate_limit: { redis_url: redisUrl } } });
     await harness.client.complete({ model, prompt: 'a' });

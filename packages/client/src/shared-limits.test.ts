@@ -4,14 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { redisUrlForTests } from '@maxllm/core/test-redis';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildClientDist, clientDir } from './dist-build';
 
 const run = promisify(execFile);
-const redisUrl = process.env.REDIS_URL;
-const skip = !redisUrl && !process.env.CI;
-if (skip) console.warn('client: multi-process shared-limit test skipped: REDIS_URL is not set.');
+const redisUrl = await redisUrlForTests('client: the multi-process shared-limit test');
 
 const worker = join(clientDir, 'test', 'fixtures', 'shared-worker.mjs');
 /** Window of the limit on both sides (the client's `rateWindowMs`); a slower machine may set a longer one. */
@@ -29,9 +28,8 @@ afterEach(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-describe.skipIf(skip)('three processes share one limit through MAXLLM_REDIS_URL (built client)', () => {
+describe.skipIf(!redisUrl)('three processes share one limit through MAXLLM_REDIS_URL (built client)', () => {
   beforeAll(() => {
-    if (!redisUrl) throw new Error('REDIS_URL must be set under CI for the multi-process shared-limit test.');
     buildClientDist();
   }, 120_000);
 

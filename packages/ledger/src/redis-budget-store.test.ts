@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redisUrlForTests } from '@maxllm/core/test-redis';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBudget } from './budget';
@@ -6,16 +7,7 @@ import { BudgetExceededError } from './errors';
 import { createRedisBudgetStore } from './redis-budget-store';
 import { describeBudgetStoreContract } from './test-budget-store-contract';
 
-const redisUrl = process.env.REDIS_URL;
-if (!redisUrl) {
-  if (process.env.CI) {
-    it('has REDIS_URL under CI', () => {
-      throw new Error('REDIS_URL is not set, but CI is: the shared budget suite must run');
-    });
-  } else {
-    console.warn('ledger: skipping the Redis budget store suite: set REDIS_URL=redis://127.0.0.1:6379');
-  }
-}
+const redisUrl = await redisUrlForTests('ledger: the Redis budget store suite');
 
 const redis = redisUrl ? new Redis(redisUrl) : undefined;
 afterAll(() => redis?.disconnect());

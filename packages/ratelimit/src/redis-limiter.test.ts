@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { redisUrlForTests } from '@maxllm/core/test-redis';
 import { createMockServer } from '@maxllm/mock-server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -10,18 +11,7 @@ import { LimiterBackendError } from './errors';
 import { busiestWindow, describeLimiterContract } from './test-limiter-contract';
 import type { RateLimiter, RedisClientLike } from './types';
 
-const redisUrl = process.env.REDIS_URL;
-if (!redisUrl) {
-  if (process.env.CI) {
-    it('has REDIS_URL under CI', () => {
-      throw new Error('REDIS_URL is not set, but CI is: the ratelimit Redis suite must run');
-    });
-  } else {
-    console.warn(
-      'ratelimit: skipping the Redis suite (distributed mode): set REDIS_URL=redis://127.0.0.1:6379',
-    );
-  }
-}
+const redisUrl = await redisUrlForTests('ratelimit: the Redis suite (distributed mode)');
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
