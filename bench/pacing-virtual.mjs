@@ -2,6 +2,9 @@
 // 60 s window and per 1 s quantum), but the limiter and the mock share a manual clock that moves in 5 ms steps, and
 // every request is answered before time moves on. No timer is late and no request arrives shifted, so this measures
 // the admission rule itself; pacing.mjs measures it on the real clock of this (shared, loaded) host.
+// `pacing.virtual_jitter` adds what a real host adds: each request reaches the server 0–JITTER_MS after its admission
+// (seeded, so every run is the same), so two requests may arrive closer together than the pace: the limiter must
+// learn from the 429s that draws (shrink its burst, then slow its pace) and stop drawing them.
 // Utilisation = requests the server admitted in WINDOWS windows ÷ (WINDOWS × rpm); 429s to the end of the run.
 import { createManualClock } from '@maxllm/core';
 import { createMockServer } from '@maxllm/mock-server';
@@ -12,9 +15,21 @@ const WINDOW_MS = 60_000;
 const WINDOWS = 2;
 const RPM = 600;
 const STEP_MS = 5;
+const JITTER_MS = 20;
 const model = 'gpt-4o-mini';
 
-async function simulate({ quantumMs, burstMs }) {
+/** A seeded generator in [0, 1) (mulberry32), so the jittered run is the same every time. */
+function seeded(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function simulate({ quantumMs, burstMs, jitterMs = 0 }) {
+  const random = seeded(21);
   const clock = createManualClock(Date.now());
   const server = await createMockServer({ limits: { rpm: RPM }, windowMs: WINDOW_MS, quantumMs, clock });
   const limiter = createRateLimiter({ rpm: RPM, intervalMs: WINDOW_MS, burstMs, clock });
@@ -30,6 +45,8 @@ async function simulate({ quantumMs, burstMs }) {
         .catch(() => null);
       if (!permit || stopped) return permit?.release();
       sent++;
+      const delay = Math.floor((random() * jitterMs) / STEP_MS) * STEP_MS;
+      if (delay > 0) await new Promise((resolve) => clock.setTimeout(resolve, delay));
       inFlight++;
       const response = await fetch(`${server.url}/chat/completions`, {
         method: 'POST',
@@ -66,6 +83,8 @@ async function simulate({ quantumMs, burstMs }) {
 const paced = await simulate({ quantumMs: 1000 });
 const baseline = await simulate({ quantumMs: 1000, burstMs: Infinity });
 const sliding = await simulate({});
+const jittered = await simulate({ quantumMs: 1000, jitterMs: JITTER_MS });
+const jitteredSliding = await simulate({ jitterMs: JITTER_MS });
 console.log(
   `pacing.virtual_quantized utilisation=${fmt(paced.utilisation, 3)} rate_limited=${paced.rateLimited} ` +
     `baseline_utilisation=${fmt(baseline.utilisation, 3)} baseline_rate_limited=${baseline.rateLimited} ` +
@@ -74,4 +93,9 @@ console.log(
 console.log(
   `pacing.virtual_sliding utilisation=${fmt(sliding.utilisation, 3)} rate_limited=${sliding.rateLimited} ` +
     `rpm=${RPM} windows=${WINDOWS} window_s=${WINDOW_MS / 1000} step_ms=${STEP_MS}`,
+);
+console.log(
+  `pacing.virtual_jitter utilisation=${fmt(jittered.utilisation, 3)} rate_limited=${jittered.rateLimited} ` +
+    `sliding_utilisation=${fmt(jitteredSliding.utilisation, 3)} sliding_rate_limited=${jitteredSliding.rateLimited} ` +
+    `rpm=${RPM} quantum_ms=1000 jitter_ms=${JITTER_MS} windows=${WINDOWS} window_s=${WINDOW_MS / 1000} step_ms=${STEP_MS}`,
 );

@@ -1,11 +1,4 @@
 /**
- * A pace that fell behind by at most this much (a timer that fired late under event-loop lag, a Redis round trip)
- * keeps its schedule instead of restarting from now, so a busy limiter does not lose that time on every admission.
- * @unit ms
- */
-export const CATCH_UP_MS = 20;
-
-/**
  * Even pacing of one limit, GCRA style (a token bucket refilled continuously, kept as one number): `limit` units per
  * `intervalMs` are spread at one unit every `intervalMs / limit`, and admission may run at most `burstMs` ahead of
  * that pace. A request of `cost` units goes when the bucket has room for it; one larger than the whole burst goes
@@ -45,9 +38,9 @@ export class Pace {
   /** Takes `cost` units at `now`. */
   take(cost: number, now: number): void {
     if (this.unitMs === 0) return;
-    const behind = now - this.emptyAt;
-    const from = behind > 0 && behind <= CATCH_UP_MS ? this.emptyAt : Math.max(this.emptyAt, now);
-    this.emptyAt = from + cost * this.unitMs;
+    // Behind (a late wake-up, an idle spell): restart from now. Catching up would put this request and the next
+    // closer than the pace, which a provider counting per short quantum refuses; the burst absorbs lateness.
+    this.emptyAt = Math.max(this.emptyAt, now) + cost * this.unitMs;
   }
 
   /** Gives back (`delta < 0`, unused tokens) or charges (`delta > 0`) units after the fact. */

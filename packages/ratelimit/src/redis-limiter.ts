@@ -3,7 +3,6 @@ import { type Clock, runRedisScript, systemClock, unrefTimer } from '@maxllm/cor
 import { InvalidLimitError, LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors';
 import { checkTokens, type Limits } from './limits';
 import { abortReason, type Waiter } from './local-limiter';
-import { CATCH_UP_MS } from './pace';
 import { readRateLimitHeaders } from './rate-limit-headers';
 import { ADMISSION_SCRIPT, redisChannel, redisKeys } from './redis-script';
 import type {
@@ -95,7 +94,6 @@ export function createRedisLimiter(
     CLAIM_TTL_MS,
     channel,
     Number.isFinite(limits.burstMs) ? limits.burstMs : -1,
-    CATCH_UP_MS,
   ];
 
   const queue: RedisWaiter[] = [];

@@ -32,7 +32,7 @@ export function redisChannel(id: string): string {
  * together against Redis's clock (`TIME`), never one while waiting for another.
  *
  * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel,
- * burstMs (-1 = no pacing), catchUpMs, now (-1 = Redis's `TIME`; else the caller's clock, in ms), ...; replies end
+ * burstMs (-1 = no pacing), now (-1 = Redis's `TIME`; else the caller's clock, in ms), ...; replies end
  * with the usage { requests, tokens, running, burstMs, slack percent }.
  * - `acquire tokens` → { 1, 0, usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try
  *   again (-1: when something is released; the caller also polls to keep its claim alive). Admission needs the
@@ -40,8 +40,9 @@ export function redisChannel(id: string): string {
  *   ahead), the sliding window and a slot;
  * - `finish reserved used` (used -1 = keep the charge) ends a permit: frees its slot, reconciles its tokens;
  * - `observe remainingRequests resetRequestsMs remainingTokens resetTokensMs` (-1 = absent) holds capacity the
- *   provider says is gone; `pause ms` stops admission (every second pause while the window is under 90% of
- *   each limit halves the shared burst, or once it is 0 adds 2% slack to the pace, at most 10%); `drop` removes a
+ *   provider says is gone; `pause ms` stops admission (every second pause while the window has room for one more
+ *   request halves the shared burst, to 0 once under one request's time, or once it is 0 adds 2% slack to the
+ *   pace, at most 10%); `drop` removes a
  *   claim; `renew id...` extends leases.
  * An event ("free" or "pause:<ms>:<id of the limiter that paused>") is published when a waiter may now go or must
  * pause.
@@ -54,8 +55,7 @@ local rpm, tpm, conc = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local interval, margin, lease, claimTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local channel = ARGV[10]
 local burst = tonumber(ARGV[11])
-local catchUp = tonumber(ARGV[12])
-local now = tonumber(ARGV[13])
+local now = tonumber(ARGV[12])
 if now < 0 then
   local clock = redis.call('TIME')
   now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -137,14 +137,14 @@ local function paceAt(limit, field, cost, ahead)
   return math.max(num(field), now) + ahead * unit - math.max(0, burst - cost * unit)
 end
 
--- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace. A pace at
--- most catchUp ms behind (a late wake-up, the round trip) keeps its schedule instead of restarting from now.
+-- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace. A take
+-- while the pace is behind restarts it from now (GCRA): a late admission is never caught up, so two requests never
+-- go closer together than the pace, which a provider counting per short quantum would refuse.
 local function pace(limit, field, cost)
   if limit < 0 or cost == 0 then return end
   local unit = interval / limit * (1 + slack)
   local emptyAt = num(field)
-  local behind = now - emptyAt
-  if cost > 0 and not (behind > 0 and behind <= catchUp) then emptyAt = math.max(emptyAt, now) end
+  if cost > 0 then emptyAt = math.max(emptyAt, now) end
   redis.call('HSET', state, field, tostring(emptyAt + cost * unit))
 end
 
@@ -190,7 +190,7 @@ local function freeAt(need, field, holdName)
 end
 
 if op == 'acquire' then
-  local tokens = tonumber(ARGV[14])
+  local tokens = tonumber(ARGV[13])
   -- Waiters that came first (their claims) count as taken: nobody overtakes them.
   local rank = redis.call('ZRANK', claims, id)
   local ahead = {}
@@ -249,7 +249,7 @@ if op == 'acquire' then
 end
 
 if op == 'finish' then
-  local reserved, spent = tonumber(ARGV[14]), tonumber(ARGV[15])
+  local reserved, spent = tonumber(ARGV[13]), tonumber(ARGV[14])
   redis.call('ZREM', running, id)
   local entry = redis.call('HGET', entries, id)
   if entry then
@@ -275,8 +275,8 @@ if op == 'finish' then
 end
 
 if op == 'observe' then
-  local limits = { { rpm, tonumber(ARGV[14]), tonumber(ARGV[15]), 'holdRequests', 'requests' },
-                   { tpm, tonumber(ARGV[16]), tonumber(ARGV[17]), 'holdTokens', 'tokens' } }
+  local limits = { { rpm, tonumber(ARGV[13]), tonumber(ARGV[14]), 'holdRequests', 'requests' },
+                   { tpm, tonumber(ARGV[15]), tonumber(ARGV[16]), 'holdTokens', 'tokens' } }
   for _, item in ipairs(limits) do
     local limit, remaining, reset, name, total = item[1], item[2], item[3], item[4], item[5]
     if limit >= 0 and remaining >= 0 then
@@ -291,14 +291,15 @@ end
 
 if op == 'pause' then
   local used = usage()
-  local function room(value, limit) return limit < 0 or value < 0.9 * limit end
-  if room(used[1], rpm) and room(used[2], tpm) then
+  if (rpm < 0 or used[1] + 1 <= rpm) and (tpm < 0 or used[2] < tpm) then
     if redis.call('HINCRBY', state, 'strikes', 1) >= 2 then
       redis.call('HSET', state, 'strikes', 0)
       if burst ~= 0 then
         local half = interval / 120
         if burst > 0 then half = burst / 2 end
-        if half < 1 then half = 0 end
+        local unit = 1
+        if rpm > 0 then unit = math.max(1, interval / rpm) end
+        if half < unit then half = 0 end
         burst = half
         redis.call('HSET', state, 'burst', tostring(half))
       else
@@ -307,7 +308,7 @@ if op == 'pause' then
       end
     end
   end
-  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[14]))
+  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[13]))
   redis.call('HSET', state, 'pausedUntil', untilMs)
   redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now) .. ':' .. id)
   keepAlive()
@@ -321,7 +322,7 @@ if op == 'drop' then
 end
 
 if op == 'renew' then
-  for i = 14, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
+  for i = 13, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
   return usage()
 end
 

@@ -1,7 +1,6 @@
 import { createManualClock, type ManualClock } from '@maxllm/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidLimitError, LimiterClosedError, OversizedRequestError, RateLimiterError } from './errors';
-import { CATCH_UP_MS } from './pace';
 import type { RateLimiter, RateLimiterOptions } from './types';
 
 /** One limiter under test, and how to wait until it has nothing left in progress. */
@@ -224,15 +223,17 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         expect(all.admitted).toBe(600);
       });
 
-      it('keeps its schedule after a wake-up up to 20 ms late, and restarts from now after an idle spell', async () => {
+      it('restarts the pace from a late admission, never catching up, and from now after an idle spell', async () => {
+        // A provider counting per second refuses the request that "catches up": it goes closer than the pace.
         const { limiter, idle, advance } = paced({ rpm: 600, burstMs: undefined }); // 100 ms per request
         (await limiter.acquire({ tokens: 0 })).release(); // at 0: the next is due at 100
-        await advance(115); // 15 ms late: admitted at once, and the next is still due at 200
+        await advance(115); // nobody waited at 100: the next one comes 15 ms late
         (await limiter.acquire({ tokens: 0 })).release();
         const third = track(limiter.acquire({ tokens: 0 }));
-        await advance(84);
+        await idle();
+        await advance(85); // 200: caught up, it would go now, 85 ms after the late one
         expect(third.done).toBe(false);
-        await advance(1); // 200
+        await advance(15); // 215: one full step after the late one
         expect(third.done).toBe(true);
         third.value!.release();
         await advance(300);
@@ -309,7 +310,7 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         const loops = Array.from({ length: 8 }, loop);
         while (clock.now() < 3 * intervalMs) {
           await idle();
-          clock.advance(CATCH_UP_MS); // Redis admits a due waiter when its round trip runs: within the catch-up
+          clock.advance(1); // a waiter goes at the first step at or after its time: late by under 1 ms
         }
         stopped = true;
         const ended = Promise.allSettled(loops);
@@ -368,6 +369,26 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         full.limiter.penalize(10);
         await full.idle();
         expect(full.limiter.stats().burstMs).toBe(Infinity);
+      });
+
+      it('learns from 429s while the window is nearly full, as long as it has room for one more', async () => {
+        // A pace at the limit keeps the window near full in steady state: a 429 there is still the provider's
+        // shorter quantum, not the local window's verdict.
+        const { limiter, idle } = setup({ rpm: 10, intervalMs: 60_000, burstMs: 60_000 }); // 6 s per request
+        for (let index = 0; index < 9; index++) (await limiter.acquire({ tokens: 0 })).release();
+        expect(limiter.stats().requestsInWindow).toBe(9);
+        limiter.penalize(10);
+        limiter.penalize(10);
+        await idle();
+        expect(limiter.stats().burstMs).toBe(30_000);
+      });
+
+      it("goes strictly even at once when half the burst is less than one request's time", async () => {
+        const { limiter, idle } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 150 }); // 100 ms per request
+        limiter.penalize(10);
+        limiter.penalize(10);
+        await idle();
+        expect(limiter.stats().burstMs).toBe(0);
       });
 
       it('after shrinking, admits fewer at once', async () => {

@@ -119,7 +119,8 @@ export interface RateLimiter {
   observe(headers: HeadersLike): void;
   /**
    * Pauses all admission for `retryAfterMs` (after a 429). Every second 429 that arrives while the window has room
-   * (under 90% of each limit) halves the pacing burst (the provider enforces a shorter quantum than assumed), and
+   * for one more request under each limit halves the pacing burst (0 once shorter than one request's time: the
+   * provider enforces a shorter quantum than assumed), and
    * once the burst is 0 slows the pace by 2% of the limit (at most 10%: `stats().paceSlack`). A time that is not
    * positive and finite is ignored.
    * @unit milliseconds
