@@ -168,6 +168,7 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     async close() {
       closed = true;
       await runtimes.close();
+      pool.close();
       // Rows that cannot be written are a loud failure, after everything else is closed.
       const ledgerClosed = await ledger.close().then(
         () => undefined,
