@@ -135,6 +135,20 @@ describe('createLedger', () => {
     await ledger.close();
   });
 
+  it('sees a change to the same overrides object, and reuses a frozen one', async () => {
+    const ledger = createLedger({ path: join(dir, 'ledger.csv') });
+    const usage = { inputTokens: 1_000_000, outputTokens: 0 };
+    const prices = { inputPerMillion: 2 };
+    expect(ledger.record(sampleCall({ usage, prices })).totalUsd).toBeCloseTo(2, 12);
+    prices.inputPerMillion = 3;
+    expect(ledger.record(sampleCall({ usage, prices })).totalUsd).toBeCloseTo(3, 12);
+    const frozen = Object.freeze({ inputPerMillion: 5 });
+    expect(ledger.record(sampleCall({ usage, prices: frozen })).totalUsd).toBeCloseTo(5, 12);
+    expect(ledger.record(sampleCall({ usage, prices: frozen })).totalUsd).toBeCloseTo(5, 12);
+    expect(ledger.record(sampleCall({ usage, prices: frozen, model: 'gpt-4o' })).totalUsd).toBeCloseTo(5, 12);
+    await ledger.close();
+  });
+
   it('uses the price data package when no override is given', async () => {
     const path = join(dir, 'ledger.csv');
     const ledger = createLedger({ path });

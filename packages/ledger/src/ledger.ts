@@ -9,13 +9,14 @@ import {
 import type { CallRecord } from './call-record';
 import { emptyModelCallStatus, hitRate, type CallStatus, type ModelCallStatus } from './call-status';
 import type { LedgerRow } from './columns';
-import { csvHeader, csvLines } from './csv';
+import { csvHeader, csvLine } from './csv';
 import { moveForeignLedger } from './foreign-ledger';
 import { LedgerClosedError, LedgerWriteError } from './errors';
 import { oneLine, preview } from './preview';
 import { priceWithResolved, type CallCost } from './price-call';
 import { resolvePrices, type ResolvedPrices } from './resolve-prices';
 import { ledgerServiceTier } from './service-tier';
+import { usd } from './usd-cell';
 
 /** Options of `createLedger`. */
 export interface LedgerOptions {
@@ -79,9 +80,38 @@ export function createLedger(options: LedgerOptions): Ledger {
   /** A background failure was logged (once until a write succeeds). */
   let reported = false;
 
+  /** The last call's prices, when its overrides could not change (none, or a frozen object as the config's). */
+  let last: { call: CallRecord; resolved: ResolvedPrices } | undefined;
+
   function pricesFor(call: CallRecord): ResolvedPrices {
-    // Callers may pass a fresh overrides object per call: key by value.
-    const key = JSON.stringify([call.model, call.provider, call.apiBase, call.prices]);
+    const overrides = call.prices;
+    if (
+      last !== undefined &&
+      last.call.model === call.model &&
+      last.call.provider === call.provider &&
+      last.call.apiBase === call.apiBase &&
+      last.call.prices === overrides &&
+      (overrides === undefined || Object.isFrozen(overrides))
+    ) {
+      return last.resolved;
+    }
+    const resolved = pricesByValue(call);
+    last = {
+      call: {
+        model: call.model,
+        provider: call.provider,
+        apiBase: call.apiBase,
+        prices: overrides,
+      } as CallRecord,
+      resolved,
+    };
+    return resolved;
+  }
+
+  function pricesByValue(call: CallRecord): ResolvedPrices {
+    // Callers may pass a fresh overrides object per call: key by value (the fields `resolvePrices` reads).
+    const overrides = call.prices;
+    const key = `${call.model}\0${call.provider ?? '\u0001'}\0${call.apiBase ?? '\u0001'}\0${overrides?.inputPerMillion}\0${overrides?.outputPerMillion}\0${overrides?.cachedInputPerMillion}`;
     let resolved = prices.get(key);
     if (resolved === undefined) {
       resolved = resolvePrices(call.model, {
@@ -227,10 +257,22 @@ export function createLedger(options: LedgerOptions): Ledger {
     );
   }
 
+  /** The clock's time as an ISO string (rows in the same millisecond share it). */
+  let isoAt = Number.NaN;
+  let iso = '';
+  function isoNow(): string {
+    const now = clock.now();
+    if (now !== isoAt) {
+      isoAt = now;
+      iso = new Date(now).toISOString();
+    }
+    return iso;
+  }
+
   function toRow(call: CallRecord, cost: CallCost): LedgerRow {
     const usage = call.usage;
     return {
-      timestamp: (call.timestamp ?? new Date(clock.now())).toISOString(),
+      timestamp: call.timestamp === undefined ? isoNow() : call.timestamp.toISOString(),
       model: oneLine(call.model),
       system_prompt_preview: previews ? preview(call.systemPrompt) : '',
       prompt_preview: previews ? preview(call.prompt) : '',
@@ -271,7 +313,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       });
       updateStatus(call, cost);
       warnUnknownPrice(call, cost, resolved);
-      const line = csvLines([toRow(call, cost)]);
+      const line = csvLine(toRow(call, cost));
       pending.push(line);
       pendingBytes += line.length;
       // While writes fail, only the timer retries (no write per record()).
@@ -318,9 +360,4 @@ function safeOrEmpty(value: string | undefined): string {
 
 function integer(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : String(Math.round(value));
-}
-
-function usd(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return '';
-  return value.toFixed(9).replace(/\.?0+$/, '');
 }

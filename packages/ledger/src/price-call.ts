@@ -56,19 +56,22 @@ export function priceWithResolved(
   prices: ResolvedPrices,
   options: Pick<PriceCallOptions, 'batch' | 'serviceTier' | 'timestamp'> = {},
 ): CallCost {
-  const unknown = { inputUsd: undefined, outputUsd: undefined, totalUsd: undefined, source: prices.source };
-  if (usage === undefined) return unknown;
+  if (usage === undefined) return unknownCost(prices);
   if (usage.inputTokens === 0 && usage.outputTokens === 0) {
     return { inputUsd: 0, outputUsd: 0, totalUsd: 0, source: prices.source };
   }
   const factor = serviceTierFactor(options.serviceTier, options.batch === true, prices);
-  if (prices.table === undefined || factor === undefined) return unknown;
-  if (usage.outputTokens > 0 && prices.outputPerMillion === undefined) return unknown;
+  if (prices.table === undefined || factor === undefined) return unknownCost(prices);
+  if (usage.outputTokens > 0 && prices.outputPerMillion === undefined) return unknownCost(prices);
   const result = basePrice(usage, model, prices, prices.table, options.timestamp);
-  if (result === undefined) return unknown;
+  if (result === undefined) return unknownCost(prices);
   const inputUsd = result.input * factor;
   const outputUsd = result.output * factor;
   return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd, source: prices.source };
+}
+
+function unknownCost(prices: ResolvedPrices): CallCost {
+  return { inputUsd: undefined, outputUsd: undefined, totalUsd: undefined, source: prices.source };
 }
 
 /** A call's price before the tier factor. @unit USD */
