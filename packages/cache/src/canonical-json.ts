@@ -1,3 +1,4 @@
+import { canonicalForm, NOT_PLAIN } from './canonical-form';
 import { CacheKeyError } from './errors';
 
 /**
@@ -11,6 +12,17 @@ import { CacheKeyError } from './errors';
  * @throws CacheKeyError naming the path of the offending value.
  */
 export function canonicalJson(value: unknown): string {
+  // Plain request data (nearly every key): one native `JSON.stringify` of its key-sorted form.
+  const form = canonicalForm(value);
+  const text = form === NOT_PLAIN ? undefined : JSON.stringify(form);
+  return text ?? writeCanonicalJson(value);
+}
+
+/**
+ * {@link canonicalJson} by the generic writer alone: one walk that knows the path of each value (for its errors).
+ * Exported for the tests that hold the fast path to it.
+ */
+export function writeCanonicalJson(value: unknown): string {
   const writer = new Writer();
   const text = writer.write(value);
   if (text === undefined) throw writer.fail(`Cannot key ${describe(value)}`);

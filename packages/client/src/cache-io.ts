@@ -20,14 +20,21 @@ export async function store(
 }
 
 /** Reads a cached response; a failing cache is a miss (logged), never a failed call. */
-export async function readCached(context: ClientContext, namespace: string, key: string): Promise<unknown> {
-  try {
-    const entry = await context.cache.get(namespace, key);
-    return entry?.response;
-  } catch (error) {
+export function readCached(context: ClientContext, namespace: string, key: string): Promise<unknown> {
+  const failed = (error: unknown): undefined => {
     context.logger.warn(`cache read failed for ${namespace}: ${String(error)}`);
     return undefined;
+  };
+  try {
+    // No `async` layer of its own: a hit settles one promise fewer.
+    return Promise.resolve(context.cache.get(namespace, key)).then(responseOf, failed);
+  } catch (error) {
+    return Promise.resolve(failed(error));
   }
+}
+
+function responseOf(entry: { response: unknown } | undefined): unknown {
+  return entry?.response;
 }
 
 /** Stores a response; a failing cache write is logged, the answer is still returned. */

@@ -74,18 +74,22 @@ export function startCall(
     flexFallbackAfter: request.flexFallbackAfter,
     requestFlag: options.requestFlag,
   };
-  const calls = new Map<BalancedMember, Call>();
+  // Most specs have one member: its call is kept aside, a map holds the others'.
+  let first: Call | undefined;
+  let others: Map<BalancedMember, Call> | undefined;
   return {
     context,
     spec,
     policy: common.policy,
     aim(member) {
-      let call = calls.get(member);
+      if (first?.member === member) return first;
+      let call = others?.get(member);
       if (!call) {
         const target = targetOf(member.resolved);
         const prepared = prepareRequest(request, target, { requestFlag: options.requestFlag });
         call = { ...common, member, resolved: member.resolved, prepared };
-        calls.set(member, call);
+        if (first === undefined) first = call;
+        else (others ??= new Map()).set(member, call);
       }
       return call;
     },

@@ -4,7 +4,7 @@ import { startCall, type Call, type CallOptions } from './call';
 import { callModel } from './call-model';
 import type { ClientContext } from './client-context';
 import { embedMany } from './embed-many';
-import { throughMembers } from './members';
+import { throughMembers, type MemberStages } from './members';
 import type { CompleteOutcome } from './outcome';
 import { receiveAnswer, type Answer } from './receive-answer';
 import { recordCall } from './record-call';
@@ -21,11 +21,14 @@ export async function runComplete(
   request: CompleteRequest,
   options: CallOptions = {},
 ): Promise<CompleteOutcome> {
-  return await throughMembers(startCall(context, request, options), {
-    lookup: (call) => (isManyEmbeddings(call) ? Promise.resolve('skip') : cached(call)),
-    send: (call) => (isManyEmbeddings(call) ? embedMany(call) : joinOrSend(call)),
-  });
+  return await throughMembers(startCall(context, request, options), STAGES);
 }
+
+/** What `complete()` does with a member (one object for every call). */
+const STAGES: MemberStages<CompleteOutcome> = {
+  lookup: (call) => (isManyEmbeddings(call) ? Promise.resolve('skip') : cached(call)),
+  send: (call) => (isManyEmbeddings(call) ? embedMany(call) : joinOrSend(call)),
+};
 
 /** The cached answer of `call`: an entry that no longer reads as valid output is a miss, and gets overwritten. */
 async function cached(call: Call): Promise<CompleteOutcome | undefined> {
@@ -37,8 +40,9 @@ async function cached(call: Call): Promise<CompleteOutcome | undefined> {
   } catch {
     return undefined;
   }
-  recordCall(call, { status: 'ok', cacheHit: true, response });
-  return outcome(call, { response, result, usage: readUsage(response), costUsd: 0 }, true);
+  const usage = readUsage(response);
+  recordCall(call, { status: 'ok', cacheHit: true, response, usage });
+  return outcome(call, { response, result, usage, costUsd: 0 }, true);
 }
 
 /**

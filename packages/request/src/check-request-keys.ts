@@ -23,9 +23,9 @@ const RENAMED: Readonly<Record<string, string>> = {
  *   (`timeout`) the message gives the name to use, for a near miss (`focre`) the known key it is closest to.
  */
 export function checkRequestKeys(request: object, otherKeys: Iterable<string> = []): void {
-  const others = new Set(otherKeys);
+  let others: Set<string> | undefined; // built on the first key that is not a known one
   for (const key of Object.keys(request)) {
-    if (KNOWN.has(key) || others.has(key)) continue;
+    if (KNOWN.has(key) || (others ??= new Set(otherKeys)).has(key)) continue;
     throw new InvalidRequestError(`Unknown key '${key}': ${hintFor(key, [...others, ...KNOWN])}`);
   }
 }

@@ -22,14 +22,19 @@ export function keyInput(options: {
   body: Record<string, unknown>;
   requestFlag: unknown;
 }): Record<string, unknown> {
-  const body = Object.fromEntries(Object.entries(options.body).filter(([name]) => !UNKEYED_PARAMS.has(name)));
-  return {
-    v: KEY_INPUT_VERSION,
-    endpoint: options.endpoint,
+  const body: Record<string, unknown> = {};
+  for (const name of Object.keys(options.body)) {
+    if (!UNKEYED_PARAMS.has(name)) body[name] = options.body[name];
+  }
+  // Keys in sorted order: the canonical JSON of the key then needs no copy of this level.
+  const input: Record<string, unknown> = {
     base: normaliseBase(options.apiBase),
     body,
-    ...(options.requestFlag ? { flag: options.requestFlag } : {}),
+    endpoint: options.endpoint,
   };
+  if (options.requestFlag) input.flag = options.requestFlag;
+  input.v = KEY_INPUT_VERSION;
+  return input;
 }
 
 function normaliseBase(apiBase: string | undefined): string | null {

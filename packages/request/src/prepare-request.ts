@@ -117,8 +117,9 @@ function endpointKind(request: CompleteRequest, target: RequestTarget): ModelMod
 
 function sdkParams(request: CompleteRequest): Record<string, unknown> {
   const params: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(request)) {
-    if (!NOT_PARAMS.has(name) && value !== undefined) params[name] = value;
+  for (const name of Object.keys(request)) {
+    const value: unknown = request[name as keyof CompleteRequest];
+    if (value !== undefined && !NOT_PARAMS.has(name)) params[name] = value;
   }
   return params;
 }
