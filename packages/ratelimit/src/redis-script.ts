@@ -41,8 +41,8 @@ export function redisChannel(id: string): string {
  * - `finish reserved used` (used -1 = keep the charge) ends a permit: frees its slot, reconciles its tokens;
  * - `observe remainingRequests resetRequestsMs remainingTokens resetTokensMs` (-1 = absent) holds capacity the
  *   provider says is gone; `pause ms` stops admission (every second pause while the window has room for one more
- *   request halves the shared burst, to 0 once under one request's time, or once it is 0 adds 2% slack to the
- *   pace, at most 10%); `drop` removes a
+ *   request halves the shared burst, to 0 once under one request's time, or once it is at most one request's time
+ *   adds 2% slack to the pace, at most 10%); `drop` removes a
  *   claim; `renew id...` extends leases.
  * An event ("free" or "pause:<ms>:<id of the limiter that paused>") is published when a waiter may now go or must
  * pause.
@@ -294,17 +294,19 @@ if op == 'pause' then
   if (rpm < 0 or used[1] + 1 <= rpm) and (tpm < 0 or used[2] < tpm) then
     if redis.call('HINCRBY', state, 'strikes', 1) >= 2 then
       redis.call('HSET', state, 'strikes', 0)
-      if burst ~= 0 then
+      -- A burst of at most one request's time is strictly even already: slow the pace instead.
+      local unit = 1
+      if rpm > 0 then unit = math.max(1, interval / rpm) end
+      if burst < 0 or burst > unit then
         local half = interval / 120
         if burst > 0 then half = burst / 2 end
-        local unit = 1
-        if rpm > 0 then unit = math.max(1, interval / rpm) end
         if half < unit then half = 0 end
         burst = half
         redis.call('HSET', state, 'burst', tostring(half))
       else
+        burst = 0
         slack = math.min(0.1, math.floor((slack + 0.02) * 100 + 0.5) / 100)
-        redis.call('HSET', state, 'slack', tostring(slack))
+        redis.call('HSET', state, 'burst', '0', 'slack', tostring(slack))
       end
     end
   end

@@ -16,9 +16,10 @@ export const MAX_SLACK = 0.1;
 
 /**
  * The pacing after a shrink: half the burst, strictly even (0) once that is less than one request's time at the
- * pace (`unitMs`, or a millisecond) since such a burst lets nothing more through at once; once the burst is already 0,
- * 2% more slack (the pace runs at `limit / (1 + slack)`), at most 10%: a provider that counts per quantum sees
- * requests shifted by network and event-loop jitter, and only a pace a little under its limit absorbs that.
+ * pace (`unitMs`, or a millisecond), since such a burst lets nothing more through at once. A burst that is already
+ * no more than one request's time (0, or the default at 600 rpm and below) is strictly even: then 2% more slack (the
+ * pace runs at `limit / (1 + slack)`), at most 10%: a provider that counts per quantum sees requests shifted by
+ * network and event-loop jitter, and only a pace a little under its limit absorbs that.
  */
 export function shrink(
   pacing: { burstMs: number; slack: number },
@@ -26,10 +27,12 @@ export function shrink(
   /** One request's time at the full request limit. @unit ms */
   unitMs: number,
 ): void {
-  if (pacing.burstMs > 0) {
+  const strict = Math.max(1, unitMs);
+  if (pacing.burstMs > strict) {
     const half = Number.isFinite(pacing.burstMs) ? pacing.burstMs / 2 : intervalMs / 120;
-    pacing.burstMs = half < Math.max(1, unitMs) ? 0 : half;
+    pacing.burstMs = half < strict ? 0 : half;
   } else {
+    pacing.burstMs = 0;
     pacing.slack = Math.min(MAX_SLACK, Math.round((pacing.slack + SLACK_STEP) * 100) / 100);
   }
 }

@@ -391,6 +391,14 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         expect(limiter.stats().burstMs).toBe(0);
       });
 
+      it("slows the pace at the first pair of 429s when the burst is one request's time (strictly even already)", async () => {
+        const { limiter, idle } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 100 }); // 100 ms per request
+        limiter.penalize(10);
+        limiter.penalize(10);
+        await idle();
+        expect(limiter.stats()).toMatchObject({ burstMs: 0, paceSlack: 0.02 });
+      });
+
       it('after shrinking, admits fewer at once', async () => {
         const { limiter, idle, advance } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 400 });
         limiter.penalize(10);
