@@ -3,6 +3,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { abortReason } from '@maxllm/core';
+import { wholeResponse } from './whole-response';
 
 /** A `fetch` for the `openai` SDK over `node:http` / `node:https` with keep-alive sockets, and its sockets. */
 export interface HttpFetch {
@@ -91,7 +92,7 @@ function send(url: URL, init: RequestInit, agent: http.Agent, body: string | und
       if (NULL_BODY.has(status) || init.method === 'HEAD') {
         answer.resume();
         resolve(new Response(null, responseInit));
-      } else if (!/json/i.test(headers.get('content-type') ?? '')) {
+      } else if (!isJson(headers.get('content-type'))) {
         resolve(new Response(Readable.toWeb(answer) as ReadableStream<Uint8Array>, responseInit));
       } else {
         const chunks: Buffer[] = [];
@@ -99,7 +100,7 @@ function send(url: URL, init: RequestInit, agent: http.Agent, body: string | und
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.once('end', () => {
           ended = true;
-          resolve(new Response(Buffer.concat(chunks), responseInit));
+          resolve(wholeResponse(Buffer.concat(chunks), responseInit, url.href));
         });
         answer.once('error', fail);
         answer.once('close', () => {
@@ -109,6 +110,12 @@ function send(url: URL, init: RequestInit, agent: http.Agent, body: string | und
     });
     request.end(body);
   });
+}
+
+/** A JSON media type, as the SDK tells one (`application/json`, `...+json`). */
+function isJson(contentType: string | null): boolean {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType.includes('application/json') || mediaType.endsWith('+json');
 }
 
 /** The request headers as the record `node:http` takes. */
