@@ -36,6 +36,24 @@ describe('MemoryLru', () => {
     expect(lru.get('b')).toBeDefined();
   });
 
+  it('holds the newest maxEntries, and their lengths, through a pass over many more entries', () => {
+    const lru = new MemoryLru(3, 40);
+    for (let index = 0; index < 50; index++) lru.set(`k${index}`, item(`v${index}`.padEnd(index % 7, '.')));
+    for (let index = 0; index < 47; index++) expect(lru.get(`k${index}`)).toBeUndefined();
+    expect(lru.get('k47')?.text).toBe('v47'.padEnd(47 % 7, '.'));
+    expect(lru.get('k48')?.text).toBe('v48'.padEnd(48 % 7, '.'));
+    expect(lru.get('k49')?.text).toBe('v49'.padEnd(49 % 7, '.'));
+    // The length bound still adds up after the evicted entries' slots were reused: 40 characters fit, not 41.
+    lru.set('a', item('a'.repeat(20)));
+    lru.set('b', item('b'.repeat(20)));
+    expect(lru.get('a')?.text).toHaveLength(20);
+    expect(lru.get('b')?.text).toHaveLength(20);
+    lru.set('c', item('c'));
+    expect(lru.get('a')).toBeUndefined();
+    expect(lru.get('b')).toBeDefined();
+    expect(lru.get('c')).toBeDefined();
+  });
+
   it('stores nothing when maxEntries is 0', () => {
     const lru = new MemoryLru(0, 1000);
     lru.set('a', item('1'));
