@@ -158,6 +158,11 @@ describe('canonicalJson: the fast path equals the generic writer', () => {
         flag: { run: 3, at: new Date(0) },
       },
     ];
+    const many = (size: number) =>
+      Object.fromEntries(
+        Array.from({ length: size }, (_, index) => [`p${(index * 7919) % size}_${size}`, index]),
+      );
+    inputs.push(many(16), many(17), many(40), { body: many(30), z: [many(5)] });
     for (const input of inputs) expect(canonicalJson(input)).toBe(writeCanonicalJson(input));
   });
 

@@ -54,7 +54,7 @@ function recordForm(value: object, depth: number): unknown {
   }
   let copy: Record<string, unknown> | undefined;
   if (!sorted) {
-    names.sort();
+    sortNames(names);
     copy = {};
   }
   for (let index = 0; index < names.length; index++) {
@@ -69,4 +69,24 @@ function recordForm(value: object, depth: number): unknown {
     if (copy !== undefined) copy[name] = form;
   }
   return copy ?? record;
+}
+
+/**
+ * Sorts `names` in place by UTF-16 code units, as `Array.prototype.sort()` does. A request's objects have a few keys:
+ * an insertion sort of those allocates nothing, where V8's sort allocated ~1.7 KB per cache hit (a heap profile).
+ */
+function sortNames(names: string[]): void {
+  if (names.length > 16) {
+    names.sort();
+    return;
+  }
+  for (let index = 1; index < names.length; index++) {
+    const name = names[index]!;
+    let at = index;
+    while (at > 0 && names[at - 1]! > name) {
+      names[at] = names[at - 1]!;
+      at--;
+    }
+    names[at] = name;
+  }
 }
