@@ -242,4 +242,30 @@ describe('maxllm run', () => {
     const same = await runCli(['run', input, '-o', input], { env: test.env });
     expect(same.code).toBe(2);
   });
+
+  it('a --restart that stops before its first row: the re-run still gives each new answer its own row', async () => {
+    const test = createTestHome(server.url);
+    const input = promptsFile(test, 3, 'restart-stopped');
+    const output = join(test.root, 'out.jsonl');
+    expect((await runCli(['run', input, '-o', output], { env: test.env })).code).toBe(0);
+    // The restart truncates the output, then stops before any call: its config knows no model.
+    const noModels = join(test.root, 'no-models.yaml');
+    writeFileSync(noModels, 'model_list: []\n');
+    const stopped = await runCli(['run', input, '-o', output, '--restart', '-m', 'gpt-4o-mini'], {
+      env: { ...test.env, MAXLLM_CONFIG_PATH: noModels },
+    });
+    expect(stopped.code).not.toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe('');
+    const rerun = await runCli(['run', input, '-o', output], { env: test.env });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toMatch(/3 answered \(3 from the cache\), 0 already done/);
+    // 3 paid rows of the first output, 3 cache-hit rows of the restarted one: the first output's rows do not
+    // stand in for the new output's lines.
+    const rows = readFileSync(join(test.home, 'logs', 'openai_calls.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    expect(rows.filter((row) => row.includes(',restart-stopped prompt '))).toHaveLength(6);
+    expect(new Set(rows.map((row) => row.slice(row.lastIndexOf(',') + 1))).size).toBe(6);
+  });
 });

@@ -11,7 +11,7 @@ export interface ClientContext {
   readonly cache: ResponseCache;
   readonly ledger: Ledger;
   /** `callId`s whose ledger row is already written (a resumed run): a cache hit for one writes no second row. */
-  readonly recordedCallIds?: ReadonlySet<string> | undefined;
+  readonly recordedCallIds?: { has(callId: string): boolean } | undefined;
   readonly singleFlight: { run<T>(key: string, fn: () => Promise<T>): Promise<T> };
   readonly runtimes: RuntimeRegistry;
   readonly clock: Clock;

@@ -73,9 +73,10 @@ export interface ClientOptions {
   allowUnpriced?: boolean;
   /**
    * `callId`s whose ledger row is already on disk (a run resumed after a kill): a cache hit for one of them writes
-   * no second row. A paid call is always recorded. @default none
+   * no second row. A paid call is always recorded. Any `{ has(callId) }` will do: a `Set<string>`, or a structure
+   * that does not hold a string per id (`maxllm run` keeps one bit per input line). @default none
    */
-  recordedCallIds?: ReadonlySet<string>;
+  recordedCallIds?: { has(callId: string): boolean };
 }
 
 /** Options of `getBatch()`: those of `openBatch` (`@maxllm/batch`) that the client does not supply itself. */

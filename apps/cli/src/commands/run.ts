@@ -265,20 +265,11 @@ export function registerRunCommand(program: Command): void {
         if (options.output !== undefined && input !== '-' && resolve(options.output) === resolve(input)) {
           throw new UsageError('the output file must not be the input file');
         }
-        if (options.restart === true && options.output !== undefined) {
-          if (existsSync(options.output)) truncateSync(options.output);
-          rmSync(`${resolve(options.output)}.batch.json`, { force: true });
-        }
-        const existing = options.output === undefined ? undefined : await readExistingOutput(options.output);
-        const done = existing?.done ?? new LineSet();
         const verbose = globalOptions(command).verbose;
         const config: MaxllmConfig = loadCliConfig(verbose);
-        const scan = options.via === 'batch' ? undefined : await scanInput(input, done);
-        // Fail fast: an unknown model, a missing key or a bad limit would fail every line one by one.
-        await preflight(config, [options.model, ...(scan?.models ?? [])]);
-        const logger = createCliLogger(verbose);
         // Lines a killed run recorded but did not write out: their re-run (a cache hit) adds no second row. A restart
-        // (or an output file that is gone) starts a new generation of call ids, so old rows never count for new lines.
+        // (or an output file that is gone) starts a new generation of call ids, so old rows never count for new lines;
+        // it is written down before the output is truncated, so a restart killed before its first row resumes it.
         const callIds =
           options.output === undefined
             ? undefined
@@ -287,6 +278,16 @@ export function registerRunCommand(program: Command): void {
                 options.output,
                 options.restart === true || !existsSync(options.output),
               );
+        if (options.restart === true && options.output !== undefined) {
+          if (existsSync(options.output)) truncateSync(options.output);
+          rmSync(`${resolve(options.output)}.batch.json`, { force: true });
+        }
+        const existing = options.output === undefined ? undefined : await readExistingOutput(options.output);
+        const done = existing?.done ?? new LineSet();
+        const scan = options.via === 'batch' ? undefined : await scanInput(input, done);
+        // Fail fast: an unknown model, a missing key or a bad limit would fail every line one by one.
+        await preflight(config, [options.model, ...(scan?.models ?? [])]);
+        const logger = createCliLogger(verbose);
         const callIdPrefix = callIds?.prefix;
         const recordedCallIds = callIds?.recorded;
         const client = createClient({
