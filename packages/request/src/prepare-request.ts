@@ -40,8 +40,8 @@ export function prepareRequest(
   target: RequestTarget,
   options: PrepareOptions = {},
 ): PreparedRequest {
-  checkRequestKeys(request);
   const kind = endpointKind(request, target);
+  checkRequestKeys(request, [], kind);
   const params = snapshot(sdkParams(request));
   const maxTokens = normaliseTokenParams(params, kind);
   let body: Record<string, unknown>;
