@@ -52,7 +52,7 @@ describe('weighted balancing through complete()', () => {
     const byModel = harness.server.stats().byModel;
     expect(byModel['model-a']?.requests).toBe(100);
     expect(byModel['model-b']?.requests).toBe(200);
-  });
+  }, 30_000); // 300 sequential HTTP calls: on a loaded 2-core host this outlasts the 5 s default
 
   it('takes a weight from the config when the spec omits it', async () => {
     harness = await startHarness({

@@ -1,4 +1,5 @@
 import { InvalidLimitError } from './errors';
+import { MAX_SLACK } from './shrink-burst';
 import type { RateLimiterOptions } from './types';
 
 /** Validated limits, `Infinity` where unbounded. */
@@ -10,7 +11,15 @@ export interface Limits {
   safetyMarginMs: number;
   /** How far admission may run ahead of an even pace. @unit ms */
   burstMs: number;
+  /** The pace runs at `limit / (1 + paceSlack)` from the start. @unit fraction */
+  paceSlack: number;
 }
+
+/**
+ * The default `paceSlack`: the pace runs 1% under each limit, which absorbs up to ~10 ms of network and event-loop
+ * jitter per second against a provider that counts per second, at 1% of the limit.
+ */
+export const DEFAULT_PACE_SLACK = 0.01;
 
 /** The default `burstMs`: a tenth of a second per minute of window (100 ms for the usual 60 s window). */
 export function defaultBurstMs(intervalMs: number): number {
@@ -58,6 +67,16 @@ function burst(value: number | undefined, intervalMs: number): number {
   return value;
 }
 
+function slack(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_PACE_SLACK;
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_SLACK)) {
+    throw new InvalidLimitError(
+      `createRateLimiter: paceSlack must be a number from 0 to ${MAX_SLACK}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 /** Reads and checks the numeric options of {@link createRateLimiter}. */
 export function resolveLimits(options: RateLimiterOptions): Limits {
   const intervalMs = positive('intervalMs', options.intervalMs, 60_000);
@@ -70,6 +89,7 @@ export function resolveLimits(options: RateLimiterOptions): Limits {
     intervalMs,
     safetyMarginMs: margin(options.safetyMarginMs, intervalMs),
     burstMs: burst(options.burstMs, intervalMs),
+    paceSlack: slack(options.paceSlack),
   };
 }
 

@@ -149,7 +149,7 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
 
   it('slows the shared pace by 2% per pair of 429s with room once the burst is 0', async () => {
     const id = `test-${randomUUID()}`;
-    const options = { rpm: 600, burstMs: 0, redis: { client, id } };
+    const options = { rpm: 600, burstMs: 0, paceSlack: 0, redis: { client, id } };
     const [a, b] = [make(options), make(options)];
     (await a.acquire({ tokens: 0 })).release();
     a.penalize(1);

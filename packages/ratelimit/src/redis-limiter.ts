@@ -94,6 +94,7 @@ export function createRedisLimiter(
     CLAIM_TTL_MS,
     channel,
     Number.isFinite(limits.burstMs) ? limits.burstMs : -1,
+    limits.paceSlack,
   ];
 
   const queue: RedisWaiter[] = [];
@@ -106,7 +107,7 @@ export function createRedisLimiter(
   let inFlight = 0;
   let admitted = 0;
   let pausedUntil = 0;
-  let seen = { requests: 0, tokens: 0, burstMs: limits.burstMs, slack: 0 };
+  let seen = { requests: 0, tokens: 0, burstMs: limits.burstMs, slack: limits.paceSlack };
   let retryTimer: unknown;
   let renewTimer: unknown;
 

@@ -32,7 +32,7 @@ export function redisChannel(id: string): string {
  * together against Redis's clock (`TIME`), never one while waiting for another.
  *
  * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel,
- * burstMs (-1 = no pacing), now (-1 = Redis's `TIME`; else the caller's clock, in ms), ...; replies end
+ * burstMs (-1 = no pacing), paceSlack, now (-1 = Redis's `TIME`; else the caller's clock, in ms), ...; replies end
  * with the usage { requests, tokens, running, burstMs, slack percent }.
  * - `acquire tokens` → { 1, 0, usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try
  *   again (-1: when something is released; the caller also polls to keep its claim alive). Admission needs the
@@ -55,7 +55,8 @@ local rpm, tpm, conc = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local interval, margin, lease, claimTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local channel = ARGV[10]
 local burst = tonumber(ARGV[11])
-local now = tonumber(ARGV[12])
+local minSlack = tonumber(ARGV[12])
+local now = tonumber(ARGV[13])
 if now < 0 then
   local clock = redis.call('TIME')
   now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -123,7 +124,7 @@ if shrunk then
 end
 
 -- The pace runs at limit / (1 + slack); slack grows once 429s shrank the burst to 0.
-local slack = num('slack')
+local slack = math.max(num('slack'), minSlack)
 
 local function usage()
   return { num('requests') + hold('holdRequests'), num('tokens') + hold('holdTokens'), redis.call('ZCARD', running),
@@ -190,7 +191,7 @@ local function freeAt(need, field, holdName)
 end
 
 if op == 'acquire' then
-  local tokens = tonumber(ARGV[13])
+  local tokens = tonumber(ARGV[14])
   -- Waiters that came first (their claims) count as taken: nobody overtakes them.
   local rank = redis.call('ZRANK', claims, id)
   local ahead = {}
@@ -249,7 +250,7 @@ if op == 'acquire' then
 end
 
 if op == 'finish' then
-  local reserved, spent = tonumber(ARGV[13]), tonumber(ARGV[14])
+  local reserved, spent = tonumber(ARGV[14]), tonumber(ARGV[15])
   redis.call('ZREM', running, id)
   local entry = redis.call('HGET', entries, id)
   if entry then
@@ -275,8 +276,8 @@ if op == 'finish' then
 end
 
 if op == 'observe' then
-  local limits = { { rpm, tonumber(ARGV[13]), tonumber(ARGV[14]), 'holdRequests', 'requests' },
-                   { tpm, tonumber(ARGV[15]), tonumber(ARGV[16]), 'holdTokens', 'tokens' } }
+  local limits = { { rpm, tonumber(ARGV[14]), tonumber(ARGV[15]), 'holdRequests', 'requests' },
+                   { tpm, tonumber(ARGV[16]), tonumber(ARGV[17]), 'holdTokens', 'tokens' } }
   for _, item in ipairs(limits) do
     local limit, remaining, reset, name, total = item[1], item[2], item[3], item[4], item[5]
     if limit >= 0 and remaining >= 0 then
@@ -310,7 +311,7 @@ if op == 'pause' then
       end
     end
   end
-  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[13]))
+  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[14]))
   redis.call('HSET', state, 'pausedUntil', untilMs)
   redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now) .. ':' .. id)
   keepAlive()
@@ -324,7 +325,7 @@ if op == 'drop' then
 end
 
 if op == 'renew' then
-  for i = 13, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
+  for i = 14, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
   return usage()
 end
 

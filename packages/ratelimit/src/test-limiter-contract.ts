@@ -60,6 +60,7 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         intervalMs: 1000,
         safetyMarginMs: 0,
         burstMs: Infinity,
+        paceSlack: 0, // exact step times; the default slack has its own test
         ...options,
         clock,
       });
@@ -197,6 +198,24 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
 
     describe('pacing', () => {
       const paced = (options: RateLimiterOptions) => setup({ intervalMs: 60_000, ...options }, 0);
+
+      it('runs 1% under the limit by default (paceSlack), and exactly at it with paceSlack: 0', async () => {
+        const { limiter, idle, advance } = paced({ rpm: 600, burstMs: undefined, paceSlack: undefined });
+        expect(limiter.stats().paceSlack).toBe(0.01);
+        (await limiter.acquire({ tokens: 0 })).release();
+        const next = track(limiter.acquire({ tokens: 0 }));
+        await idle();
+        await advance(100); // exactly at the limit, it would go now
+        expect(next.done).toBe(false);
+        await advance(1); // 101 ms: 100 × 1.01
+        expect(next.done).toBe(true);
+      });
+
+      it('refuses a paceSlack that is not a number from 0 to 0.1', () => {
+        for (const paceSlack of [-0.01, 0.2, Number.NaN, Infinity]) {
+          expect(() => paced({ rpm: 600, paceSlack })).toThrow(InvalidLimitError);
+        }
+      });
 
       it('spreads requests evenly: after an idle spell one goes, then one every intervalMs / rpm', async () => {
         const { limiter, idle, advance } = paced({ rpm: 600, burstMs: undefined }); // 100 ms each; burst 100 ms
@@ -397,6 +416,11 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         limiter.penalize(10);
         await idle();
         expect(limiter.stats()).toMatchObject({ burstMs: 0, paceSlack: 0.02 });
+        const slack = setup({ rpm: 600, intervalMs: 60_000, burstMs: 0, paceSlack: 0.01 });
+        slack.limiter.penalize(10);
+        slack.limiter.penalize(10);
+        await slack.idle();
+        expect(slack.limiter.stats().paceSlack).toBe(0.03); // learned on top of the configured slack
       });
 
       it('after shrinking, admits fewer at once', async () => {

@@ -38,6 +38,15 @@ export interface RateLimiterOptions {
    */
   burstMs?: number;
   /**
+   * How far under each limit the pace runs from the start: `limit / (1 + paceSlack)`. A provider that counts per
+   * second sees requests shifted by network and event-loop jitter, so a pace exactly at its limit draws 429s; 1%
+   * absorbs about 10 ms of jitter per second. `0`: exactly at the limit (a token-bucket provider). Repeated 429s
+   * with room raise it by 0.02 per pair once the burst is strictly even, at most 0.1. The sliding window applies
+   * either way.
+   * @default 0.01 @unit fraction
+   */
+  paceSlack?: number;
+  /**
    * Time source; tests pass `createManualClock()`. Local mode: all of its time. Redis mode: its timers (retries,
    * lease renewal) and `stats().pausedMs`; the shared window runs on Redis's clock unless `redis.time` is `'clock'`.
    * @default systemClock
@@ -105,8 +114,8 @@ export interface RateLimiterStats {
   /** The pacing burst now in force (`burstMs`, halved by repeated 429s while the window had room). @unit ms */
   burstMs: number;
   /**
-   * How far under the limit the pace runs (`limit / (1 + paceSlack)`): 0, until repeated 429s with room arrive
-   * after the burst is already 0 (each pair adds 0.02, at most 0.1). @unit fraction
+   * How far under the limit the pace runs (`limit / (1 + paceSlack)`): the `paceSlack` option (default 0.01), plus
+   * 0.02 per pair of 429s with room once the burst is strictly even, at most 0.1. @unit fraction
    */
   paceSlack: number;
 }
