@@ -87,12 +87,14 @@ describe('logger', () => {
 });
 
 describe('memory layer', () => {
-  it('serves recent entries from memory and reads the disk (with its checks) for evicted ones', async () => {
+  it('serves recently read entries from memory and reads the disk (with its checks) for evicted ones', async () => {
     const dir = tempDir();
     const logger = recordingLogger();
     const cache = createResponseCache({ dir, memoryEntries: 1, logger });
     await cache.set('m', 'old', chatEntry('old'));
     await cache.set('m', 'recent', chatEntry('recent'));
+    await cache.get('m', 'old');
+    await cache.get('m', 'recent');
     const [file] = readdirSync(join(dir, 'pack-v1')).map((name) => join(dir, 'pack-v1', name));
     const bytes = readFileSync(file!);
     for (const text of ['"old"', '"recent"']) bytes.write('X', bytes.indexOf(text) + 1);
@@ -100,6 +102,27 @@ describe('memory layer', () => {
     expect(await cache.get('m', 'recent')).toEqual(chatEntry('recent'));
     expect(await cache.get('m', 'old')).toBeUndefined();
     expect(logger.warnings).toHaveLength(1);
+  });
+
+  it('does not remember a write: its first read comes from the pack, with its checks', async () => {
+    const dir = tempDir();
+    const logger = recordingLogger();
+    const cache = createResponseCache({ dir, logger });
+    await cache.set('m', 'k', chatEntry('written'));
+    const [file] = readdirSync(join(dir, 'pack-v1')).map((name) => join(dir, 'pack-v1', name));
+    const bytes = readFileSync(file!);
+    bytes.write('X', bytes.indexOf('"written"') + 1);
+    writeFileSync(file!, bytes);
+    expect(await cache.get('m', 'k')).toBeUndefined();
+    expect(logger.warnings).toHaveLength(1);
+  });
+
+  it('an overwrite replaces what the memory layer remembered of the key', async () => {
+    const cache = createResponseCache({ dir: tempDir() });
+    await cache.set('m', 'k', chatEntry('first'));
+    expect(await cache.get('m', 'k')).toEqual(chatEntry('first'));
+    await cache.set('m', 'k', chatEntry('second'));
+    expect(await cache.get('m', 'k')).toEqual(chatEntry('second'));
   });
 
   it('close() drops the memory layer; the cache keeps working from disk', async () => {

@@ -32,7 +32,8 @@ export interface ResponseCacheOptions {
    */
   clock?: Clock;
   /**
-   * How many recently read or written entries the memory layer keeps (0 disables it).
+   * How many recently read entries the memory layer keeps (0 disables it). A write is not remembered: its first
+   * read comes from the pack.
    * @default 10000
    */
   memoryEntries?: number;
@@ -200,7 +201,10 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const now = clock.now();
       const expiresAt = ttlMs === undefined ? undefined : now + ttlMs;
       append(namespace, key, fullKey, text, now, expiresAt);
-      memory.set(fullKey, { text, expiresAt });
+      // Not remembered: most answers written in a run are never read back by it, and holding each one in the memory
+      // layer until it is evicted made every miss's text old-generation garbage (GC was the largest extra cost of a
+      // miss over the raw SDK, `bench/NOTES.md`). A read of it comes from the pack (one `pread`), then is remembered.
+      memory.delete(fullKey);
       resolve();
     });
   }
