@@ -61,8 +61,7 @@ function send(url: URL, init: RequestInit, agent: http.Agent, body: string | und
     });
     let answer: Readable | undefined;
     const onAbort = (): void => {
-      const reason =
-        signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
+      const reason = abortReason(signal);
       answer?.destroy(reason);
       request.destroy(reason);
     };
