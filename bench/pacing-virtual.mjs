@@ -47,6 +47,7 @@ async function simulate({ quantumMs, burstMs, jitterMs = 0 }) {
       sent++;
       const delay = Math.floor((random() * jitterMs) / STEP_MS) * STEP_MS;
       if (delay > 0) await new Promise((resolve) => clock.setTimeout(resolve, delay));
+      if (stopped) return permit.release();
       inFlight++;
       const response = await fetch(`${server.url}/chat/completions`, {
         method: 'POST',
@@ -71,6 +72,7 @@ async function simulate({ quantumMs, burstMs, jitterMs = 0 }) {
   await settle();
   const stats = server.stats().byModel[model];
   stopped = true;
+  clock.advance(jitterMs); // wakes the callers still waiting out their jitter, so they can see the stop
   await limiter.close();
   await Promise.allSettled(callers);
   await server.close();
