@@ -61,6 +61,7 @@ function send(url: URL, init: RequestInit, agent: http.Agent, body: string | und
     });
     let answer: Readable | undefined;
     const onAbort = (): void => {
+      if (!signal) return; // only ever added as the signal's own listener
       const reason = abortReason(signal);
       answer?.destroy(reason);
       request.destroy(reason);
