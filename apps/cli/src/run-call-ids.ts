@@ -73,7 +73,14 @@ export async function runCallIds(ledgerPath: string, output: string, restart: bo
   const started = startedFile(ledgerPath, hash);
   const current = Math.max(newest, readStarted(started));
   const generation = restart ? current + 1 : Math.max(current, 0);
-  if (restart) writeStarted(started, generation);
+  if (restart) {
+    try {
+      writeStarted(started, generation);
+    } catch {
+      // The ledger's folder cannot be written: its rows will fail loudly at the end of the run (LedgerWriteError);
+      // without the mark, a restart killed before its first row resumes the generation it replaced.
+    }
+  }
   const prefix = generation === 0 ? `${base}:` : `${base}.${generation}:`;
   const lines = generation === newest ? okLines : new LineSet();
   return {
