@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { link, mkdir, open, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { createTornTailJudge } from './torn-tail';
 
 /**
  * Largest single `write()`. An O_APPEND write of one buffer lands in one piece on Linux local file systems;
@@ -74,26 +75,51 @@ export async function ensureHeader(path: string, header: string): Promise<void> 
   }
 }
 
-/** True when the file behind `handle` is not empty and its last byte is not a newline (a torn last line). */
-async function endsTorn(handle: FileHandle): Promise<boolean> {
+/** Pauses between looks at a torn-looking tail; tests pass their own to act while the append waits. */
+export interface AppendOptions {
+  /** @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The file's size when it is not empty and its last byte is not a newline; otherwise `undefined`. */
+async function tornSize(handle: FileHandle): Promise<number | undefined> {
   const { size } = await handle.stat();
-  if (size === 0) return false;
+  if (size === 0) return undefined;
   const last = Buffer.alloc(1);
   const { bytesRead } = await handle.read(last, 0, 1, size - 1);
-  return bytesRead === 1 && last[0] !== 0x0a;
+  return bytesRead === 1 && last[0] !== 0x0a ? size : undefined;
+}
+
+/** True when the file ends in a torn line (see `createTornTailJudge`): a newline must come before our rows. */
+async function endsTorn(handle: FileHandle, sleep: (ms: number) => Promise<void>): Promise<boolean> {
+  const judge = createTornTailJudge();
+  for (;;) {
+    const step = judge.next(await tornSize(handle));
+    if (step.done) return step.newline;
+    await sleep(step.waitMs);
+  }
+}
+
+function sleepAsync(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
  * Appends complete lines with one O_APPEND `write()` per piece of at most `maxAppendBytes`. If the file ends in a
- * torn line (a crash or a full disk cut a write), a newline comes first, so our first line never glues onto it.
+ * torn line (a crash or a full disk cut a write), a newline comes first, so our first line never glues onto it; a
+ * tail that is only another process's write in flight gets none (no empty line).
  * Throws `PartialAppendError` telling how many lines made it completely.
  */
-export async function appendLines(path: string, lines: readonly string[]): Promise<void> {
+export async function appendLines(
+  path: string,
+  lines: readonly string[],
+  options: AppendOptions = {},
+): Promise<void> {
   let written = 0;
   try {
     const handle = await open(path, 'a+', 0o600);
     try {
-      if (await endsTorn(handle)) await handle.write('\n');
+      if (await endsTorn(handle, options.sleep ?? sleepAsync)) await handle.write('\n');
       for (const piece of groupLines(lines)) {
         const buffer = Buffer.concat(piece);
         let offset = 0;
@@ -127,7 +153,12 @@ function completeLines(piece: readonly Buffer[], bytes: number): number {
 }
 
 /** Synchronous `ensureHeader` + `appendLines` for the process `exit` handler (best effort; no temp file left). */
-export function appendLinesSync(path: string, header: string, lines: readonly string[]): void {
+export function appendLinesSync(
+  path: string,
+  header: string,
+  lines: readonly string[],
+  options: { sleepSync?: (ms: number) => void } = {},
+): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let size: number | undefined;
   try {
@@ -149,12 +180,8 @@ export function appendLinesSync(path: string, header: string, lines: readonly st
   }
   const fd = openSync(path, 'a+', 0o600);
   try {
-    const end = fstatSync(fd).size;
-    if (size === 0 && end === 0) writeSync(fd, header);
-    else if (end > 0) {
-      const last = Buffer.alloc(1);
-      if (readSync(fd, last, 0, 1, end - 1) === 1 && last[0] !== 0x0a) writeSync(fd, '\n');
-    }
+    if (size === 0 && fstatSync(fd).size === 0) writeSync(fd, header);
+    else if (endsTornSync(fd, options.sleepSync ?? sleepSync)) writeSync(fd, '\n');
     for (const piece of groupLines(lines)) {
       const buffer = Buffer.concat(piece);
       let offset = 0;
@@ -163,4 +190,24 @@ export function appendLinesSync(path: string, header: string, lines: readonly st
   } finally {
     closeSync(fd);
   }
+}
+
+function tornSizeSync(fd: number): number | undefined {
+  const { size } = fstatSync(fd);
+  if (size === 0) return undefined;
+  const last = Buffer.alloc(1);
+  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a ? size : undefined;
+}
+
+function endsTornSync(fd: number, sleep: (ms: number) => void): boolean {
+  const judge = createTornTailJudge();
+  for (;;) {
+    const step = judge.next(tornSizeSync(fd));
+    if (step.done) return step.newline;
+    sleep(step.waitMs);
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
