@@ -60,14 +60,16 @@ function send(url: URL, init: RequestInit, agent: http.Agent, body: string | und
       agent,
     });
     let answer: Readable | undefined;
-    const onAbort = (): void => {
-      if (!signal) return; // only ever added as the signal's own listener
-      const reason = abortReason(signal);
-      answer?.destroy(reason);
-      request.destroy(reason);
-    };
-    const done = (): void => signal?.removeEventListener('abort', onAbort);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    let done = (): void => {};
+    if (signal) {
+      const onAbort = (): void => {
+        const reason = abortReason(signal);
+        answer?.destroy(reason);
+        request.destroy(reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      done = () => signal.removeEventListener('abort', onAbort);
+    }
     const fail = (error: unknown): void =>
       reject(signal?.aborted ? abortReason(signal) : new TypeError('fetch failed', { cause: error }));
     request.on('error', (error) => {
