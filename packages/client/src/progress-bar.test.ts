@@ -80,7 +80,7 @@ describe('createDefaultProgress()', () => {
 describe('batchComplete progress in a real process (built client)', () => {
   beforeAll(() => {
     buildClientDist();
-  }, 120_000);
+  }, 300_000); // turbo rebuilds what changed; minutes on a loaded 2-core host
 
   it('redraws a bar in a pseudo-terminal', async () => {
     const command = [process.execPath, fixture].map(shellQuote).join(' ');
