@@ -69,7 +69,7 @@ describe.skipIf(!redisUrl)('three processes share one limit through MAXLLM_REDIS
     expect(stats.byModel[model]?.requests).toBe(PROCESSES * PROMPTS_EACH);
     // Utilisation: the answers inside the busiest window, over the limit.
     expect(busiestWindow(times, WINDOW_MS) / RPM).toBeGreaterThanOrEqual(0.95);
-  }, 300_000); // turbo rebuilds what changed; minutes on a loaded 2-core host
+  }, 300_000); // three child processes, each with its own start-up, on a loaded 2-core host
 });
 
 /** Most timestamps inside any window of `windowMs`. */
