@@ -22,7 +22,7 @@ export interface Recorder {
   clock: Clock;
   logger: Logger;
   /** `request_id`s already in the ledger (an interrupted `results()`): their rows are not written again. */
-  recorded?: ReadonlySet<string>;
+  recorded?: { has(requestId: string): boolean };
   /** Usage of an answer that came without any (see `OpenBatchOptions.estimateUsage`). */
   estimateUsage?: BatchUsageEstimator | undefined;
 }
