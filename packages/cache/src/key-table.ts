@@ -15,11 +15,12 @@ let hashLow = 0;
  * An open-addressing hash table (linear probing) from a string key to a record's place in a pack file (offset and
  * length), kept in one typed array: 16 bytes per slot, no object per entry, no garbage-collection work. The table
  * grows by 3/2 when 4/5 of its slots are used, so it holds 20–30 bytes per entry (a million entries: ~24 MB, outside
- * the JS heap), and a growth holds the old slots next to 3/2 as many new ones only while it rehashes.
+ * the JS heap); a growth rehashes into 3/2 as many slots, so old and new together are 2.5 times the old (a doubling:
+ * 3 times), until the old array is collected.
  *
  * Keys are reduced to 64 bits (two 32-bit FNV-1a variants); the pack record holds the full key and the reader compares
  * it, so a collision can cost an entry (a miss), never serve a wrong one. A place that does not pack into a slot
- * (a record of 16 MiB or more, an offset past 1 TiB) is kept exactly in a side map.
+ * (a record of 16 MiB - 1 byte or longer, an offset of 1 TiB or more) is kept exactly in a side map.
  */
 export class KeyTable {
   private slots = new Uint32Array(0);
