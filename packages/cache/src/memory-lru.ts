@@ -1,6 +1,14 @@
-/** What the memory layer keeps for one entry: its verified JSON text, re-parsed on every hit. */
+import type { CacheEntry } from './types';
+
+/**
+ * What the memory layer keeps for one entry: the entry parsed once and deeply frozen (shared by every hit, never
+ * re-parsed), what it counts for against the size bound, and its expiry.
+ */
 export interface Remembered {
-  text: string;
+  /** Deeply frozen (`freezeDeep`): no reader can change what the next one sees. */
+  entry: CacheEntry;
+  /** Length of the entry's JSON text. @unit UTF-16 code units (the parsed entry's heap size is about the same) */
+  size: number;
   expiresAt: number | undefined;
 }
 
@@ -12,7 +20,7 @@ interface Node {
 }
 
 /**
- * A least-recently-used map bounded by entry count and by total text length: a `Map` to list nodes, the list in use
+ * A least-recently-used map bounded by entry count and by total size: a `Map` to list nodes, the list in use
  * order. Every operation is O(1) (evicting through a `Map`'s iteration order is not: V8 keeps deleted slots until it
  * rehashes, and iteration walks over them).
  */
@@ -24,7 +32,7 @@ export class MemoryLru {
 
   constructor(
     private readonly maxEntries: number,
-    private readonly maxChars: number,
+    private readonly maxSize: number,
   ) {}
 
   get(key: string): Remembered | undefined {
@@ -39,12 +47,12 @@ export class MemoryLru {
 
   set(key: string, value: Remembered): void {
     this.delete(key);
-    if (this.maxEntries <= 0 || value.text.length > this.maxChars) return;
+    if (this.maxEntries <= 0 || value.size > this.maxSize) return;
     const node: Node = { key, value, older: undefined, newer: undefined };
     this.map.set(key, node);
     this.append(node);
-    this.length += value.text.length;
-    while (this.oldest && (this.map.size > this.maxEntries || this.length > this.maxChars)) {
+    this.length += value.size;
+    while (this.oldest && (this.map.size > this.maxEntries || this.length > this.maxSize)) {
       this.delete(this.oldest.key);
     }
   }
@@ -54,7 +62,7 @@ export class MemoryLru {
     if (node === undefined) return;
     this.map.delete(key);
     this.unlink(node);
-    this.length -= node.value.text.length;
+    this.length -= node.value.size;
   }
 
   deleteWhere(predicate: (key: string) => boolean): void {
