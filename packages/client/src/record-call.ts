@@ -3,7 +3,6 @@ import { completionText, readUsage, type Usage } from '@maxllm/request';
 import type { Call } from './call';
 import { estimateInputTokens } from './estimate';
 import { estimatedUsage } from './estimated-usage';
-import { pricingFacts } from './pricing-facts';
 
 /** What one ledger row says besides the call itself. */
 export interface RowFields {
@@ -41,6 +40,14 @@ export function recordCall(call: Call, fields: RowFields): CallCost | undefined 
   const answered = fields.answered ?? response !== undefined;
   const text = fields.text ?? (response === undefined ? undefined : completionText(prepared, response));
   const usage = 'usage' in fields ? fields.usage : readUsage(response);
+  const tier =
+    typeof response === 'object' && response !== null
+      ? (response as { service_tier?: unknown }).service_tier
+      : undefined;
+  // What the ledger needs, besides usage, to price the call as the provider bills it: the model's price overrides
+  // and provider (from `maxllm.yaml`, else its API base URL) and the `service_tier` the response reported. Written
+  // out, not spread from a helper's object: one object per row instead of three (an absent fact is an `undefined`
+  // property, which the ledger reads as absent).
   return context.ledger.record({
     model: resolved.model,
     uniqueName: resolved.uniqueName,
@@ -63,7 +70,10 @@ export function recordCall(call: Call, fields: RowFields): CallCost | undefined 
     batch: call.batch,
     status: fields.status,
     requestId: fields.requestId,
-    ...(callId !== undefined ? { callId } : {}),
-    ...pricingFacts(resolved, response),
+    callId,
+    prices: resolved.prices,
+    provider: resolved.provider,
+    apiBase: resolved.apiBase,
+    serviceTier: typeof tier === 'string' ? tier : undefined,
   });
 }

@@ -103,6 +103,44 @@ describe('createLedger', () => {
     expect(await readFile(path, 'utf8')).not.toContain('secret');
   });
 
+  it('writes rows byte for byte as before: quoted fields, unsafe tokens, estimated tokens, repeated rows', async () => {
+    const clock = manualClock();
+    const path = join(dir, 'ledger.csv');
+    const ledger = createLedger({ path, clock, logger: memoryLogger() });
+    const calls = [
+      sampleCall({ latencyMs: 1234.5, requestId: 'req_1', callId: 'run:out.jsonl:7', serviceTier: 'flex' }),
+      sampleCall({ callId: 'not safe #1', serviceTier: 'default', timestamp: new Date(0) }),
+      sampleCall({ model: 'gpt,"odd"\nmodel', uniqueName: 'a,b', prompt: 'x, "y"\nz', completion: 'c"d' }),
+      sampleCall({
+        cacheHit: true,
+        usage: undefined,
+        estimatedOutputTokens: 12.6,
+        status: 'Bad status, with key sk-1',
+      }),
+      sampleCall({
+        usage: { inputTokens: 3, outputTokens: 4, estimated: true },
+        batch: true,
+        prices: undefined,
+      }),
+      sampleCall({ cacheHit: true }),
+      sampleCall({ cacheHit: true }),
+    ];
+    for (const call of calls) ledger.record(call);
+    await ledger.close();
+    const lines = (await readFile(path, 'utf8')).split(/(?<=\n)/).slice(1);
+    // What the ledger wrote for these calls before rows were built without a row object (csvLine of toRow).
+    const expected = [
+      '2026-01-02T03:04:05.000Z,gpt-test,,hello,world,1000,500,,,1500,,,,1.2345,test-model,200,100,no,no,ok,req_1,config,0,flex,run:out.jsonl:7\n',
+      '1970-01-01T00:00:00.000Z,gpt-test,,hello,world,1000,500,,,1500,0.0017,0.004,0.0057,,test-model,200,100,no,no,ok,,config,0,default,\n',
+      '2026-01-02T03:04:05.000Z,"gpt,""odd"" model",,"x, ""y"" z","c""d",1000,500,,,1500,0.0017,0.004,0.0057,,"a,b",200,100,no,no,ok,,config,0,,\n',
+      '2026-01-02T03:04:05.000Z,gpt-test,,hello,world,,,,13,,,,,,test-model,,,yes,no,error,,config,,,\n',
+      '2026-01-02T03:04:05.000Z,gpt-test,,hello,world,3,4,,,7,,,,,test-model,0,0,no,yes,ok,,unknown; estimated tokens,0,batch,\n',
+      '2026-01-02T03:04:05.000Z,gpt-test,,hello,world,1000,500,,,1500,0.0017,0.004,0.0057,,test-model,200,100,yes,no,ok,,config,0,,\n',
+      '2026-01-02T03:04:05.000Z,gpt-test,,hello,world,1000,500,,,1500,0.0017,0.004,0.0057,,test-model,200,100,yes,no,ok,,config,0,,\n',
+    ];
+    expect(lines).toEqual(expected);
+  });
+
   it('warns once per unknown model and leaves its cost cells empty, never 0', async () => {
     const logger = memoryLogger();
     const path = join(dir, 'ledger.csv');

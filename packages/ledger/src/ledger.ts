@@ -8,8 +8,8 @@ import {
 } from './append-lines';
 import type { CallRecord } from './call-record';
 import { emptyModelCallStatus, hitRate, type CallStatus, type ModelCallStatus } from './call-status';
-import type { LedgerRow } from './columns';
-import { csvHeader, csvLine } from './csv';
+import { ledgerColumns } from './columns';
+import { csvField, csvHeader } from './csv';
 import { moveForeignLedger } from './foreign-ledger';
 import { LedgerClosedError, LedgerWriteError } from './errors';
 import { oneLine, preview } from './preview';
@@ -269,35 +269,49 @@ export function createLedger(options: LedgerOptions): Ledger {
     return iso;
   }
 
-  function toRow(call: CallRecord, cost: CallCost): LedgerRow {
+  /** `oneLine` of the last model and unique name (nearly every row repeats them). */
+  const modelCell = lastValue(oneLine);
+  const uniqueNameCell = lastValue(oneLine);
+  /** The last USD amounts of each cost column (a run's hits repeat a few costs). */
+  const inputUsdCell = lastValue(usd);
+  const outputUsdCell = lastValue(usd);
+  const totalUsdCell = lastValue(usd);
+
+  /**
+   * The CSV line of one call (ending in a newline), byte for byte what `csvLine` writes for its `LedgerRow`, built
+   * without that row object: the fields go straight into one reused array, joined once (a flat string), and only
+   * the fields that can hold a comma, a quote or a line feed go through `csvField` (the others are numbers, `yes` /
+   * `no`, ISO times and tokens that `safeToken` checked).
+   */
+  function rowLine(call: CallRecord, cost: CallCost): string {
     const usage = call.usage;
-    return {
-      timestamp: call.timestamp === undefined ? isoNow() : call.timestamp.toISOString(),
-      model: oneLine(call.model),
-      system_prompt_preview: previews ? preview(call.systemPrompt) : '',
-      prompt_preview: previews ? preview(call.prompt) : '',
-      completion_preview: previews ? preview(call.completion) : '',
-      input_tokens: integer(usage?.inputTokens),
-      output_tokens: integer(usage?.outputTokens),
-      estimated_input_tokens: integer(call.estimatedInputTokens),
-      estimated_output_tokens: integer(call.estimatedOutputTokens),
-      total_tokens: usage === undefined ? '' : integer(usage.inputTokens + usage.outputTokens),
-      cost_input_usd: usd(cost.inputUsd),
-      cost_output_usd: usd(cost.outputUsd),
-      cost_total_usd: usd(cost.totalUsd),
-      latency_sec: call.latencyMs === undefined ? '' : (call.latencyMs / 1000).toFixed(4),
-      unique_name: oneLine(call.uniqueName),
-      cached_input_tokens: usage === undefined ? '' : integer(usage.cachedInputTokens ?? 0),
-      reasoning_tokens: usage === undefined ? '' : integer(usage.reasoningTokens ?? 0),
-      cache_hit: call.cacheHit ? 'yes' : 'no',
-      batch: call.batch ? 'yes' : 'no',
-      status: errorType(call.status),
-      request_id: safeOrEmpty(call.requestId),
-      price_source: usage?.estimated === true ? `${cost.source}; estimated tokens` : cost.source,
-      cache_write_tokens: usage === undefined ? '' : integer(usage.cacheWriteTokens ?? 0),
-      service_tier: safeOrEmpty(ledgerServiceTier(call.serviceTier, call.batch)),
-      call_id: safeOrEmpty(call.callId),
-    };
+    const row = fields;
+    row[0] = call.timestamp === undefined ? isoNow() : call.timestamp.toISOString();
+    row[1] = csvField(modelCell(call.model));
+    row[2] = previews ? csvField(preview(call.systemPrompt)) : '';
+    row[3] = previews ? csvField(preview(call.prompt)) : '';
+    row[4] = previews ? csvField(preview(call.completion)) : '';
+    row[5] = integer(usage?.inputTokens);
+    row[6] = integer(usage?.outputTokens);
+    row[7] = integer(call.estimatedInputTokens);
+    row[8] = integer(call.estimatedOutputTokens);
+    row[9] = usage === undefined ? '' : integer(usage.inputTokens + usage.outputTokens);
+    row[10] = inputUsdCell(cost.inputUsd);
+    row[11] = outputUsdCell(cost.outputUsd);
+    row[12] = totalUsdCell(cost.totalUsd);
+    row[13] = call.latencyMs === undefined ? '' : (call.latencyMs / 1000).toFixed(4);
+    row[14] = csvField(uniqueNameCell(call.uniqueName));
+    row[15] = usage === undefined ? '' : integer(usage.cachedInputTokens ?? 0);
+    row[16] = usage === undefined ? '' : integer(usage.reasoningTokens ?? 0);
+    row[17] = call.cacheHit ? 'yes' : 'no';
+    row[18] = call.batch ? 'yes' : 'no';
+    row[19] = errorType(call.status);
+    row[20] = safeOrEmpty(call.requestId);
+    row[21] = csvField(usage?.estimated === true ? `${cost.source}; estimated tokens` : cost.source);
+    row[22] = usage === undefined ? '' : integer(usage.cacheWriteTokens ?? 0);
+    row[23] = safeOrEmpty(ledgerServiceTier(call.serviceTier, call.batch));
+    row[24] = `${safeOrEmpty(call.callId)}\n`;
+    return row.join(',');
   }
 
   return {
@@ -313,7 +327,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       });
       updateStatus(call, cost);
       warnUnknownPrice(call, cost, resolved);
-      const line = csvLine(toRow(call, cost));
+      const line = rowLine(call, cost);
       pending.push(line);
       pendingBytes += line.length;
       // While writes fail, only the timer retries (no write per record()).
@@ -360,4 +374,22 @@ function safeOrEmpty(value: string | undefined): string {
 
 function integer(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : String(Math.round(value));
+}
+
+/** The fields of the line being built (reused: `rowLine` is synchronous), in `ledgerColumns` order. */
+const fields: string[] = new Array<string>(ledgerColumns.length).fill('');
+
+/** `format` with its last argument and answer remembered: a repeated argument costs one comparison. */
+function lastValue<T>(format: (value: T) => string): (value: T) => string {
+  let known = false;
+  let last: T | undefined;
+  let text = '';
+  return (value) => {
+    if (!known || !Object.is(value, last)) {
+      text = format(value);
+      last = value;
+      known = true;
+    }
+    return text;
+  };
 }
