@@ -148,6 +148,18 @@ describe('memory layer', () => {
     expect(await cache.get('m', 'k0')).toEqual(chatEntry('0'));
     expect(await cache.get('m', `k${count - 1}`)).toEqual(chatEntry(`${count - 1}`));
   });
+  it.each([
+    ['memoryEntries', -1],
+    ['memoryEntries', Number.NaN],
+    ['memoryBytes', 1.5],
+  ])('rejects %s: %s with a typed error naming the option', (name, value) => {
+    expect(() => createResponseCache({ dir: tempDir(), [name]: value })).toThrow(
+      expect.objectContaining({
+        name: 'InvalidCacheOptionError',
+        message: expect.stringContaining(`${name} must be a whole number >= 0`) as unknown,
+      }),
+    );
+  });
 });
 
 describe('getShared', () => {

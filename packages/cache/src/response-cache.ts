@@ -72,7 +72,10 @@ const PACK_FOLDER = 'pack-v1';
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const { dir, clock = systemClock, logger = stderrLogger, ttlMs: defaultTtlMs } = options;
-  const memory = new MemoryLru(options.memoryEntries ?? 100_000, options.memoryBytes ?? 64 * 1024 * 1024);
+  const memory = new MemoryLru(
+    sizeOption('memoryEntries', options.memoryEntries, 100_000),
+    sizeOption('memoryBytes', options.memoryBytes, 64 * 1024 * 1024),
+  );
   const packFolder = join(dir, PACK_FOLDER);
   const packs = new Map<string, PackFile>();
   const legacy = createLegacyReader(dir, (fullKey, reason) => {
@@ -444,4 +447,15 @@ function serialiseEntry(entry: CacheEntry, namespace: string): string {
       cause,
     });
   }
+}
+
+/** A size option: a whole number >= 0 (`NaN` or a negative number would leave the memory layer unbounded). */
+function sizeOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidCacheOptionError(
+      `createResponseCache: ${name} must be a whole number >= 0, got ${String(value)}`,
+    );
+  }
+  return value;
 }

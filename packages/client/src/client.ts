@@ -41,7 +41,12 @@ export function createClient(options: ClientOptions = {}): MaxllmClient {
     redisConnection.catch(() => (redisConnection = undefined));
     return redisConnection;
   };
-  const cache = createResponseCache({ dir: config.paths.cache, clock, logger });
+  const cache = createResponseCache({
+    dir: config.paths.cache,
+    clock,
+    logger,
+    memoryEntries: options.cacheMemoryEntries,
+  });
   const ledger = createLedger({ path: config.paths.ledger, previews: config.ledger.previews, logger, clock });
   const pool = createOpenAIPool({ fetch: options.fetch, defaultHeaders: options.defaultHeaders });
   const runtimes = createRuntimeRegistry({

@@ -293,6 +293,8 @@ export function registerRunCommand(program: Command): void {
         const client = createClient({
           config,
           logger,
+          // Each line is asked once: a hit kept in memory would only be memory (~85 MB per 100k lines re-run).
+          cacheMemoryEntries: 0,
           ...(options.maxUsd !== undefined ? { maxUsd: options.maxUsd } : {}),
           ...(recordedCallIds ? { recordedCallIds } : {}),
         });
