@@ -230,7 +230,7 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
       if (hasRoom(log.requests + holdRequests.amount, rpm, log.tokens + holdTokens.amount, tpm)) {
         if (++strikes >= SHRINK_AFTER) {
           strikes = 0;
-          shrink(pacing, intervalMs, intervalMs / rpm);
+          shrink(pacing, intervalMs, requestPace.fullUnitMs);
           requestPace.burstMs = tokenPace.burstMs = pacing.burstMs;
           requestPace.slack = tokenPace.slack = pacing.slack;
         }

@@ -8,7 +8,7 @@ export class Pace {
   /** When the bucket is empty again (the "theoretical arrival time"); in the past when it is empty now. */
   private emptyAt = -Infinity;
   /** Time one unit takes at the full limit (0 when the limit is unbounded). @unit ms per unit */
-  private readonly fullUnitMs: number;
+  readonly fullUnitMs: number;
 
   constructor(
     limit: number,

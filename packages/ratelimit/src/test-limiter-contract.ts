@@ -72,6 +72,13 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
       return { clock, limiter, idle, advance };
     };
 
+    /** Two 429s (`penalize` twice, the pair that teaches the limiter), then waits until it has taken them in. */
+    const penalizeTwice = async ({ limiter, idle }: LimiterUnderTest, retryAfterMs = 10) => {
+      limiter.penalize(retryAfterMs);
+      limiter.penalize(retryAfterMs);
+      await idle();
+    };
+
     /** Starts `count` acquires at once; `admitted` counts those granted so far. */
     const startMany = (limiter: RateLimiter, count: number, tokens = 0) => {
       const state = { admitted: 0 };
@@ -376,17 +383,13 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         limiter.penalize(10);
         await idle();
         expect(limiter.stats().burstMs).toBe(200);
-        limiter.penalize(10);
-        limiter.penalize(10);
-        await idle();
+        await penalizeTwice({ limiter, idle });
         expect(limiter.stats().burstMs).toBe(100);
 
         const full = setup({ rpm: 2 });
         await full.limiter.acquire({ tokens: 0 });
         await full.limiter.acquire({ tokens: 0 });
-        full.limiter.penalize(10);
-        full.limiter.penalize(10);
-        await full.idle();
+        await penalizeTwice(full);
         expect(full.limiter.stats().burstMs).toBe(Infinity);
       });
 
@@ -396,38 +399,28 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         const { limiter, idle } = setup({ rpm: 10, intervalMs: 60_000, burstMs: 60_000 }); // 6 s per request
         for (let index = 0; index < 9; index++) (await limiter.acquire({ tokens: 0 })).release();
         expect(limiter.stats().requestsInWindow).toBe(9);
-        limiter.penalize(10);
-        limiter.penalize(10);
-        await idle();
+        await penalizeTwice({ limiter, idle });
         expect(limiter.stats().burstMs).toBe(30_000);
       });
 
       it("goes strictly even at once when half the burst is less than one request's time", async () => {
         const { limiter, idle } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 150 }); // 100 ms per request
-        limiter.penalize(10);
-        limiter.penalize(10);
-        await idle();
+        await penalizeTwice({ limiter, idle });
         expect(limiter.stats().burstMs).toBe(0);
       });
 
       it("slows the pace at the first pair of 429s when the burst is one request's time (strictly even already)", async () => {
         const { limiter, idle } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 100 }); // 100 ms per request
-        limiter.penalize(10);
-        limiter.penalize(10);
-        await idle();
+        await penalizeTwice({ limiter, idle });
         expect(limiter.stats()).toMatchObject({ burstMs: 0, paceSlack: 0.02 });
         const slack = setup({ rpm: 600, intervalMs: 60_000, burstMs: 0, paceSlack: 0.01 });
-        slack.limiter.penalize(10);
-        slack.limiter.penalize(10);
-        await slack.idle();
+        await penalizeTwice(slack);
         expect(slack.limiter.stats().paceSlack).toBe(0.03); // learned on top of the configured slack
       });
 
       it('after shrinking, admits fewer at once', async () => {
         const { limiter, idle, advance } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 400 });
-        limiter.penalize(10);
-        limiter.penalize(10);
-        await idle();
+        await penalizeTwice({ limiter, idle });
         await advance(10);
         const many = startMany(limiter, 5);
         await idle();
@@ -436,9 +429,7 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
 
       it('once the burst is 0, each further pair of 429s with room slows the pace by 2%, at most 10%', async () => {
         const { limiter, idle, advance } = setup({ rpm: 600, intervalMs: 60_000, burstMs: 0 }); // 100 ms each
-        limiter.penalize(1);
-        limiter.penalize(1);
-        await idle();
+        await penalizeTwice({ limiter, idle }, 1);
         expect(limiter.stats()).toMatchObject({ burstMs: 0, paceSlack: 0.02 });
         await advance(1);
         (await limiter.acquire({ tokens: 0 })).release();
