@@ -13,6 +13,8 @@ export interface Limits {
   burstMs: number;
   /** The pace runs at `limit / (1 + paceSlack)` from the start. @unit fraction */
   paceSlack: number;
+  /** How long the pace runs at least 10% under each limit after an idle spell (0: never). @unit ms */
+  warmupMs: number;
 }
 
 /**
@@ -20,6 +22,11 @@ export interface Limits {
  * jitter per second against a provider that counts per second, at 1% of the limit.
  */
 export const DEFAULT_PACE_SLACK = 0.01;
+
+/** The default `warmupMs`: a second per minute of window, the quantum providers enforce per-minute limits in. */
+export function defaultWarmupMs(intervalMs: number): number {
+  return intervalMs / 60;
+}
 
 /** The default `burstMs`: a tenth of a second per minute of window (100 ms for the usual 60 s window). */
 export function defaultBurstMs(intervalMs: number): number {
@@ -67,6 +74,16 @@ function burst(value: number | undefined, intervalMs: number): number {
   return value;
 }
 
+function warmup(value: number | undefined, intervalMs: number): number {
+  if (value === undefined) return defaultWarmupMs(intervalMs);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidLimitError(
+      `createRateLimiter: warmupMs must be a finite number >= 0, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 function slack(value: number | undefined): number {
   if (value === undefined) return DEFAULT_PACE_SLACK;
   if (typeof value !== 'number' || !(value >= 0 && value <= MAX_SLACK)) {
@@ -90,6 +107,7 @@ export function resolveLimits(options: RateLimiterOptions): Limits {
     safetyMarginMs: margin(options.safetyMarginMs, intervalMs),
     burstMs: burst(options.burstMs, intervalMs),
     paceSlack: slack(options.paceSlack),
+    warmupMs: warmup(options.warmupMs, intervalMs),
   };
 }
 

@@ -42,8 +42,8 @@ export function abortReason(signal: AbortSignal): Error {
 export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): RateLimiter {
   const { rpm, tpm, concurrency, intervalMs, safetyMarginMs } = limits;
   const log = new WindowLog(intervalMs, safetyMarginMs);
-  const requestPace = new Pace(rpm, intervalMs, limits.burstMs, limits.paceSlack);
-  const tokenPace = new Pace(tpm, intervalMs, limits.burstMs, limits.paceSlack);
+  const requestPace = new Pace(rpm, intervalMs, limits.burstMs, limits.paceSlack, limits.warmupMs);
+  const tokenPace = new Pace(tpm, intervalMs, limits.burstMs, limits.paceSlack, limits.warmupMs);
   const pacing = { burstMs: limits.burstMs, slack: limits.paceSlack };
   let strikes = 0;
   const holdRequests: Hold = { amount: 0, until: 0 };

@@ -1,12 +1,23 @@
 /**
+ * How far under the limit a pace runs while it warms up after an idle spell (see {@link Pace}).
+ * @unit fraction of the limit
+ */
+export const WARMUP_SLACK = 0.1;
+
+/**
  * Even pacing of one limit, GCRA style (a token bucket refilled continuously, kept as one number): `limit` units per
  * `intervalMs` are spread at one unit every `intervalMs / limit`, and admission may run at most `burstMs` ahead of
  * that pace. A request of `cost` units goes when the bucket has room for it; one larger than the whole burst goes
  * when the bucket is empty (it is then paid off before anything else goes), so every size gets through at the rate.
+ * An admission after an idle spell of at least `warmupMs` (or the first one) starts a warm-up: for `warmupMs` the
+ * pace runs at least {@link WARMUP_SLACK} under the limit, since the first requests travel on new connections and
+ * reach the provider later than the ones after them.
  */
 export class Pace {
   /** When the bucket is empty again (the "theoretical arrival time"); in the past when it is empty now. */
   private emptyAt = -Infinity;
+  /** When the current warm-up ends. */
+  private warmUntil = -Infinity;
   /** Time one unit takes at the full limit (0 when the limit is unbounded). @unit ms per unit */
   readonly fullUnitMs: number;
 
@@ -17,36 +28,42 @@ export class Pace {
     public burstMs: number,
     /** The pace runs at `limit / (1 + slack)` (set after repeated 429s). @unit fraction */
     public slack = 0,
+    /** How long the pace warms up after an idle spell that long (0: never). @unit ms */
+    private readonly warmupMs = 0,
   ) {
     this.fullUnitMs = Number.isFinite(limit) ? intervalMs / limit : 0;
   }
 
-  /** Time one unit takes at the pace (0 when the limit is unbounded). @unit ms per unit */
-  get unitMs(): number {
-    return this.fullUnitMs * (1 + this.slack);
+  /** Time one unit takes at the pace at `now` (0 when the limit is unbounded). @unit ms per unit */
+  private unitAt(now: number): number {
+    const slack = now < this.warmUntil ? Math.max(this.slack, WARMUP_SLACK) : this.slack;
+    // (not `fullUnitMs * (1 + slack)`: 100 × 1.1 is 110.00000000000001, a millisecond late on a manual clock)
+    return this.fullUnitMs + this.fullUnitMs * slack;
   }
 
   /**
    * Earliest time a request of `cost` units may go, after `ahead` units of earlier waiters; `<= now` means now.
    */
   readyAt(cost: number, now: number, ahead = 0): number {
-    if (this.unitMs === 0) return now;
-    const start = Math.max(this.emptyAt, now) + ahead * this.unitMs;
-    return start - Math.max(0, this.burstMs - cost * this.unitMs);
+    if (this.fullUnitMs === 0) return now;
+    const unitMs = this.unitAt(now);
+    const start = Math.max(this.emptyAt, now) + ahead * unitMs;
+    return start - Math.max(0, this.burstMs - cost * unitMs);
   }
 
   /** Takes `cost` units at `now`. */
   take(cost: number, now: number): void {
-    if (this.unitMs === 0) return;
+    if (this.fullUnitMs === 0) return;
+    if (now >= this.emptyAt + this.warmupMs) this.warmUntil = now + this.warmupMs;
     // Behind (a late wake-up, an idle spell): restart from now. Catching up would put this request and the next
     // closer than the pace, which a provider counting per short quantum refuses; the burst absorbs lateness.
-    this.emptyAt = Math.max(this.emptyAt, now) + cost * this.unitMs;
+    this.emptyAt = Math.max(this.emptyAt, now) + cost * this.unitAt(now);
   }
 
   /** Gives back (`delta < 0`, unused tokens) or charges (`delta > 0`) units after the fact. */
   adjust(delta: number, now: number): void {
-    if (this.unitMs === 0 || delta === 0) return;
-    this.emptyAt =
-      delta > 0 ? Math.max(this.emptyAt, now) + delta * this.unitMs : this.emptyAt + delta * this.unitMs;
+    if (this.fullUnitMs === 0 || delta === 0) return;
+    const unitMs = this.unitAt(now);
+    this.emptyAt = delta > 0 ? Math.max(this.emptyAt, now) + delta * unitMs : this.emptyAt + delta * unitMs;
   }
 }

@@ -95,6 +95,7 @@ export function createRedisLimiter(
     channel,
     Number.isFinite(limits.burstMs) ? limits.burstMs : -1,
     limits.paceSlack,
+    limits.warmupMs,
   ];
 
   const queue: RedisWaiter[] = [];

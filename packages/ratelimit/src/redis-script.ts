@@ -7,7 +7,8 @@ import { redisScript } from '@maxllm/core';
  * - `claims` (sorted set): waiting id → when it first waited, `claimAlive`: id → claim expiry, `claimTokens`:
  *   id → tokens; a claim keeps its place in line: a later request cannot take what an earlier waiter needs;
  * - `state` (hash): running totals `requests` / `tokens`, `pausedUntil`, the holds set by `observe`, the pace
- *   (`paceRequests` / `paceTokens`: when each bucket is empty again), and `burst` / `strikes` once 429s shrank it.
+ *   (`paceRequests` / `paceTokens`: when each bucket is empty again; `paceRequestsWarm` / `paceTokensWarm`: when
+ *   its warm-up ends), and `burst` / `strikes` once 429s shrank it.
  */
 export const REDIS_KEYS = [
   'log',
@@ -32,7 +33,7 @@ export function redisChannel(id: string): string {
  * together against Redis's clock (`TIME`), never one while waiting for another.
  *
  * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel,
- * burstMs (-1 = no pacing), paceSlack, now (-1 = Redis's `TIME`; else the caller's clock, in ms), ...; replies end
+ * burstMs (-1 = no pacing), paceSlack, warmupMs, now (-1 = Redis's `TIME`; else the caller's clock, in ms), ...; replies end
  * with the usage { requests, tokens, running, burstMs, slack percent }.
  * - `acquire tokens` → { 1, 0, usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try
  *   again (-1: when something is released; the caller also polls to keep its claim alive). Admission needs the
@@ -56,7 +57,8 @@ local interval, margin, lease, claimTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), 
 local channel = ARGV[10]
 local burst = tonumber(ARGV[11])
 local minSlack = tonumber(ARGV[12])
-local now = tonumber(ARGV[13])
+local warmup = tonumber(ARGV[13])
+local now = tonumber(ARGV[14])
 if now < 0 then
   local clock = redis.call('TIME')
   now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -131,10 +133,18 @@ local function usage()
     burst, math.floor(slack * 100 + 0.5) }
 end
 
+-- The time one unit of a limit takes at its pace now: at least 10% under the limit while the pace warms up.
+local function unitOf(limit, field)
+  local warm = tonumber(redis.call('HGET', state, field .. 'Warm') or '0') or 0
+  local unit = interval / limit
+  if warm > now then return unit + unit * math.max(slack, 0.1) end
+  return unit + unit * slack
+end
+
 -- Pacing (GCRA): when a request of 'cost' may go, after 'ahead' units of earlier claims.
 local function paceAt(limit, field, cost, ahead)
   if limit < 0 or burst < 0 then return now end
-  local unit = interval / limit * (1 + slack)
+  local unit = unitOf(limit, field)
   return math.max(num(field), now) + ahead * unit - math.max(0, burst - cost * unit)
 end
 
@@ -143,10 +153,18 @@ end
 -- go closer together than the pace, which a provider counting per short quantum would refuse.
 local function pace(limit, field, cost)
   if limit < 0 or cost == 0 then return end
-  local unit = interval / limit * (1 + slack)
+  local unit = unitOf(limit, field)
   local emptyAt = num(field)
   if cost > 0 then emptyAt = math.max(emptyAt, now) end
   redis.call('HSET', state, field, tostring(emptyAt + cost * unit))
+end
+
+-- An admission after an idle spell of at least warmupMs (or the first one) starts a warm-up of the pace: the first
+-- requests go on new connections and reach the provider later than the ones after them.
+local function warmUp(limit, field)
+  if limit < 0 then return end
+  local emptyAt = redis.call('HGET', state, field)
+  if not emptyAt or now >= tonumber(emptyAt) + warmup then redis.call('HSET', state, field .. 'Warm', now + warmup) end
 end
 
 local function notifyWaiters()
@@ -191,7 +209,7 @@ local function freeAt(need, field, holdName)
 end
 
 if op == 'acquire' then
-  local tokens = tonumber(ARGV[14])
+  local tokens = tonumber(ARGV[15])
   -- Waiters that came first (their claims) count as taken: nobody overtakes them.
   local rank = redis.call('ZRANK', claims, id)
   local ahead = {}
@@ -238,6 +256,8 @@ if op == 'acquire' then
   redis.call('HSET', entries, id, now .. ':1:' .. tokens)
   redis.call('HINCRBY', state, 'requests', 1)
   redis.call('HINCRBY', state, 'tokens', tokens)
+  warmUp(rpm, 'paceRequests')
+  warmUp(tpm, 'paceTokens')
   pace(rpm, 'paceRequests', 1)
   pace(tpm, 'paceTokens', tokens)
   if conc >= 0 then redis.call('ZADD', running, now + lease, id) end
@@ -250,7 +270,7 @@ if op == 'acquire' then
 end
 
 if op == 'finish' then
-  local reserved, spent = tonumber(ARGV[14]), tonumber(ARGV[15])
+  local reserved, spent = tonumber(ARGV[15]), tonumber(ARGV[16])
   redis.call('ZREM', running, id)
   local entry = redis.call('HGET', entries, id)
   if entry then
@@ -276,8 +296,8 @@ if op == 'finish' then
 end
 
 if op == 'observe' then
-  local limits = { { rpm, tonumber(ARGV[14]), tonumber(ARGV[15]), 'holdRequests', 'requests' },
-                   { tpm, tonumber(ARGV[16]), tonumber(ARGV[17]), 'holdTokens', 'tokens' } }
+  local limits = { { rpm, tonumber(ARGV[15]), tonumber(ARGV[16]), 'holdRequests', 'requests' },
+                   { tpm, tonumber(ARGV[17]), tonumber(ARGV[18]), 'holdTokens', 'tokens' } }
   for _, item in ipairs(limits) do
     local limit, remaining, reset, name, total = item[1], item[2], item[3], item[4], item[5]
     if limit >= 0 and remaining >= 0 then
@@ -311,7 +331,7 @@ if op == 'pause' then
       end
     end
   end
-  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[14]))
+  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[15]))
   redis.call('HSET', state, 'pausedUntil', untilMs)
   redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now) .. ':' .. id)
   keepAlive()
@@ -325,7 +345,7 @@ if op == 'drop' then
 end
 
 if op == 'renew' then
-  for i = 14, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
+  for i = 15, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
   return usage()
 end
 

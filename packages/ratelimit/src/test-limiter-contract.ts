@@ -61,6 +61,7 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         safetyMarginMs: 0,
         burstMs: Infinity,
         paceSlack: 0, // exact step times; the default slack has its own test
+        warmupMs: 0, // and no warm-up after an idle spell (its own test too)
         ...options,
         clock,
       });
@@ -222,6 +223,52 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         for (const paceSlack of [-0.01, 0.2, Number.NaN, Infinity]) {
           expect(() => paced({ rpm: 600, paceSlack })).toThrow(InvalidLimitError);
         }
+      });
+
+      it('warms up after an idle spell: 10% under the limit for warmupMs (default intervalMs / 60), then the pace', async () => {
+        const { clock, limiter, idle, advance } = paced({
+          rpm: 600,
+          burstMs: undefined,
+          paceSlack: undefined,
+          warmupMs: undefined,
+        });
+        const times: number[] = [];
+        const acquireMany = async (count: number) => {
+          for (let index = 0; index < count; index++) {
+            void limiter.acquire({ tokens: 0 }).then(
+              () => times.push(clock.now()),
+              () => undefined,
+            );
+          }
+          await idle();
+        };
+        /** Each next admission comes exactly `gap` ms after the one before. */
+        const expectGaps = async (...gaps: number[]) => {
+          for (const gap of gaps) {
+            const before = times.length;
+            await advance(gap - 1);
+            expect(times).toHaveLength(before);
+            await advance(1);
+            expect(times).toHaveLength(before + 1);
+          }
+        };
+        await acquireMany(13);
+        // 100 ms × 1.1 while the first second lasts (admissions at 0, 110, ... 990, 1100), then 100 ms × 1.01.
+        await expectGaps(...Array<number>(10).fill(110), 101, 101);
+        expect(times.at(-1)).toBe(1302);
+        // Why: the first requests go on new connections and reach the provider later than the ones after them. Here
+        // the first arrives 90 ms late, the second 60 ms: no second holds more than 10 (600 per minute). At 1% under
+        // the limit throughout, the eleventh (1010 ms after the first) would be the eleventh in the first's second.
+        const arrivals = times.map((time, index) => time + ([90, 60][index] ?? 0));
+        expect(busiestWindow(arrivals, 1000)).toBe(10);
+
+        await advance(600); // at 1902: idle for 499 ms since the pace emptied at 1403, less than warmupMs
+        await acquireMany(2);
+        await expectGaps(101);
+        await advance(1101); // at 3104: idle for 1000 ms since 2104: warm up again
+        await acquireMany(2);
+        await expectGaps(110);
+        expect(() => paced({ rpm: 600, warmupMs: -1 })).toThrow(InvalidLimitError);
       });
 
       it('spreads requests evenly: after an idle spell one goes, then one every intervalMs / rpm', async () => {

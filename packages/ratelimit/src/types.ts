@@ -47,6 +47,15 @@ export interface RateLimiterOptions {
    */
   paceSlack?: number;
   /**
+   * Warm-up after an idle spell: an admission when nothing was admitted for at least this long (and the first one)
+   * makes the pace run at least 10% under each limit for this long. The first requests go on new connections (TCP,
+   * TLS) and reach the provider later than the ones after them; a provider that counts per second then sees the
+   * first second's requests bunched, more than `paceSlack` absorbs. Costs about `warmupMs / 10` of admission per
+   * idle spell, nothing in steady state. `0`: no warm-up.
+   * @default intervalMs / 60 (1 s for a 60 s window) @unit milliseconds
+   */
+  warmupMs?: number;
+  /**
    * Time source; tests pass `createManualClock()`. Local mode: all of its time. Redis mode: its timers (retries,
    * lease renewal) and `stats().pausedMs`; the shared window runs on Redis's clock unless `redis.time` is `'clock'`.
    * @default systemClock
