@@ -5,6 +5,9 @@
 // `pacing.virtual_jitter` adds what a real host adds: each request reaches the server 0–JITTER_MS after its admission
 // (seeded, so every run is the same), so two requests may arrive closer together than the pace: the limiter must
 // learn from the 429s that draws (shrink its burst, then slow its pace) and stop drawing them.
+// `pacing.virtual_cold_start`: the first three requests reach the server COLD_MS later than the rest (new
+// connections and code not yet optimised: measured on the real clock, the first 40–130 ms, the second up to ~100 ms
+// later than the eleventh), which the limiter's warm-up after an idle spell (`warmupMs`) must absorb.
 // Utilisation = requests the server admitted in WINDOWS windows ÷ (WINDOWS × rpm); 429s to the end of the run.
 import { createManualClock } from '@maxllm/core';
 import { createMockServer } from '@maxllm/mock-server';
@@ -16,6 +19,7 @@ const WINDOWS = 2;
 const RPM = 600;
 const STEP_MS = 5;
 const JITTER_MS = 20;
+const COLD_MS = [100, 60, 30];
 const model = 'gpt-4o-mini';
 
 /** A seeded generator in [0, 1) (mulberry32), so the jittered run is the same every time. */
@@ -28,7 +32,7 @@ function seeded(seed) {
   };
 }
 
-async function simulate({ quantumMs, burstMs, jitterMs = 0 }) {
+async function simulate({ quantumMs, burstMs, jitterMs = 0, coldMs = [] }) {
   const random = seeded(21);
   const clock = createManualClock(Date.now());
   const server = await createMockServer({ limits: { rpm: RPM }, windowMs: WINDOW_MS, quantumMs, clock });
@@ -44,8 +48,7 @@ async function simulate({ quantumMs, burstMs, jitterMs = 0 }) {
         .acquire({ tokens: estimateChatTokens(messages, model) + 20 })
         .catch(() => null);
       if (!permit || stopped) return permit?.release();
-      sent++;
-      const delay = Math.floor((random() * jitterMs) / STEP_MS) * STEP_MS;
+      const delay = Math.floor((random() * jitterMs) / STEP_MS) * STEP_MS + (coldMs[sent++] ?? 0);
       if (delay > 0) await new Promise((resolve) => clock.setTimeout(resolve, delay));
       if (stopped) return permit.release();
       inFlight++;
@@ -72,7 +75,7 @@ async function simulate({ quantumMs, burstMs, jitterMs = 0 }) {
   await settle();
   const stats = server.stats().byModel[model];
   stopped = true;
-  clock.advance(jitterMs); // wakes the callers still waiting out their jitter, so they can see the stop
+  clock.advance(jitterMs + Math.max(0, ...coldMs)); // wakes the callers still waiting out their delay, so they see the stop
   await limiter.close();
   await Promise.allSettled(callers);
   await server.close();
@@ -87,6 +90,7 @@ const baseline = await simulate({ quantumMs: 1000, burstMs: Infinity });
 const sliding = await simulate({});
 const jittered = await simulate({ quantumMs: 1000, jitterMs: JITTER_MS });
 const jitteredSliding = await simulate({ jitterMs: JITTER_MS });
+const cold = await simulate({ quantumMs: 1000, coldMs: COLD_MS });
 console.log(
   `pacing.virtual_quantized utilisation=${fmt(paced.utilisation, 3)} rate_limited=${paced.rateLimited} ` +
     `baseline_utilisation=${fmt(baseline.utilisation, 3)} baseline_rate_limited=${baseline.rateLimited} ` +
@@ -100,4 +104,9 @@ console.log(
   `pacing.virtual_jitter utilisation=${fmt(jittered.utilisation, 3)} rate_limited=${jittered.rateLimited} ` +
     `sliding_utilisation=${fmt(jitteredSliding.utilisation, 3)} sliding_rate_limited=${jitteredSliding.rateLimited} ` +
     `rpm=${RPM} quantum_ms=1000 jitter_ms=${JITTER_MS} windows=${WINDOWS} window_s=${WINDOW_MS / 1000} step_ms=${STEP_MS}`,
+);
+console.log(
+  `pacing.virtual_cold_start utilisation=${fmt(cold.utilisation, 3)} rate_limited=${cold.rateLimited} ` +
+    `rpm=${RPM} quantum_ms=1000 cold_ms=${COLD_MS.join('/')} windows=${WINDOWS} window_s=${WINDOW_MS / 1000} ` +
+    `step_ms=${STEP_MS}`,
 );

@@ -13,7 +13,7 @@ export interface Limits {
   burstMs: number;
   /** The pace runs at `limit / (1 + paceSlack)` from the start. @unit fraction */
   paceSlack: number;
-  /** How long the pace runs at least 10% under each limit after an idle spell (0: never). @unit ms */
+  /** How long the pace runs at least 20% under each limit after an idle spell (0: never). @unit ms */
   warmupMs: number;
 }
 

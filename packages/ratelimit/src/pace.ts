@@ -2,7 +2,7 @@
  * How far under the limit a pace runs while it warms up after an idle spell (see {@link Pace}).
  * @unit fraction of the limit
  */
-export const WARMUP_SLACK = 0.1;
+export const WARMUP_SLACK = 0.2;
 
 /**
  * Even pacing of one limit, GCRA style (a token bucket refilled continuously, kept as one number): `limit` units per

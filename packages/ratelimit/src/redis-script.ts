@@ -133,11 +133,11 @@ local function usage()
     burst, math.floor(slack * 100 + 0.5) }
 end
 
--- The time one unit of a limit takes at its pace now: at least 10% under the limit while the pace warms up.
+-- The time one unit of a limit takes at its pace now: at least 20% under the limit while the pace warms up.
 local function unitOf(limit, field)
   local warm = tonumber(redis.call('HGET', state, field .. 'Warm') or '0') or 0
   local unit = interval / limit
-  if warm > now then return unit + unit * math.max(slack, 0.1) end
+  if warm > now then return unit + unit * math.max(slack, 0.2) end
   return unit + unit * slack
 end
 

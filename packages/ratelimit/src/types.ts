@@ -48,10 +48,10 @@ export interface RateLimiterOptions {
   paceSlack?: number;
   /**
    * Warm-up after an idle spell: an admission when nothing was admitted for at least this long (and the first one)
-   * makes the pace run at least 10% under each limit for this long. The first requests go on new connections (TCP,
+   * makes the pace run at least 20% under each limit for this long. The first requests go on new connections (TCP,
    * TLS) and reach the provider later than the ones after them; a provider that counts per second then sees the
-   * first second's requests bunched, more than `paceSlack` absorbs. Costs about `warmupMs / 10` of admission per
-   * idle spell, nothing in steady state. `0`: no warm-up.
+   * first second's requests bunched, more than `paceSlack` absorbs. The default absorbs ~200 ms of such delay and
+   * costs about a fifth of `warmupMs` of admission per idle spell, nothing in steady state. `0`: no warm-up.
    * @default intervalMs / 60 (1 s for a 60 s window) @unit milliseconds
    */
   warmupMs?: number;
