@@ -34,11 +34,9 @@ export class Pace {
     this.fullUnitMs = Number.isFinite(limit) ? intervalMs / limit : 0;
   }
 
-  /** Time one unit takes at the pace at `now` (0 when the limit is unbounded). @unit ms per unit */
-  private unitAt(now: number): number {
-    const slack = now < this.warmUntil ? Math.max(this.slack, WARMUP_SLACK) : this.slack;
-    // (not `fullUnitMs * (1 + slack)`: 100 × 1.1 is 110.00000000000001, a millisecond late on a manual clock)
-    return this.fullUnitMs + this.fullUnitMs * slack;
+  /** Time one unit takes at the pace (0 when the limit is unbounded). @unit ms per unit */
+  get unitMs(): number {
+    return this.fullUnitMs * (1 + this.slack);
   }
 
   /**
@@ -46,9 +44,8 @@ export class Pace {
    */
   readyAt(cost: number, now: number, ahead = 0): number {
     if (this.fullUnitMs === 0) return now;
-    const unitMs = this.unitAt(now);
-    const start = Math.max(this.emptyAt, now) + ahead * unitMs;
-    return start - Math.max(0, this.burstMs - cost * unitMs);
+    const start = Math.max(this.emptyAt, now) + ahead * this.unitMs;
+    return start - Math.max(0, this.burstMs - cost * this.unitMs);
   }
 
   /** Takes `cost` units at `now`. */
@@ -57,13 +54,18 @@ export class Pace {
     if (now >= this.emptyAt + this.warmupMs) this.warmUntil = now + this.warmupMs;
     // Behind (a late wake-up, an idle spell): restart from now. Catching up would put this request and the next
     // closer than the pace, which a provider counting per short quantum refuses; the burst absorbs lateness.
-    this.emptyAt = Math.max(this.emptyAt, now) + cost * this.unitAt(now);
+    const start = Math.max(this.emptyAt, now);
+    // The part of this request's time at the full limit that falls in the warm-up is paced WARMUP_SLACK slower
+    // (whatever the rate: at 2 rpm the warm-up stretches the first request by 20% of 1 s, not of 30 s).
+    const warm = Math.min(Math.max(0, this.warmUntil - start), cost * this.fullUnitMs);
+    this.emptyAt =
+      start + cost * this.unitMs + warm * WARMUP_SLACK - warm * Math.min(this.slack, WARMUP_SLACK);
   }
 
   /** Gives back (`delta < 0`, unused tokens) or charges (`delta > 0`) units after the fact. */
   adjust(delta: number, now: number): void {
     if (this.fullUnitMs === 0 || delta === 0) return;
-    const unitMs = this.unitAt(now);
-    this.emptyAt = delta > 0 ? Math.max(this.emptyAt, now) + delta * unitMs : this.emptyAt + delta * unitMs;
+    this.emptyAt =
+      delta > 0 ? Math.max(this.emptyAt, now) + delta * this.unitMs : this.emptyAt + delta * this.unitMs;
   }
 }

@@ -133,30 +133,28 @@ local function usage()
     burst, math.floor(slack * 100 + 0.5) }
 end
 
--- The time one unit of a limit takes at its pace now: at least 20% under the limit while the pace warms up.
-local function unitOf(limit, field)
-  local warm = tonumber(redis.call('HGET', state, field .. 'Warm') or '0') or 0
-  local unit = interval / limit
-  if warm > now then return unit + unit * math.max(slack, 0.2) end
-  return unit + unit * slack
-end
-
 -- Pacing (GCRA): when a request of 'cost' may go, after 'ahead' units of earlier claims.
 local function paceAt(limit, field, cost, ahead)
   if limit < 0 or burst < 0 then return now end
-  local unit = unitOf(limit, field)
+  local unit = interval / limit * (1 + slack)
   return math.max(num(field), now) + ahead * unit - math.max(0, burst - cost * unit)
 end
 
 -- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace. A take
 -- while the pace is behind restarts it from now (GCRA): a late admission is never caught up, so two requests never
--- go closer together than the pace, which a provider counting per short quantum would refuse.
-local function pace(limit, field, cost)
+-- go closer together than the pace, which a provider counting per short quantum would refuse. At admission, the
+-- part of the request's time at the full limit that falls in the warm-up is paced 20% slower.
+local function pace(limit, field, cost, admission)
   if limit < 0 or cost == 0 then return end
-  local unit = unitOf(limit, field)
+  local full = interval / limit
   local emptyAt = num(field)
   if cost > 0 then emptyAt = math.max(emptyAt, now) end
-  redis.call('HSET', state, field, tostring(emptyAt + cost * unit))
+  local extra = 0
+  if admission then
+    local warm = math.min(math.max(0, num(field .. 'Warm') - emptyAt), cost * full)
+    extra = warm * 0.2 - warm * math.min(slack, 0.2)
+  end
+  redis.call('HSET', state, field, tostring(emptyAt + cost * full * (1 + slack) + extra))
 end
 
 -- An admission after an idle spell of at least warmupMs (or the first one) starts a warm-up of the pace: the first
@@ -258,8 +256,8 @@ if op == 'acquire' then
   redis.call('HINCRBY', state, 'tokens', tokens)
   warmUp(rpm, 'paceRequests')
   warmUp(tpm, 'paceTokens')
-  pace(rpm, 'paceRequests', 1)
-  pace(tpm, 'paceTokens', tokens)
+  pace(rpm, 'paceRequests', 1, true)
+  pace(tpm, 'paceTokens', tokens, true)
   if conc >= 0 then redis.call('ZADD', running, now + lease, id) end
   if rank then
     dropClaims({ id })
