@@ -13,4 +13,17 @@ describe('createRateLimiter options', () => {
     expect(() => createRateLimiter({ safetyMarginMs: -1 })).toThrow(/safetyMarginMs/);
     expect(() => createRateLimiter({ burstMs: -1 })).toThrow(/burstMs/);
   });
+
+  it('defaults burstMs to a tenth of a second per minute of window, and to at least 50 ms', async () => {
+    const burstOf = async (intervalMs: number): Promise<number> => {
+      const limiter = createRateLimiter({ rpm: 600, intervalMs });
+      const { burstMs } = limiter.stats();
+      await limiter.close();
+      return burstMs;
+    };
+    expect(await burstOf(60_000)).toBe(100);
+    expect(await burstOf(600_000)).toBe(1000);
+    // A short window's tenth-per-minute (5 ms at 3 s) is below timer lateness: every late wake-up lost capacity.
+    expect(await burstOf(3000)).toBe(50);
+  });
 });
