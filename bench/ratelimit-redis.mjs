@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createRateLimiter } from '../packages/ratelimit/dist/index.js';
-import { limitedChat } from './_limited-chat.mjs';
+import { limitedChat, loadTokenizer } from './_limited-chat.mjs';
 import { startMock } from './_mock.mjs';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -110,6 +110,7 @@ async function worker(url, id) {
     concurrency: 16,
     redis: { client, id },
   });
+  loadTokenizer(model);
   const deadline = AbortSignal.timeout(windows * windowMs);
   await limitedChat({ limiter, url, deadline, callers: 16, model, maxTokens, tag: `${process.pid}-` });
   await limiter.close();

@@ -5,7 +5,7 @@
 // Prints: ratelimit.utilisation utilisation=<binding ratio> tokens=<ratio> requests=<ratio> rate_limited=<429s>
 import { createMockServer } from '../packages/mock-server/dist/index.js';
 import { createRateLimiter } from '../packages/ratelimit/dist/index.js';
-import { limitedChat } from './_limited-chat.mjs';
+import { limitedChat, loadTokenizer } from './_limited-chat.mjs';
 
 const windowMs = 3000;
 const windows = 4;
@@ -17,6 +17,7 @@ const server = await createMockServer({ limits, windowMs, output: { meanTokens: 
 // Client and server share this process's event loop: more callers only add queueing delay.
 const concurrency = Number(process.env.RATELIMIT_BENCH_CONCURRENCY ?? 16);
 const limiter = createRateLimiter({ ...limits, intervalMs: windowMs, concurrency });
+loadTokenizer(model);
 const deadline = AbortSignal.timeout(windows * windowMs);
 const { failed } = await limitedChat({
   limiter,
