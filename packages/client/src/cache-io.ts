@@ -10,32 +10,9 @@ import type { ClientContext } from './client-context';
  * change what a later hit returns.
  */
 export function lookup(call: Call): Promise<unknown> {
-  return Promise.resolve(lookupNow(call)).then(responseOf);
-}
-
-/**
- * {@link lookup}, but the cache's entry (not its response), and not a promise when the cache answers at once (its
- * memory layer, the pack): a hit settles no promise of its own.
- */
-export function lookupNow(call: Call): CachedEntry | undefined | Promise<CachedEntry | undefined> {
-  const { context, prepared } = call;
-  const { namespace, cacheKey } = prepared;
-  try {
-    const found =
-      prepared.raw || prepared.kind === 'embedding'
-        ? context.cache.get(namespace, cacheKey)
-        : context.cache.getShared(namespace, cacheKey);
-    return found instanceof Promise
-      ? found.catch((error: unknown) => readFailed(context, namespace, error))
-      : found;
-  } catch (error) {
-    return readFailed(context, namespace, error);
-  }
-}
-
-/** What {@link lookupNow} reads of a cache entry. */
-export interface CachedEntry {
-  response: unknown;
+  const { prepared } = call;
+  const handedOut = prepared.raw || prepared.kind === 'embedding';
+  return readCached(call.context, prepared.namespace, prepared.cacheKey, handedOut);
 }
 
 /** Stores the answer of `call` when the call may write the cache and the answer is complete (cacheable). */
@@ -49,13 +26,30 @@ export async function store(
   await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);
 }
 
-/** A failing cache read is a miss (logged), never a failed call. */
-function readFailed(context: ClientContext, namespace: string, error: unknown): undefined {
-  context.logger.warn(`cache read failed for ${namespace}: ${String(error)}`);
-  return undefined;
+/**
+ * Reads a cached response (`copy`: a private copy, else the cache's shared frozen one); a failing cache is a miss
+ * (logged), never a failed call.
+ */
+export function readCached(
+  context: ClientContext,
+  namespace: string,
+  key: string,
+  copy = true,
+): Promise<unknown> {
+  const failed = (error: unknown): undefined => {
+    context.logger.warn(`cache read failed for ${namespace}: ${String(error)}`);
+    return undefined;
+  };
+  try {
+    // No `async` layer of its own: a hit settles one promise fewer.
+    const entry = copy ? context.cache.get(namespace, key) : context.cache.getShared(namespace, key);
+    return Promise.resolve(entry).then(responseOf, failed);
+  } catch (error) {
+    return Promise.resolve(failed(error));
+  }
 }
 
-function responseOf(entry: CachedEntry | undefined): unknown {
+function responseOf(entry: { response: unknown } | undefined): unknown {
   return entry?.response;
 }
 

@@ -1,5 +1,5 @@
 import { extractResult, readUsage, type CompleteRequest } from '@maxllm/request';
-import { lookupNow, store, type CachedEntry } from './cache-io';
+import { lookup, store } from './cache-io';
 import { startCall, type Call, type CallOptions } from './call';
 import { callModel } from './call-model';
 import type { ClientContext } from './client-context';
@@ -28,20 +28,13 @@ export function runComplete(
 
 /** What `complete()` does with a member (one object for every call). */
 const STAGES: MemberStages<CompleteOutcome> = {
-  lookup: (call) => {
-    if (isManyEmbeddings(call)) return 'skip';
-    const entry = lookupNow(call);
-    return entry instanceof Promise ? entry.then((found) => cached(call, found)) : cached(call, entry);
-  },
+  lookup: (call) => (isManyEmbeddings(call) ? Promise.resolve('skip') : cached(call)),
   send: (call) => (isManyEmbeddings(call) ? embedMany(call) : joinOrSend(call)),
 };
 
-/**
- * The outcome of `call` from its cache entry: an entry that no longer reads as valid output is a miss, and gets
- * overwritten.
- */
-function cached(call: Call, entry: CachedEntry | undefined): CompleteOutcome | undefined {
-  const response = entry?.response;
+/** The cached answer of `call`: an entry that no longer reads as valid output is a miss, and gets overwritten. */
+async function cached(call: Call): Promise<CompleteOutcome | undefined> {
+  const response = await lookup(call);
   if (response === undefined) return undefined;
   let result: unknown;
   try {

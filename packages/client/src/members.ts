@@ -5,10 +5,9 @@ import { QuotaExceededError } from './errors';
 export interface MemberStages<T> {
   /**
    * The cached answer of `call`, `undefined` for a miss, or `'skip'` when this request is not looked up as a whole
-   * (nor are the next members). Runs only when the cache may be read. Not a promise when the answer is at hand (a
-   * hit from the cache's memory layer): nothing to wait for.
+   * (nor are the next members). Runs only when the cache may be read.
    */
-  lookup(call: Call): T | undefined | 'skip' | Promise<T | undefined | 'skip'>;
+  lookup(call: Call): Promise<T | undefined | 'skip'>;
   /** Answers `call` from the API. */
   send(call: Call): Promise<T>;
 }
@@ -22,8 +21,7 @@ export async function throughMembers<T>(start: CallStart, stages: MemberStages<T
   const balancer = context.balancer(spec);
   if (start.policy.read) {
     for (const member of balancer.active()) {
-      const found = stages.lookup(start.aim(member));
-      const hit = found instanceof Promise ? await found : found;
+      const hit = await stages.lookup(start.aim(member));
       if (hit === 'skip') break;
       if (hit !== undefined) return hit;
     }

@@ -97,7 +97,7 @@ function basePrice(
   timestamp: Date | undefined,
 ): BasePrice | undefined {
   const asked = priceUsage(usage);
-  const timed = isTimed(table);
+  const timed = table.models.some((entry) => Array.isArray(entry.prices));
   let memo = timed ? undefined : basePrices.get(prices);
   const key = `${model}\0${asked.input_tokens}\0${asked.cache_read_tokens}\0${asked.cache_write_tokens}\0${asked.output_tokens}\0${asked.output_reasoning_tokens}`;
   if (memo?.has(key) === true) return memo.get(key);
@@ -117,18 +117,6 @@ function basePrice(
     memo.set(key, result);
   }
   return result;
-}
-
-/** Whether a price table has prices that change over time (start dates, times of day), per table. */
-const timedTables = new WeakMap<Provider, boolean>();
-
-function isTimed(table: Provider): boolean {
-  let timed = timedTables.get(table);
-  if (timed === undefined) {
-    timed = table.models.some((entry) => Array.isArray(entry.prices));
-    timedTables.set(table, timed);
-  }
-  return timed;
 }
 
 /** Our usage in the price package's terms; parts are clamped so they never exceed their whole. */
