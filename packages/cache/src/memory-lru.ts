@@ -1,14 +1,6 @@
-import type { CacheEntry } from './types';
-
-/**
- * What the memory layer keeps for one entry: the entry parsed once and deeply frozen (shared by every hit, never
- * re-parsed), what it counts for against the size bound, and its expiry.
- */
+/** What the memory layer keeps for one entry: its verified JSON text, re-parsed on every hit. */
 export interface Remembered {
-  /** Deeply frozen (`freezeDeep`): no reader can change what the next one sees. */
-  entry: CacheEntry;
-  /** Length of the entry's JSON text. @unit UTF-16 code units (the parsed entry's heap size is about the same) */
-  size: number;
+  text: string;
   expiresAt: number | undefined;
 }
 
@@ -20,7 +12,7 @@ interface Node {
 }
 
 /**
- * A least-recently-used map bounded by entry count and by total size: a `Map` to list nodes, the list in use
+ * A least-recently-used map bounded by entry count and by total text length: a `Map` to list nodes, the list in use
  * order. Every operation is O(1) (evicting through a `Map`'s iteration order is not: V8 keeps deleted slots until it
  * rehashes, and iteration walks over them).
  */
@@ -32,7 +24,7 @@ export class MemoryLru {
 
   constructor(
     private readonly maxEntries: number,
-    private readonly maxSize: number,
+    private readonly maxChars: number,
   ) {}
 
   get(key: string): Remembered | undefined {
@@ -47,12 +39,12 @@ export class MemoryLru {
 
   set(key: string, value: Remembered): void {
     this.delete(key);
-    if (this.maxEntries <= 0 || value.size > this.maxSize) return;
+    if (this.maxEntries <= 0 || value.text.length > this.maxChars) return;
     const node: Node = { key, value, older: undefined, newer: undefined };
     this.map.set(key, node);
     this.append(node);
-    this.length += value.size;
-    while (this.oldest && (this.map.size > this.maxEntries || this.length > this.maxSize)) {
+    this.length += value.text.length;
+    while (this.oldest && (this.map.size > this.maxEntries || this.length > this.maxChars)) {
       this.delete(this.oldest.key);
     }
   }
@@ -62,7 +54,7 @@ export class MemoryLru {
     if (node === undefined) return;
     this.map.delete(key);
     this.unlink(node);
-    this.length -= node.value.size;
+    this.length -= node.value.text.length;
   }
 
   deleteWhere(predicate: (key: string) => boolean): void {

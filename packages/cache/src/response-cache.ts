@@ -4,7 +4,6 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import cacache from 'cacache';
 import { createCacacheWriter } from './cacache-writer';
-import { copyJson, freezeDeep } from './frozen-json';
 import { InvalidCacheEntryError, InvalidCacheOptionError } from './errors';
 import { createLegacyReader, parseEntry } from './legacy-store';
 import { count, isExpired, listEntries, namespaceOf, removeEntries, removeIndexEntry } from './maintenance';
@@ -33,15 +32,13 @@ export interface ResponseCacheOptions {
    */
   clock?: Clock;
   /**
-   * How many recently read entries the memory layer keeps, parsed and frozen (0 disables it). A write is not
-   * remembered: its first read comes from the pack.
-   * @default 100000
+   * How many recently read entries the memory layer keeps (0 disables it). A write is not remembered: its first
+   * read comes from the pack.
+   * @default 10000
    */
   memoryEntries?: number;
   /**
-   * Upper bound on the size of the entries the memory layer keeps, counted as the length of their JSON text (a
-   * parsed chat answer takes about as many bytes of heap; its key, map slot and list node add ~350 bytes: 100,000
-   * chat answers of ~500 characters measured 85 MB of heap).
+   * Upper bound on the JSON text the memory layer keeps.
    * @unit UTF-16 code units (≈ bytes for ASCII JSON)
    * @default 67108864 (64 Mi)
    */
@@ -73,7 +70,7 @@ const PACK_FOLDER = 'pack-v1';
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const { dir, clock = systemClock, logger = stderrLogger, ttlMs: defaultTtlMs } = options;
   const memory = new MemoryLru(
-    sizeOption('memoryEntries', options.memoryEntries, 100_000),
+    sizeOption('memoryEntries', options.memoryEntries, 10_000),
     sizeOption('memoryBytes', options.memoryBytes, 64 * 1024 * 1024),
   );
   const packFolder = join(dir, PACK_FOLDER);
@@ -166,59 +163,26 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       report(fullKey, 'content is not a cache entry');
       return null;
     }
-    return remember(fullKey, entry, text.length, header.expiresAt);
-  }
-
-  /**
-   * The entry under `key`, deeply frozen and shared with every other reader (the memory layer's copy), or
-   * `undefined`. Synchronous unless the entry must come from the cacache layout (the migration).
-   */
-  function getShared(
-    namespace: string,
-    key: string,
-  ): CacheEntry | undefined | Promise<CacheEntry | undefined> {
-    const fullKey = storageKey(namespace, key);
-    const now = clock.now();
-    const remembered = memory.get(fullKey);
-    if (remembered !== undefined) {
-      if (!isExpired(remembered.expiresAt, now)) return remembered.entry;
-      // Expired in memory: another process may have stored a fresh answer since, so look at the disk.
-      memory.delete(fullKey);
-    }
-    const packed = readPack(namespace, key, fullKey, now);
-    if (packed !== undefined) return packed ?? undefined;
-    if (!legacy.present) return undefined;
-    return readLegacy(namespace, key, fullKey, now);
-  }
-
-  async function readLegacy(
-    namespace: string,
-    key: string,
-    fullKey: string,
-    now: number,
-  ): Promise<CacheEntry | undefined> {
-    const old = await legacy.get(fullKey, (expiresAt) => isExpired(expiresAt, now));
-    if (old === undefined) return undefined;
-    // Migration: the entry moves into the pack (with its time and expiry); the cacache copy stays for older versions.
-    append(namespace, key, fullKey, old.text, old.time, old.expiresAt);
-    return remember(fullKey, old.entry, old.text.length, old.expiresAt);
-  }
-
-  /** Freezes `entry`, keeps it in the memory layer, and returns it. */
-  function remember(
-    fullKey: string,
-    entry: CacheEntry,
-    size: number,
-    expiresAt: number | undefined,
-  ): CacheEntry {
-    freezeDeep(entry);
-    memory.set(fullKey, { entry, size, expiresAt });
+    memory.set(fullKey, { text, expiresAt: header.expiresAt });
     return entry;
   }
 
   async function get(namespace: string, key: string): Promise<CacheEntry | undefined> {
-    const entry = await getShared(namespace, key);
-    return entry === undefined ? undefined : copyJson(entry);
+    const fullKey = storageKey(namespace, key);
+    const now = clock.now();
+    const remembered = memory.get(fullKey);
+    if (remembered && !isExpired(remembered.expiresAt, now)) return JSON.parse(remembered.text) as CacheEntry;
+    // Expired in memory: another process may have stored a fresh answer since, so look at the disk.
+    if (remembered) memory.delete(fullKey);
+    const packed = readPack(namespace, key, fullKey, now);
+    if (packed !== undefined) return packed ?? undefined;
+    if (!legacy.present) return undefined;
+    const old = await legacy.get(fullKey, (expiresAt) => isExpired(expiresAt, now));
+    if (old === undefined) return undefined;
+    // Migration: the entry moves into the pack (with its time and expiry); the cacache copy stays for older versions.
+    append(namespace, key, fullKey, old.text, old.time, old.expiresAt);
+    memory.set(fullKey, { text: old.text, expiresAt: old.expiresAt });
+    return old.entry;
   }
 
   function set(
@@ -409,7 +373,6 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
   return {
     get,
-    getShared,
     set,
     async delete(namespace, key) {
       const fullKey = storageKey(namespace, key);

@@ -115,14 +115,6 @@ export interface CacheStore {
  * pack files, with a memory layer in front and cacache-layout entries of 0.1 migrated on read) plus maintenance.
  */
 export interface ResponseCache extends CacheStore {
-  /**
-   * The entry stored under `key`, as {@link CacheStore.get}, but not copied: one deeply frozen object shared by
-   * every reader of the key while it stays in the memory layer (a change to any part of it throws in strict code).
-   * The cheap read for callers that only look at the entry (`@maxllm/client`'s hits). Returns the entry itself, not a
-   * promise, unless it must be read from an older version's cacache layout.
-   * @throws InvalidNamespaceError when `namespace` is empty or holds a NUL character, or `key` is empty.
-   */
-  getShared(namespace: string, key: string): CacheEntry | undefined | Promise<CacheEntry | undefined>;
   /** Entries and bytes, in total and per namespace (reads the whole index: for the CLI, not a hot path). */
   stats(): Promise<CacheStats>;
   /**

@@ -3,16 +3,9 @@ import { isCacheable, readUsage, type Usage } from '@maxllm/request';
 import type { Call } from './call';
 import type { ClientContext } from './client-context';
 
-/**
- * The cached answer of `call` (its member's namespace and key), `undefined` for a miss. The cache's shared, deeply
- * frozen copy when only strings are taken from it (text, structured output parsed from text, the ledger row); a
- * private copy when the caller's result is part of the answer itself (`raw`, embedding vectors), so that no caller can
- * change what a later hit returns.
- */
+/** The cached answer of `call` (its member's namespace and key), `undefined` for a miss. */
 export function lookup(call: Call): Promise<unknown> {
-  const { prepared } = call;
-  const handedOut = prepared.raw || prepared.kind === 'embedding';
-  return readCached(call.context, prepared.namespace, prepared.cacheKey, handedOut);
+  return readCached(call.context, call.prepared.namespace, call.prepared.cacheKey);
 }
 
 /** Stores the answer of `call` when the call may write the cache and the answer is complete (cacheable). */
@@ -26,24 +19,15 @@ export async function store(
   await writeCached(context, prepared.namespace, prepared.cacheKey, response, resolved.model, usage);
 }
 
-/**
- * Reads a cached response (`copy`: a private copy, else the cache's shared frozen one); a failing cache is a miss
- * (logged), never a failed call.
- */
-export function readCached(
-  context: ClientContext,
-  namespace: string,
-  key: string,
-  copy = true,
-): Promise<unknown> {
+/** Reads a cached response; a failing cache is a miss (logged), never a failed call. */
+export function readCached(context: ClientContext, namespace: string, key: string): Promise<unknown> {
   const failed = (error: unknown): undefined => {
     context.logger.warn(`cache read failed for ${namespace}: ${String(error)}`);
     return undefined;
   };
   try {
     // No `async` layer of its own: a hit settles one promise fewer.
-    const entry = copy ? context.cache.get(namespace, key) : context.cache.getShared(namespace, key);
-    return Promise.resolve(entry).then(responseOf, failed);
+    return Promise.resolve(context.cache.get(namespace, key)).then(responseOf, failed);
   } catch (error) {
     return Promise.resolve(failed(error));
   }
