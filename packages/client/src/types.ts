@@ -54,10 +54,9 @@ export interface ClientOptions {
   /** Skip cache reads but still write answers. @default `RECACHE_FLAG` is `1`, `true` or `True` */
   recache?: boolean;
   /**
-   * Cached answers kept parsed in memory, for prompts asked again in this process (a warm hit is then ~2× cheaper
-   * than one read from disk); `0` reads every hit from disk. Each entry costs about 850 bytes of heap for a short
-   * chat answer, and the entries' JSON is held under 64 MiB whatever this says.
-   * @default 100000
+   * Cached answers kept in memory (as JSON text, at most 64 MiB) for prompts asked again in this process; `0` reads
+   * every hit from disk.
+   * @default 10000
    */
   cacheMemoryEntries?: number;
   /** Global request flag, as `setRequestFlag()`. @default undefined (no flag) */

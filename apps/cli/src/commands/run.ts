@@ -293,7 +293,7 @@ export function registerRunCommand(program: Command): void {
         const client = createClient({
           config,
           logger,
-          // Each line is asked once: a hit kept in memory would only be memory (~85 MB per 100k lines re-run).
+          // Each line is asked once: a hit kept in memory would only be memory (up to 64 MiB on a re-run).
           cacheMemoryEntries: 0,
           ...(options.maxUsd !== undefined ? { maxUsd: options.maxUsd } : {}),
           ...(recordedCallIds ? { recordedCallIds } : {}),
