@@ -38,9 +38,12 @@ const target = {
   apiBase: resolved.apiBase,
   mode: resolved.mode,
 };
-const prepared = Array.from({ length: N }, (_, i) =>
-  prepareRequest({ model: MODEL, prompt: prompt(i) }, target),
-);
+// Only the keys are kept: the 100k prepared requests (48 MB of heap, against 19 MB for the keys) made the measured
+// passes' GC slower, a cost of the bench's bookkeeping rather than of a hit.
+const prepared = Array.from({ length: N }, (_, i) => {
+  const { namespace, cacheKey } = prepareRequest({ model: MODEL, prompt: prompt(i) }, target);
+  return { namespace, cacheKey };
+});
 const dir = filler.config.paths.cache;
 await filler.close();
 const writer = createResponseCache({ dir, memoryEntries: 0 });

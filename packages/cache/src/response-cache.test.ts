@@ -104,6 +104,16 @@ describe('memory layer', () => {
     expect(logger.warnings).toHaveLength(1);
   });
 
+  it('by default remembers up to 100k entries: the first of 10,001 reads is still served from memory', async () => {
+    const dir = tempDir();
+    const cache = createResponseCache({ dir, logger: recordingLogger() });
+    for (let i = 0; i <= 10_000; i++) await cache.set('m', `k${i}`, chatEntry(`answer ${i}`));
+    for (let i = 0; i <= 10_000; i++) await cache.get('m', `k${i}`);
+    const [file] = readdirSync(join(dir, 'pack-v1')).map((name) => join(dir, 'pack-v1', name));
+    writeFileSync(file!, Buffer.alloc(readFileSync(file!).length)); // a read that reaches the disk now misses
+    expect(await cache.get('m', 'k0')).toEqual(chatEntry('answer 0'));
+  });
+
   it('does not remember a write: its first read comes from the pack, with its checks', async () => {
     const dir = tempDir();
     const logger = recordingLogger();

@@ -56,7 +56,7 @@ export interface ClientOptions {
   /**
    * Cached answers kept in memory (as JSON text, at most 64 MiB) for prompts asked again in this process; `0` reads
    * every hit from disk.
-   * @default 10000
+   * @default 100000
    */
   cacheMemoryEntries?: number;
   /** Global request flag, as `setRequestFlag()`. @default undefined (no flag) */
