@@ -3,6 +3,7 @@ import { type Clock, runRedisScript, systemClock, unrefTimer } from '@maxllm/cor
 import { InvalidLimitError, LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors';
 import { checkTokens, type Limits } from './limits';
 import { abortReason, type Waiter } from './local-limiter';
+import { WARMUP_SLACK } from './pace';
 import { readRateLimitHeaders } from './rate-limit-headers';
 import { ADMISSION_SCRIPT, redisChannel, redisKeys } from './redis-script';
 import type {
@@ -96,6 +97,7 @@ export function createRedisLimiter(
     Number.isFinite(limits.burstMs) ? limits.burstMs : -1,
     limits.paceSlack,
     limits.warmupMs,
+    WARMUP_SLACK,
   ];
 
   const queue: RedisWaiter[] = [];

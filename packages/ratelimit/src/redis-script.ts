@@ -33,8 +33,9 @@ export function redisChannel(id: string): string {
  * together against Redis's clock (`TIME`), never one while waiting for another.
  *
  * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel,
- * burstMs (-1 = no pacing), paceSlack, warmupMs, now (-1 = Redis's `TIME`; else the caller's clock, in ms), ...; replies end
- * with the usage { requests, tokens, running, burstMs, slack percent }.
+ * burstMs (-1 = no pacing), paceSlack, warmupMs, warmupSlack (`pace.ts`'s `WARMUP_SLACK`),
+ * now (-1 = Redis's `TIME`; else the caller's clock, in ms), then the operation's own arguments; replies end with the
+ * usage { requests, tokens, running, burstMs, slack percent }.
  * - `acquire tokens` → { 1, 0, usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try
  *   again (-1: when something is released; the caller also polls to keep its claim alive). Admission needs the
  *   even pace of each limit (GCRA: one request every interval/rpm, one token every interval/tpm, at most burstMs
@@ -57,8 +58,10 @@ local interval, margin, lease, claimTtl = tonumber(ARGV[6]), tonumber(ARGV[7]), 
 local channel = ARGV[10]
 local burst = tonumber(ARGV[11])
 local minSlack = tonumber(ARGV[12])
-local warmup = tonumber(ARGV[13])
-local now = tonumber(ARGV[14])
+local warmup, warmupSlack = tonumber(ARGV[13]), tonumber(ARGV[14])
+local now = tonumber(ARGV[15])
+-- The operation's own arguments start here.
+local A = 16
 if now < 0 then
   local clock = redis.call('TIME')
   now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -143,7 +146,7 @@ end
 -- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace. A take
 -- while the pace is behind restarts it from now (GCRA): a late admission is never caught up, so two requests never
 -- go closer together than the pace, which a provider counting per short quantum would refuse. At admission, the
--- part of the request's time at the full limit that falls in the warm-up is paced 20% slower.
+-- part of the request's time at the full limit that falls in the warm-up is paced warmupSlack slower.
 local function pace(limit, field, cost, admission)
   if limit < 0 or cost == 0 then return end
   local full = interval / limit
@@ -152,7 +155,7 @@ local function pace(limit, field, cost, admission)
   local extra = 0
   if admission then
     local warm = math.min(math.max(0, num(field .. 'Warm') - emptyAt), cost * full)
-    extra = warm * 0.2 - warm * math.min(slack, 0.2)
+    extra = warm * warmupSlack - warm * math.min(slack, warmupSlack)
   end
   redis.call('HSET', state, field, tostring(emptyAt + cost * full * (1 + slack) + extra))
 end
@@ -207,7 +210,7 @@ local function freeAt(need, field, holdName)
 end
 
 if op == 'acquire' then
-  local tokens = tonumber(ARGV[15])
+  local tokens = tonumber(ARGV[A])
   -- Waiters that came first (their claims) count as taken: nobody overtakes them.
   local rank = redis.call('ZRANK', claims, id)
   local ahead = {}
@@ -268,7 +271,7 @@ if op == 'acquire' then
 end
 
 if op == 'finish' then
-  local reserved, spent = tonumber(ARGV[15]), tonumber(ARGV[16])
+  local reserved, spent = tonumber(ARGV[A]), tonumber(ARGV[A + 1])
   redis.call('ZREM', running, id)
   local entry = redis.call('HGET', entries, id)
   if entry then
@@ -294,8 +297,8 @@ if op == 'finish' then
 end
 
 if op == 'observe' then
-  local limits = { { rpm, tonumber(ARGV[15]), tonumber(ARGV[16]), 'holdRequests', 'requests' },
-                   { tpm, tonumber(ARGV[17]), tonumber(ARGV[18]), 'holdTokens', 'tokens' } }
+  local limits = { { rpm, tonumber(ARGV[A]), tonumber(ARGV[A + 1]), 'holdRequests', 'requests' },
+                   { tpm, tonumber(ARGV[A + 2]), tonumber(ARGV[A + 3]), 'holdTokens', 'tokens' } }
   for _, item in ipairs(limits) do
     local limit, remaining, reset, name, total = item[1], item[2], item[3], item[4], item[5]
     if limit >= 0 and remaining >= 0 then
@@ -329,7 +332,7 @@ if op == 'pause' then
       end
     end
   end
-  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[15]))
+  local untilMs = math.max(num('pausedUntil'), now + tonumber(ARGV[A]))
   redis.call('HSET', state, 'pausedUntil', untilMs)
   redis.call('PUBLISH', channel, 'pause:' .. (untilMs - now) .. ':' .. id)
   keepAlive()
@@ -343,7 +346,7 @@ if op == 'drop' then
 end
 
 if op == 'renew' then
-  for i = 15, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
+  for i = A, #ARGV do redis.call('ZADD', running, 'XX', now + lease, ARGV[i]) end
   return usage()
 end
 
