@@ -6,16 +6,19 @@ import { appendLines, appendLinesSync } from './append-lines';
 import { tempDir } from './test-helpers';
 import { tornTailWaitsMs } from './torn-tail';
 
-let dir: string;
+let path: string;
 let cleanup: () => Promise<void>;
-beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+beforeEach(async () => {
+  const made = await tempDir();
+  path = join(made.dir, 'ledger.csv');
+  cleanup = made.cleanup;
+});
 afterEach(() => cleanup());
 
 const header = 'a,b\n';
 
 describe('appending after a tail without a newline', () => {
   it("waits for another process's write in flight instead of cutting it with an empty line", async () => {
-    const path = join(dir, 'ledger.csv');
     // What a reader sees while another process's write is being copied in: its row, half there.
     await writeFile(path, `${header}1,half`);
     let waits = 0;
@@ -29,7 +32,6 @@ describe('appending after a tail without a newline', () => {
   });
 
   it("puts a dead writer's torn line on its own line, once its tail stayed still through every wait", async () => {
-    const path = join(dir, 'ledger.csv');
     await writeFile(path, `${header}1,torn by a cra`);
     const waited: number[] = [];
     await appendLines(path, ['3,ours\n'], { sleep: (ms) => Promise.resolve(void waited.push(ms)) });
@@ -38,7 +40,6 @@ describe('appending after a tail without a newline', () => {
   });
 
   it('does not wait at all when the file ends in a newline', async () => {
-    const path = join(dir, 'ledger.csv');
     await writeFile(path, `${header}1,whole\n`);
     const waited: number[] = [];
     await appendLines(path, ['3,ours\n'], { sleep: (ms) => Promise.resolve(void waited.push(ms)) });
@@ -47,7 +48,6 @@ describe('appending after a tail without a newline', () => {
   });
 
   it('still appends when writers keep the tail moving (gives up waiting after a bounded number of looks)', async () => {
-    const path = join(dir, 'ledger.csv');
     await writeFile(path, `${header}1,grows`);
     let waits = 0;
     await appendLines(path, ['3,ours\n'], {
@@ -61,7 +61,6 @@ describe('appending after a tail without a newline', () => {
   });
 
   it('the synchronous append at exit waits for a write in flight too', async () => {
-    const path = join(dir, 'ledger.csv');
     await writeFile(path, `${header}1,half`);
     let waits = 0;
     appendLinesSync(path, header, ['3,ours\n'], {
@@ -74,7 +73,6 @@ describe('appending after a tail without a newline', () => {
   });
 
   it("the synchronous append at exit still separates a dead writer's torn line", async () => {
-    const path = join(dir, 'ledger.csv');
     await writeFile(path, `${header}1,torn`);
     appendLinesSync(path, header, ['3,ours\n'], { sleepSync: () => {} });
     expect(await readFile(path, 'utf8')).toBe(`${header}1,torn\n3,ours\n`);
