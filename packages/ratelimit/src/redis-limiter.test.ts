@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createManualClock } from '@maxllm/core';
 import { redisUrlForTests } from '@maxllm/core/test-redis';
 import { createMockServer } from '@maxllm/mock-server';
 import { Redis } from 'ioredis';
@@ -133,6 +134,36 @@ describe.skipIf(!redisUrl)('redis limiter (distributed mode)', () => {
     const unpaced = make({ ...options, burstMs: Infinity, redis: { client, id: `test-${randomUUID()}` } });
     (await unpaced.acquire({ tokens: 0 })).release();
     (await unpaced.acquire({ tokens: 0, signal: AbortSignal.timeout(5000) })).release();
+  });
+
+  it("warms the shared pace up for a process's first admission, though the pace is busy", async () => {
+    // A process joining a busy limit sends its first request on a new connection, which reaches the provider late;
+    // the pace after it runs 20% slow for warmupMs, as after an idle spell. `a` has no warm-up of its own (0).
+    const id = `test-${randomUUID()}`;
+    const clock = createManualClock(1_000_000);
+    const { client: countedClient, idle } = counted(client);
+    const redis = { client: countedClient, id, time: 'clock' as const };
+    const options = { rpm: 600, intervalMs: 60_000, paceSlack: 0, clock, redis }; // 100 ms per request
+    const a = make({ ...options, warmupMs: 0 });
+    const b = make({ ...options, warmupMs: 1000 });
+    const advance = async (ms: number) => {
+      clock.advance(ms);
+      await idle();
+    };
+    (await a.acquire({ tokens: 0 })).release(); // at 0
+    await advance(100);
+    (await a.acquire({ tokens: 0 })).release(); // at 100: the pace is busy, not idle
+    await advance(100);
+    (await b.acquire({ tokens: 0 })).release(); // at 200: b's first admission
+    let next = false;
+    void a.acquire({ tokens: 0 }).then((permit) => {
+      next = true;
+      permit.release();
+    });
+    await advance(100); // 300: one step at the full limit
+    expect(next).toBe(false);
+    await advance(20); // 320: b's step stretched by 20%
+    expect(next).toBe(true);
   });
 
   it('halves the shared burst after repeated 429s while the window has room', async () => {

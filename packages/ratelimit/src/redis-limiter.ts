@@ -215,7 +215,7 @@ export function createRedisLimiter(
     let reply: Reply;
     try {
       await subscribed;
-      reply = await track(run('acquire', waiter.id, waiter.tokens));
+      reply = await track(run('acquire', waiter.id, waiter.tokens, admitted === 0 ? 1 : 0));
     } catch (error) {
       busy = false;
       queue.shift();

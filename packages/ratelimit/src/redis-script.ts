@@ -36,8 +36,9 @@ export function redisChannel(id: string): string {
  * burstMs (-1 = no pacing), paceSlack, warmupMs, warmupSlack (`pace.ts`'s `WARMUP_SLACK`),
  * now (-1 = Redis's `TIME`; else the caller's clock, in ms), then the operation's own arguments; replies end with the
  * usage { requests, tokens, running, burstMs, slack percent }.
- * - `acquire tokens` → { 1, 0, usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try
- *   again (-1: when something is released; the caller also polls to keep its claim alive). Admission needs the
+ * - `acquire tokens first` (first = 1: the calling limiter's first admission, which warms the pace up) → { 1, 0,
+ *   usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try again (-1: when something is
+ *   released; the caller also polls to keep its claim alive). Admission needs the
  *   even pace of each limit (GCRA: one request every interval/rpm, one token every interval/tpm, at most burstMs
  *   ahead), the sliding window and a slot;
  * - `finish reserved used` (used -1 = keep the charge) ends a permit: frees its slot, reconciles its tokens;
@@ -160,12 +161,15 @@ local function pace(limit, field, cost, admission)
   redis.call('HSET', state, field, tostring(emptyAt + cost * full * (1 + slack) + extra))
 end
 
--- An admission after an idle spell of at least warmupMs (or the first one) starts a warm-up of the pace: the first
--- requests go on new connections and reach the provider later than the ones after them.
-local function warmUp(limit, field)
+-- An admission after an idle spell of at least warmupMs (or the first one), or the first of a process that joins
+-- (cold), starts a warm-up of the pace: the first requests go on new connections and reach the provider later than
+-- the ones after them.
+local function warmUp(limit, field, cold)
   if limit < 0 then return end
   local emptyAt = redis.call('HGET', state, field)
-  if not emptyAt or now >= tonumber(emptyAt) + warmup then redis.call('HSET', state, field .. 'Warm', now + warmup) end
+  if cold or not emptyAt or now >= tonumber(emptyAt) + warmup then
+    redis.call('HSET', state, field .. 'Warm', now + warmup)
+  end
 end
 
 local function notifyWaiters()
@@ -211,6 +215,8 @@ end
 
 if op == 'acquire' then
   local tokens = tonumber(ARGV[A])
+  -- The calling limiter's first admission (a process that may be joining a busy limit).
+  local cold = warmup > 0 and ARGV[A + 1] == '1'
   -- Waiters that came first (their claims) count as taken: nobody overtakes them.
   local rank = redis.call('ZRANK', claims, id)
   local ahead = {}
@@ -257,8 +263,8 @@ if op == 'acquire' then
   redis.call('HSET', entries, id, now .. ':1:' .. tokens)
   redis.call('HINCRBY', state, 'requests', 1)
   redis.call('HINCRBY', state, 'tokens', tokens)
-  warmUp(rpm, 'paceRequests')
-  warmUp(tpm, 'paceTokens')
+  warmUp(rpm, 'paceRequests', cold)
+  warmUp(tpm, 'paceTokens', cold)
   pace(rpm, 'paceRequests', 1, true)
   pace(tpm, 'paceTokens', tokens, true)
   if conc >= 0 then redis.call('ZADD', running, now + lease, id) end

@@ -51,7 +51,9 @@ export interface RateLimiterOptions {
    * makes the pace run at least 20% under each limit for this long. The first requests go on new connections (TCP,
    * TLS) and reach the provider later than the ones after them; a provider that counts per second then sees the
    * first second's requests bunched, more than `paceSlack` absorbs. The default absorbs ~200 ms of such delay and
-   * costs about a fifth of `warmupMs` of admission per idle spell, nothing in steady state. `0`: no warm-up.
+   * costs about a fifth of `warmupMs` of admission per idle spell, nothing in steady state. In Redis mode, this
+   * limiter's first admission starts a warm-up of the shared pace too (a process joining a busy limit). `0`: no
+   * warm-up.
    * @default intervalMs / 60 (1 s for a 60 s window) @unit milliseconds
    */
   warmupMs?: number;
