@@ -15,6 +15,8 @@ import { benchHome, fmt } from './_shared.mjs';
 const WINDOW_MS = 60_000;
 const WINDOWS = Number(process.env.BENCH_PACING_WINDOWS ?? 2);
 const RPM = 600;
+/** When the three runs start (for the times of 429s). */
+let runsStart = 0;
 const latency = { meanMs: 150, jitterMs: 100 };
 const quantized = await startMock({
   windowMs: WINDOW_MS,
@@ -35,11 +37,15 @@ function clientFor(run) {
   const { home, config } = benchHome(run.server.url, {
     models: [{ name: run.name, rpm: RPM, tpm: 1e9, concurrency: 1000, burst: run.burst }],
   });
-  const counter = { warnings: 0, failed: 0 };
+  const counter = { warnings: 0, failed: 0, limitedAt: [] };
   const logger = {
     debug() {},
     info() {},
-    warn: () => counter.warnings++,
+    warn: (message) => {
+      counter.warnings++;
+      // When the client saw each 429 (its pause warning), from the start of the runs: at the start or mid-run.
+      if (/\b429\b/.test(message)) counter.limitedAt.push((performance.now() - runsStart) / 1000);
+    },
     error: (message) => {
       counter.failed++;
       console.error(`${run.name}: ${message}`);
@@ -85,6 +91,7 @@ async function execute(run) {
 // How late this process's timers fire: on a loaded host the pace loses up to that much per admission.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+runsStart = performance.now();
 const [paced, baseline, slidingRun] = await Promise.all(runs.map(execute));
 loopDelay.disable();
 const lag = (p) => fmt(loopDelay.percentile(p) / 1e6, 1);
@@ -93,6 +100,7 @@ await sliding.close();
 
 console.log(
   `pacing.quantized utilisation=${fmt(paced.utilisation, 3)} rate_limited=${paced.rateLimited} ` +
+    `rate_limited_at_s=${paced.limitedAt.map((s) => fmt(s, 1)).join('/') || 'none'} ` +
     `baseline_utilisation=${fmt(baseline.utilisation, 3)} baseline_rate_limited=${baseline.rateLimited} ` +
     `rpm=${RPM} quantum_ms=1000 windows=${WINDOWS} window_s=${WINDOW_MS / 1000}`,
 );
