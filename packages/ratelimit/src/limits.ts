@@ -66,11 +66,12 @@ function atLeastOne(name: string, value: number): number {
   return value;
 }
 
-function margin(value: number | undefined, intervalMs: number): number {
-  if (value === undefined) return Math.min(3000, intervalMs);
+/** A duration option: a finite number of ms >= 0 (`safetyMarginMs`, `warmupMs`). */
+function finiteMs(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidLimitError(
-      `createRateLimiter: safetyMarginMs must be a finite number >= 0, got ${String(value)}`,
+      `createRateLimiter: ${name} must be a finite number >= 0, got ${String(value)}`,
     );
   }
   return value;
@@ -81,16 +82,6 @@ function burst(value: number | undefined, intervalMs: number): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new InvalidLimitError(
       `createRateLimiter: burstMs must be a number >= 0 (Infinity: no pacing), got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-function warmup(value: number | undefined, intervalMs: number): number {
-  if (value === undefined) return defaultWarmupMs(intervalMs);
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidLimitError(
-      `createRateLimiter: warmupMs must be a finite number >= 0, got ${String(value)}`,
     );
   }
   return value;
@@ -116,10 +107,10 @@ export function resolveLimits(options: RateLimiterOptions): Limits {
     tpm: positive('tpm', options.tpm, Infinity),
     concurrency: atLeastOne('concurrency', positive('concurrency', options.concurrency, Infinity)),
     intervalMs,
-    safetyMarginMs: margin(options.safetyMarginMs, intervalMs),
+    safetyMarginMs: finiteMs('safetyMarginMs', options.safetyMarginMs, Math.min(3000, intervalMs)),
     burstMs: burst(options.burstMs, intervalMs),
     paceSlack: slack(options.paceSlack),
-    warmupMs: warmup(options.warmupMs, intervalMs),
+    warmupMs: finiteMs('warmupMs', options.warmupMs, defaultWarmupMs(intervalMs)),
   };
 }
 
