@@ -278,7 +278,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   const totalUsdCell = lastValue(usd);
 
   /**
-   * The CSV line of one call (ending in a newline), byte for byte what `csvLine` writes for its `LedgerRow`, built
+   * The CSV line of one call (ending in a newline), byte for byte what csv-writer wrote for its `LedgerRow`, built
    * without that row object: the fields go straight into one reused array, joined once (a flat string), and only
    * the fields that can hold a comma, a quote or a line feed go through `csvField` (the others are numbers, `yes` /
    * `no`, ISO times and tokens that `safeToken` checked).

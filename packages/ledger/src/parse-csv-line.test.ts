@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvLines } from './csv';
 import { ledgerColumns, type LedgerRow } from './columns';
 import { parseCsvLine } from './parse-csv-line';
+import { csvLines } from './test-helpers';
 
 describe('parseCsvLine', () => {
   it('splits plain and quoted fields, with commas, doubled quotes and empty cells', () => {

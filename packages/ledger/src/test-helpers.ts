@@ -3,6 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallRecord } from './call-record';
+import { ledgerColumns, type LedgerRow } from './columns';
+import { csvField } from './csv';
 import { parseCsvLine } from './parse-csv-line';
 
 /** A temp directory removed by the returned `cleanup`. */
@@ -78,4 +80,13 @@ export function sampleCall(overrides: Partial<CallRecord> = {}): CallRecord {
     prices: { inputPerMillion: 2, outputPerMillion: 8, cachedInputPerMillion: 0.5 },
     ...overrides,
   };
+}
+
+/**
+ * Complete CSV lines (each ending in a newline) for `rows`, their fields in `ledgerColumns` order, by the ledger's
+ * field rule (`csvField`): what the ledger wrote through a `LedgerRow`, for tests that compare against csv-writer or
+ * read lines back.
+ */
+export function csvLines(rows: readonly LedgerRow[]): string {
+  return rows.map((row) => `${ledgerColumns.map((column) => csvField(row[column])).join(',')}\n`).join('');
 }
