@@ -73,7 +73,8 @@ function latencyMs(state: ServerState, request: IncomingMessage, model: string):
 
 /**
  * Serves one generating request: generate (400 on bad input) → rate-limit admission (429 without charging) →
- * fault → charge the window → latency → answer (or the fault's failure).
+ * fault → charge the window → latency → answer (or the fault's failure). Rate limits count the request at
+ * `arrivedAt`, when its headers were read.
  */
 export async function serveGeneration(
   endpoint: string,
@@ -81,6 +82,7 @@ export async function serveGeneration(
   response: ServerResponse,
   state: ServerState,
   buffer: Buffer,
+  arrivedAt: number,
 ): Promise<void> {
   const body = parseJson(buffer);
   const model = bodyModel(body);
@@ -98,8 +100,8 @@ export async function serveGeneration(
   const charge = state.options.tokenAccounting === 'actual' ? actual : reserved;
 
   const quantum = quantumFor(state, model);
-  const windowAdmission = window.check(charge);
-  const admission = windowAdmission.ok && quantum ? quantum.check(0) : windowAdmission;
+  const windowAdmission = window.check(charge, arrivedAt);
+  const admission = windowAdmission.ok && quantum ? quantum.check(0, arrivedAt) : windowAdmission;
   if (!admission.ok) {
     const windowState = window.state();
     state.stats.rateLimited(model);
@@ -146,8 +148,8 @@ export async function serveGeneration(
     sendError(response, error);
     return;
   }
-  window.commit(charge);
-  quantum?.commit(0);
+  window.commit(charge, arrivedAt);
+  quantum?.commit(0, arrivedAt);
   context.remember();
   counters.admittedTokens += charge;
   setHeaders(response, rateLimitHeaders(window.state()));

@@ -28,8 +28,14 @@ export interface WindowState {
  * A sliding-window log for one model: every admitted request is remembered with its token charge for
  * `windowMs`; a request is admitted when the requests and tokens inside the last `windowMs` stay within the
  * limits. `check()` does not charge, so a 429 never consumes the window; `commit()` charges.
+ *
+ * A request counts at its arrival (when the server read its headers), as a provider's gateway counts it, not when
+ * its body was parsed and its answer generated: a pause of the server between the two (a GC, other requests' work)
+ * does not move it into a later window. Only `check()` forgets expired charges, up to the arrival it checks, so a
+ * request checked after a later arrival loses at most the charges that expired between the two arrivals.
  */
 export class RateLimitWindow {
+  /** Admitted charges in arrival order. */
   private entries: Array<{ at: number; tokens: number }> = [];
   private tokens = 0;
 
@@ -39,41 +45,46 @@ export class RateLimitWindow {
     private readonly clock: Clock,
   ) {}
 
-  private prune(now: number): void {
-    let drop = 0;
-    while (drop < this.entries.length && this.entries[drop]!.at + this.windowMs <= now) {
-      this.tokens -= this.entries[drop]!.tokens;
-      drop++;
+  /** How many of the oldest entries have expired at `at`, and their tokens. */
+  private expired(at: number): { count: number; tokens: number } {
+    let count = 0;
+    let tokens = 0;
+    while (count < this.entries.length && this.entries[count]!.at + this.windowMs <= at) {
+      tokens += this.entries[count]!.tokens;
+      count++;
     }
-    if (drop > 0) this.entries.splice(0, drop);
+    return { count, tokens };
   }
 
-  private usedTokens(): number {
-    return this.tokens;
-  }
-
-  /** Would a request charging `tokens` be admitted now? */
-  check(tokens: number): Admission {
-    const now = this.clock.now();
-    this.prune(now);
+  /**
+   * Would a request charging `tokens`, which arrived at `at`, be admitted? Charges of requests that arrived later
+   * but were committed first count too (the stricter reading). `retryAfterMs` runs from now, when the 429 is sent.
+   */
+  check(tokens: number, at = this.clock.now()): Admission {
+    const gone = this.expired(at);
+    if (gone.count > 0) {
+      this.entries.splice(0, gone.count);
+      this.tokens -= gone.tokens;
+    }
+    const now = Math.max(at, this.clock.now());
     const { rpm, tpm } = this.limits;
     if (rpm !== undefined && this.entries.length + 1 > rpm) {
       const oldest = this.entries[this.entries.length - rpm];
       return {
         ok: false,
         kind: 'requests',
-        retryAfterMs: oldest ? oldest.at + this.windowMs - now : this.windowMs,
+        retryAfterMs: oldest ? Math.max(0, oldest.at + this.windowMs - now) : this.windowMs,
         tooLarge: rpm < 1,
       };
     }
-    if (tpm !== undefined && this.usedTokens() + tokens > tpm) {
+    if (tpm !== undefined && this.tokens + tokens > tpm) {
       if (tokens > tpm) return { ok: false, kind: 'tokens', retryAfterMs: this.windowMs, tooLarge: true };
-      let freed = this.usedTokens() + tokens - tpm;
+      let freed = this.tokens + tokens - tpm;
       let retryAfterMs = this.windowMs;
       for (const entry of this.entries) {
         freed -= entry.tokens;
         if (freed <= 0) {
-          retryAfterMs = entry.at + this.windowMs - now;
+          retryAfterMs = Math.max(0, entry.at + this.windowMs - now);
           break;
         }
       }
@@ -82,32 +93,27 @@ export class RateLimitWindow {
     return { ok: true };
   }
 
-  /** Charges one request of `tokens` now. */
-  commit(tokens: number): void {
-    this.entries.push({ at: this.clock.now(), tokens });
-    this.tokens += tokens;
-  }
-
-  /** Adds `tokens` to the most recent charge (for accounting that learns the output later). */
-  addToLast(tokens: number): void {
-    const last = this.entries[this.entries.length - 1];
-    if (!last) return;
-    last.tokens += tokens;
+  /** Charges one request of `tokens` that arrived at `at`. */
+  commit(tokens: number, at = this.clock.now()): void {
+    let index = this.entries.length;
+    while (index > 0 && this.entries[index - 1]!.at > at) index--;
+    this.entries.splice(index, 0, { at, tokens });
     this.tokens += tokens;
   }
 
   /** The header values now. */
   state(): WindowState {
     const now = this.clock.now();
-    this.prune(now);
+    const gone = this.expired(now);
     const { rpm, tpm } = this.limits;
+    const count = this.entries.length - gone.count;
+    const used = this.tokens - gone.tokens;
     const newest = this.entries[this.entries.length - 1];
-    const reset = newest ? newest.at + this.windowMs - now : 0;
-    const used = this.usedTokens();
+    const reset = count > 0 ? newest!.at + this.windowMs - now : 0;
     return {
       limitRequests: rpm,
       limitTokens: tpm,
-      remainingRequests: rpm === undefined ? undefined : Math.max(0, rpm - this.entries.length),
+      remainingRequests: rpm === undefined ? undefined : Math.max(0, rpm - count),
       remainingTokens: tpm === undefined ? undefined : Math.max(0, tpm - used),
       resetRequestsMs: reset,
       resetTokensMs: used > 0 ? reset : 0,

@@ -1,6 +1,7 @@
 import { createManualClock } from '@maxllm/core';
+import http from 'node:http';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMockServer, type MockServer, type MockServerOptions } from './index';
 
 const servers: MockServer[] = [];
@@ -173,6 +174,36 @@ describe('per-quantum enforcement (quantumMs)', () => {
       clock.advance(100);
     }
     expect(paced.server.stats().rateLimited).toBe(0);
+  });
+
+  it('counts a request when it arrives, not when its body has been read and its answer generated', async () => {
+    const clock = createManualClock();
+    const { server, client } = await start({ limits: { rpm: 600 }, quantumMs: 1000, clock });
+    for (let index = 0; index < 10; index++) await client.chat.completions.create(ask(`q${index}`));
+    clock.advance(999);
+    // The eleventh request's headers arrive inside the quantum of the first ten; its body only after it.
+    const body = JSON.stringify(ask('slow body'));
+    const request = http.request(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer sk-test',
+        'content-type': 'application/json',
+        'content-length': body.length,
+      },
+    });
+    const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
+      request.once('response', resolve).once('error', reject);
+    });
+    request.flushHeaders();
+    await vi.waitFor(() => expect(server.stats().requests).toBe(11));
+    clock.advance(2);
+    request.end(body);
+    const response = await answered;
+    response.resume();
+    expect(response.statusCode).toBe(429);
+    // By now the quantum has room again, so the wait is the shortest there is.
+    expect(response.headers['retry-after-ms']).toBe('1');
+    expect(server.stats().rateLimited).toBe(1);
   });
 
   it('rejects a negative quantumMs', async () => {

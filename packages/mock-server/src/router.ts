@@ -11,6 +11,8 @@ type RouteHandler = (context: {
   request: IncomingMessage;
   response: ServerResponse;
   state: ServerState;
+  /** When the request arrived (`clock.now()` when its headers were read). */
+  arrivedAt: number;
   params: string[];
   query: URLSearchParams;
   body: () => Promise<Buffer>;
@@ -30,8 +32,8 @@ function route(method: string, template: string, handler: RouteHandler): Route {
 
 const ROUTES: Route[] = [
   ...Object.keys(GENERATORS).map((path) =>
-    route('POST', path, async ({ request, response, state, body }) =>
-      serveGeneration(path, request, response, state, await body()),
+    route('POST', path, async ({ request, response, state, body, arrivedAt }) =>
+      serveGeneration(path, request, response, state, await body(), arrivedAt),
     ),
   ),
   route('GET', '/v1/models', ({ response, state }) =>
@@ -115,6 +117,7 @@ export async function dispatch(
   request: IncomingMessage,
   response: ServerResponse,
   state: ServerState,
+  arrivedAt: number,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://mock.invalid');
   const method = request.method ?? 'GET';
@@ -140,6 +143,7 @@ export async function dispatch(
       request,
       response,
       state,
+      arrivedAt,
       params: matched.match!.slice(1),
       query: url.searchParams,
       body,

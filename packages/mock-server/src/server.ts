@@ -70,6 +70,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   const server = createServer((request, response) => {
     const started = Date.now();
+    // When the request arrived (its headers were read): the time its rate limits count it at.
+    const arrivedAt = clock.now();
     response.setHeader('x-request-id', newRequestId());
     response.setHeader('openai-version', '2020-10-01');
     response.setHeader('openai-organization', 'org-mock');
@@ -78,7 +80,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       if (!response.headersSent) response.setHeader('openai-processing-ms', String(Date.now() - started));
       return writeHead(...args);
     }) as typeof response.writeHead;
-    dispatch(request, response, state).catch(() => response.destroy());
+    dispatch(request, response, state, arrivedAt).catch(() => response.destroy());
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

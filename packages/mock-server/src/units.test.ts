@@ -2,6 +2,7 @@ import { createManualClock } from '@maxllm/core';
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from './duration';
 import { createRandom } from './random';
+import { RateLimitWindow } from './rate-limit-window';
 import { generateText, pickLength } from './text-generator';
 import { countTextTokens } from './tokens';
 import { MockRequestError, MockServerError, MockServerOptionsError } from './errors';
@@ -36,6 +37,21 @@ describe('generateText', () => {
     expect(Math.min(...lengths)).toBeGreaterThanOrEqual(20);
     expect(Math.max(...lengths)).toBeLessThanOrEqual(60);
     expect(new Set(lengths).size).toBeGreaterThan(10);
+  });
+});
+
+describe('RateLimitWindow', () => {
+  it('keeps charges in arrival order when a later arrival is committed first', () => {
+    const clock = createManualClock(0);
+    const window = new RateLimitWindow({ rpm: 2 }, 1000, clock);
+    window.commit(0, 100);
+    window.commit(0, 50);
+    clock.advance(1060);
+    // The charge that arrived at 50 has expired, the one at 100 has not: one of two requests used.
+    expect(window.state().remainingRequests).toBe(1);
+    // A request that arrived at 1040 still saw both; by now (1060) the wait is over.
+    expect(window.check(0, 1040)).toMatchObject({ ok: false, kind: 'requests', retryAfterMs: 0 });
+    expect(window.check(0, 1060).ok).toBe(true);
   });
 });
 
