@@ -66,6 +66,8 @@ export async function callModel<T>(call: Call, sender: Sender<T>): Promise<T> {
             timeout,
             body,
             stream: sender.stream,
+            // A busy event loop may hold an admitted request back: the pace spaces the next ones from when it left.
+            onWritten: () => admission.permit.sent(),
           });
         } catch (error) {
           returnPermit(call, runtime, admission, { error });

@@ -5,7 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { createMockServer, type MockServer } from '@maxllm/mock-server';
 import OpenAI, { APIUserAbortError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PreparedRequest } from '@maxllm/request';
 import { createHttpFetch, type HttpFetch } from './http-fetch';
+import { sendRequest } from './send-request';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -56,6 +58,31 @@ describe('createHttpFetch with the openai SDK', () => {
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
     expect(request_id).toMatch(/^req_/);
     expect(response.headers.get('x-ratelimit-limit-requests')).not.toBeNull();
+  });
+
+  it('tells sendRequest when the request was written (onWritten, through the SDK), before its answer', async () => {
+    let written = 0;
+    let wrote = (): void => {};
+    const wasWritten = new Promise<void>((resolve) => (wrote = resolve));
+    const { url } = await serve((request, response) => {
+      request.resume();
+      // The answer waits until the client says it wrote the request: without onWritten the call never ends.
+      void wasWritten.then(() => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', choices: [] }));
+      });
+    });
+    const openai = new OpenAI({ apiKey: 'k', baseURL: url, maxRetries: 0, fetch: ownFetch().fetch });
+    const prepared = { kind: 'chat', body: { model: 'm', messages: [] } } as unknown as PreparedRequest;
+    const sent = await sendRequest(openai, prepared, {
+      timeout: 2_000,
+      onWritten: () => {
+        written++;
+        wrote();
+      },
+    });
+    expect(sent.data).toMatchObject({ id: 'chatcmpl-1' });
+    expect(written).toBe(1);
   });
 
   it('streams a chat answer chunk by chunk', async () => {

@@ -12,6 +12,12 @@ export interface HttpFetch {
   close(): void;
 }
 
+/**
+ * An `init` key (through the SDK's per-request `fetchOptions`) for a function called once the request's bytes are
+ * written to the socket: when it really left, later than its admission if the event loop was busy in between.
+ */
+export const ON_WRITTEN: unique symbol = Symbol('maxllm.onWritten');
+
 /** Status codes whose response has no body (a `Response` refuses one). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
@@ -59,6 +65,8 @@ function send(url: URL, init: RequestInit, agent: http.Agent, body: string | und
       headers: headerRecord(init.headers),
       agent,
     });
+    const onWritten = (init as { [ON_WRITTEN]?: unknown })[ON_WRITTEN];
+    if (typeof onWritten === 'function') request.once('finish', onWritten as () => void);
     let answer: Readable | undefined;
     let done = (): void => {};
     if (signal) {

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { PreparedRequest } from '@maxllm/request';
+import { ON_WRITTEN } from './http-fetch';
 import { scopedSignal } from './scoped-signal';
 
 /** One answered HTTP request. */
@@ -23,6 +24,11 @@ export interface SendOptions {
    * always end with the response and its usage). @default false
    */
   stream?: boolean | undefined;
+  /**
+   * Called once the request's bytes are written (the client's own transport only: not with a `fetch` of the
+   * caller's), to tell the limiter when the request really left.
+   */
+  onWritten?: (() => void) | undefined;
 }
 
 /**
@@ -50,6 +56,9 @@ export async function sendRequest(
     maxRetries: 0,
     ...(options.signal ? { signal: scope?.signal ?? options.signal } : {}),
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    ...(options.onWritten
+      ? { fetchOptions: { [ON_WRITTEN]: options.onWritten } as Record<string, never> }
+      : {}),
   };
   const promise =
     prepared.kind === 'embedding'

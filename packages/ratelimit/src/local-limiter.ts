@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '@maxllm/core';
 import { LimiterClosedError, OversizedRequestError } from './errors';
 import { checkTokens, type Limits } from './limits';
-import { Pace } from './pace';
+import { Pace, SEND_TOLERANCE_MS } from './pace';
 import { hasRoom, shrink, SHRINK_AFTER } from './shrink-burst';
 import { readRateLimitHeaders } from './rate-limit-headers';
 import type { AcquireRequest, HeadersLike, Permit, RateLimiter, RateLimiterStats, Usage } from './types';
@@ -86,7 +86,12 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
     return at === -Infinity ? admit : { ok: false, at };
   };
 
-  const permitFor = (entry: WindowEntry, tokens: number): Permit => {
+  const permitFor = (
+    entry: WindowEntry,
+    tokens: number,
+    admittedAt: number,
+    marks: [number, number],
+  ): Permit => {
     let open = true;
     const finish = (): void => {
       open = false;
@@ -108,15 +113,21 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
       release() {
         if (open) finish();
       },
+      sent(at = clock.now()) {
+        if (!(at - admittedAt > SEND_TOLERANCE_MS)) return;
+        requestPace.sentAt(marks[0], at - SEND_TOLERANCE_MS);
+        tokenPace.sentAt(marks[1], at - SEND_TOLERANCE_MS);
+      },
     };
   };
 
   const take = (tokens: number, now: number): Permit => {
     inFlight++;
     admitted++;
+    const marks: [number, number] = [requestPace.taken, tokenPace.taken];
     requestPace.take(1, now);
     tokenPace.take(tokens, now);
-    return permitFor(log.add(now, 1, tokens), tokens);
+    return permitFor(log.add(now, 1, tokens), tokens, now, marks);
   };
 
   const schedule = (at: number, now: number): void => {

@@ -5,6 +5,14 @@
 export const WARMUP_SLACK = 0.2;
 
 /**
+ * How late after its admission a request may leave and still count as on time (`permit.sent`): the usual time from
+ * admission to written bytes (p50 under 1 ms, p99 4–5 ms against the mock server), which the pace's slack absorbs.
+ * Counting it would slow every step by it (`bench/NOTES.md`, `pacing.*`).
+ * @unit ms
+ */
+export const SEND_TOLERANCE_MS = 2;
+
+/**
  * Even pacing of one limit, GCRA style (a token bucket refilled continuously, kept as one number): `limit` units per
  * `intervalMs` are spread at one unit every `intervalMs / limit`, and admission may run at most `burstMs` ahead of
  * that pace. A request of `cost` units goes when the bucket has room for it; one larger than the whole burst goes
@@ -18,6 +26,8 @@ export class Pace {
   private emptyAt = -Infinity;
   /** When the current warm-up ends. */
   private warmUntil = -Infinity;
+  /** Units taken so far (less what `adjust` gave back): a request's mark for {@link Pace.sentAt}. */
+  taken = 0;
   /** Time one unit takes at the full limit (0 when the limit is unbounded). @unit ms per unit */
   readonly fullUnitMs: number;
 
@@ -51,6 +61,7 @@ export class Pace {
   /** Takes `cost` units at `now`. */
   take(cost: number, now: number): void {
     if (this.fullUnitMs === 0) return;
+    this.taken += cost;
     if (now >= this.emptyAt + this.warmupMs) this.warmUntil = now + this.warmupMs;
     // Behind (a late wake-up, an idle spell): restart from now. Catching up would put this request and the next
     // closer than the pace, which a provider counting per short quantum refuses; the burst absorbs lateness.
@@ -62,9 +73,20 @@ export class Pace {
       start + cost * this.unitMs + warm * WARMUP_SLACK - warm * Math.min(this.slack, WARMUP_SLACK);
   }
 
+  /**
+   * The request whose take began at mark `mark` (`taken` before it) left only at `at`, later than admitted (a busy
+   * event loop between admission and send): the units taken since its mark are spaced from `at`, so the requests
+   * admitted after it do not reach the provider bunched with it. A send on time changes nothing.
+   */
+  sentAt(mark: number, at: number): void {
+    if (this.fullUnitMs === 0) return;
+    this.emptyAt = Math.max(this.emptyAt, at + (this.taken - mark) * this.unitMs);
+  }
+
   /** Gives back (`delta < 0`, unused tokens) or charges (`delta > 0`) units after the fact. */
   adjust(delta: number, now: number): void {
     if (this.fullUnitMs === 0 || delta === 0) return;
+    this.taken += delta;
     this.emptyAt =
       delta > 0 ? Math.max(this.emptyAt, now) + delta * this.unitMs : this.emptyAt + delta * this.unitMs;
   }

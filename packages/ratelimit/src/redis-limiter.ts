@@ -3,7 +3,7 @@ import { type Clock, runRedisScript, systemClock, unrefTimer } from '@maxllm/cor
 import { InvalidLimitError, LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors';
 import { checkTokens, type Limits } from './limits';
 import { abortReason, type Waiter } from './local-limiter';
-import { WARMUP_SLACK } from './pace';
+import { SEND_TOLERANCE_MS, WARMUP_SLACK } from './pace';
 import { readRateLimitHeaders } from './rate-limit-headers';
 import { ADMISSION_SCRIPT, redisChannel, redisKeys } from './redis-script';
 import type {
@@ -44,6 +44,10 @@ type Reply = [
   running: number,
   burstMs: number,
   slackPercent: number,
+  // When admitted (script clock), and each pace's units taken before this admission.
+  admittedAt?: number,
+  requestsMark?: number,
+  tokensMark?: number,
 ];
 
 function timeOf(value: unknown): 'redis' | 'clock' {
@@ -170,7 +174,8 @@ export function createRedisLimiter(
     unrefTimer(renewTimer);
   };
 
-  const permitFor = (id: string, reserved: number): Permit => {
+  const permitFor = (id: string, reserved: number, reply: Reply): Permit => {
+    const admittedAt = clock.now();
     inFlight++;
     admitted++;
     open.add(id);
@@ -191,6 +196,12 @@ export function createRedisLimiter(
       },
       release() {
         if (!ended) end(-1);
+      },
+      sent(at = clock.now()) {
+        const late = at - admittedAt;
+        const [, , , , , , , scriptAt, requestsMark, tokensMark] = reply;
+        if (!(late > SEND_TOLERANCE_MS) || scriptAt === undefined) return;
+        background('sent', '', scriptAt + late - SEND_TOLERANCE_MS, requestsMark ?? 0, tokensMark ?? 0);
       },
     };
   };
@@ -235,7 +246,7 @@ export function createRedisLimiter(
     busy = false;
     if (reply[0] === 1) {
       queue.shift();
-      const permit = permitFor(waiter.id, waiter.tokens);
+      const permit = permitFor(waiter.id, waiter.tokens, reply);
       if (waiter.done)
         permit.settle({ tokens: 0 }); // aborted while Redis admitted it: give it all back
       else {

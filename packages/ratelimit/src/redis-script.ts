@@ -8,7 +8,8 @@ import { redisScript } from '@maxllm/core';
  *   id → tokens; a claim keeps its place in line: a later request cannot take what an earlier waiter needs;
  * - `state` (hash): running totals `requests` / `tokens`, `pausedUntil`, the holds set by `observe`, the pace
  *   (`paceRequests` / `paceTokens`: when each bucket is empty again; `paceRequestsWarm` / `paceTokensWarm`: when
- *   its warm-up ends), and `burst` / `strikes` once 429s shrank it.
+ *   its warm-up ends; `paceRequestsTaken` / `paceTokensTaken`: units taken so far, a permit's mark for `sent`), and
+ *   `burst` / `strikes` once 429s shrank it.
  */
 export const REDIS_KEYS = [
   'log',
@@ -37,11 +38,14 @@ export function redisChannel(id: string): string {
  * now (-1 = Redis's `TIME`; else the caller's clock, in ms), then the operation's own arguments; replies end with the
  * usage { requests, tokens, running, burstMs, slack percent }.
  * - `acquire tokens first` (first = 1: the calling limiter's first admission, which warms the pace up) → { 1, 0,
- *   usage... } when admitted, or { 0, waitMs, usage... } where waitMs is when to try again (-1: when something is
+ *   usage..., now, requests mark, tokens mark } when admitted (the marks: each pace's units taken before this
+ *   admission), or { 0, waitMs, usage... } where waitMs is when to try again (-1: when something is
  *   released; the caller also polls to keep its claim alive). Admission needs the
  *   even pace of each limit (GCRA: one request every interval/rpm, one token every interval/tpm, at most burstMs
  *   ahead), the sliding window and a slot;
  * - `finish reserved used` (used -1 = keep the charge) ends a permit: frees its slot, reconciles its tokens;
+ * - `sent at requestsMark tokensMark`: the permit admitted at those marks left only at `at` (script clock): each pace
+ *   spaces the units taken since its mark from `at`;
  * - `observe remainingRequests resetRequestsMs remainingTokens resetTokensMs` (-1 = absent) holds capacity the
  *   provider says is gone; `pause ms` stops admission (every second pause while the window has room for one more
  *   request halves the shared burst, to 0 once under one request's time, or once it is at most one request's time
@@ -159,6 +163,15 @@ local function pace(limit, field, cost, admission)
     extra = warm * warmupSlack - warm * math.min(slack, warmupSlack)
   end
   redis.call('HSET', state, field, tostring(emptyAt + cost * full * (1 + slack) + extra))
+  redis.call('HINCRBY', state, field .. 'Taken', cost)
+end
+
+-- A request admitted at 'mark' (units taken before it) left only at 'at': the units taken since are spaced from then.
+local function sentAt(limit, field, mark, at)
+  if limit < 0 or burst < 0 then return end
+  local unit = interval / limit * (1 + slack)
+  local emptyAt = math.max(num(field), at + (num(field .. 'Taken') - mark) * unit)
+  redis.call('HSET', state, field, tostring(emptyAt))
 end
 
 -- An admission after an idle spell of at least warmupMs (or the first one), or the first of a process that joins
@@ -263,6 +276,7 @@ if op == 'acquire' then
   redis.call('HSET', entries, id, now .. ':1:' .. tokens)
   redis.call('HINCRBY', state, 'requests', 1)
   redis.call('HINCRBY', state, 'tokens', tokens)
+  local marks = { num('paceRequestsTaken'), num('paceTokensTaken') }
   warmUp(rpm, 'paceRequests', cold)
   warmUp(tpm, 'paceTokens', cold)
   pace(rpm, 'paceRequests', 1, true)
@@ -273,7 +287,15 @@ if op == 'acquire' then
     notifyWaiters()
   end
   keepAlive()
-  return { 1, 0, used[1] + 1, used[2] + tokens, used[3] + 1, used[4], used[5] }
+  return { 1, 0, used[1] + 1, used[2] + tokens, used[3] + 1, used[4], used[5], now, marks[1], marks[2] }
+end
+
+if op == 'sent' then
+  local at = tonumber(ARGV[A])
+  sentAt(rpm, 'paceRequests', tonumber(ARGV[A + 1]), at)
+  sentAt(tpm, 'paceTokens', tonumber(ARGV[A + 2]), at)
+  keepAlive()
+  return usage()
 end
 
 if op == 'finish' then

@@ -329,6 +329,31 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         expect(fifth.done).toBe(true);
       });
 
+      it('spaces the requests admitted after a late send from when it left (permit.sent)', async () => {
+        // A busy event loop held the first request back after its admission: it reached the provider with the
+        // second, and a provider counting per second would see the third one step after both.
+        const { limiter, idle, advance } = paced({ rpm: 600, burstMs: undefined }); // 100 ms per request
+        const first = await limiter.acquire({ tokens: 0 }); // at 0
+        first.sent(); // on time: changes nothing
+        await idle();
+        const second = track(limiter.acquire({ tokens: 0 }));
+        await advance(99);
+        expect(second.done).toBe(false);
+        await advance(1); // 100
+        expect(second.done).toBe(true);
+        await advance(50);
+        first.sent(); // 150: the first request left only now
+        await idle();
+        const third = track(limiter.acquire({ tokens: 0 }));
+        await advance(197); // 347: without sent() it went at 200
+        expect(third.done).toBe(false);
+        await advance(1); // 348: two steps after the first one left, less the 2 ms a send may take (on time)
+        expect(third.done).toBe(true);
+        first.release();
+        second.value!.release();
+        third.value!.release();
+      });
+
       it('paces tokens: a request waits until the tokens before it are paid off; a refund counts at once', async () => {
         const { limiter, idle, advance } = paced({ tpm: 6000, burstMs: undefined }); // 10 ms per token
         const first = await limiter.acquire({ tokens: 100 });

@@ -100,6 +100,15 @@ export interface Permit {
   settle(usage: Usage): void;
   /** Frees the concurrency slot and keeps the reservation as charged. Idempotent. */
   release(): void;
+  /**
+   * Says when the request actually left (its bytes written), if that can be later than its admission: a busy event
+   * loop (other requests' work, a GC) may hold an admitted request back, and it then reaches the provider bunched
+   * with the ones admitted after it. The pace then spaces the requests admitted since this one from `at`. Optional;
+   * a send on time (up to 2 ms after admission) changes nothing. Redis mode: the shared pace, one script call when
+   * the send was late.
+   * @default at clock.now() @unit ms on the limiter's clock
+   */
+  sent(at?: number): void;
 }
 
 /** Header bag accepted by {@link RateLimiter.observe}. */
