@@ -3,7 +3,7 @@ import { type Clock, runRedisScript, systemClock, unrefTimer } from '@maxllm/cor
 import { InvalidLimitError, LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors';
 import { checkTokens, type Limits } from './limits';
 import { abortReason, type Waiter } from './local-limiter';
-import { SEND_TOLERANCE_MS, WARMUP_SLACK } from './pace';
+import { SEND_TOLERANCE_MS, WAKE_TOLERANCE_MS, WARMUP_SLACK } from './pace';
 import { readRateLimitHeaders } from './rate-limit-headers';
 import { ADMISSION_SCRIPT, redisChannel, redisKeys } from './redis-script';
 import type {
@@ -102,6 +102,7 @@ export function createRedisLimiter(
     limits.paceSlack,
     limits.warmupMs,
     WARMUP_SLACK,
+    WAKE_TOLERANCE_MS,
   ];
 
   const queue: RedisWaiter[] = [];

@@ -34,7 +34,8 @@ export function redisChannel(id: string): string {
  * together against Redis's clock (`TIME`), never one while waiting for another.
  *
  * ARGV: op, id, rpm, tpm, concurrency (-1 = unbounded), intervalMs, marginMs, leaseMs, claimTtlMs, channel,
- * burstMs (-1 = no pacing), paceSlack, warmupMs, warmupSlack (`pace.ts`'s `WARMUP_SLACK`),
+ * burstMs (-1 = no pacing), paceSlack, warmupMs, warmupSlack (`pace.ts`'s `WARMUP_SLACK`), wakeToleranceMs (its
+ * `WAKE_TOLERANCE_MS`),
  * now (-1 = Redis's `TIME`; else the caller's clock, in ms), then the operation's own arguments; replies end with the
  * usage { requests, tokens, running, burstMs, slack percent }.
  * - `acquire tokens first` (first = 1: the calling limiter's first admission, which warms the pace up) → { 1, 0,
@@ -64,9 +65,10 @@ local channel = ARGV[10]
 local burst = tonumber(ARGV[11])
 local minSlack = tonumber(ARGV[12])
 local warmup, warmupSlack = tonumber(ARGV[13]), tonumber(ARGV[14])
-local now = tonumber(ARGV[15])
+local wakeTolerance = tonumber(ARGV[15])
+local now = tonumber(ARGV[16])
 -- The operation's own arguments start here.
-local A = 16
+local A = 17
 if now < 0 then
   local clock = redis.call('TIME')
   now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -148,15 +150,20 @@ local function paceAt(limit, field, cost, ahead)
   return math.max(num(field), now) + ahead * unit - math.max(0, burst - cost * unit)
 end
 
--- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace. A take
--- while the pace is behind restarts it from now (GCRA): a late admission is never caught up, so two requests never
--- go closer together than the pace, which a provider counting per short quantum would refuse. At admission, the
+-- Takes (cost > 0 at admission, or a late charge) or gives back (cost < 0, unused tokens) from the pace. An
+-- admission more than wakeTolerance behind the pace restarts it from now (GCRA): a late admission is never caught
+-- up, so two requests never go closer together than the pace less a timer's lateness, which a provider counting per
+-- short quantum would refuse. At admission, the
 -- part of the request's time at the full limit that falls in the warm-up is paced warmupSlack slower.
 local function pace(limit, field, cost, admission)
   if limit < 0 or cost == 0 then return end
   local full = interval / limit
   local emptyAt = num(field)
-  if cost > 0 then emptyAt = math.max(emptyAt, now) end
+  if admission then
+    if now > emptyAt + wakeTolerance then emptyAt = now end
+  elseif cost > 0 then
+    emptyAt = math.max(emptyAt, now)
+  end
   local extra = 0
   if admission then
     local warm = math.min(math.max(0, num(field .. 'Warm') - emptyAt), cost * full)
@@ -178,7 +185,7 @@ end
 -- (cold), starts a warm-up of the pace: the first requests go on new connections and reach the provider later than
 -- the ones after them.
 local function warmUp(limit, field, cold)
-  if limit < 0 then return end
+  if limit < 0 or warmup <= 0 then return end
   local emptyAt = redis.call('HGET', state, field)
   if cold or not emptyAt or now >= tonumber(emptyAt) + warmup then
     redis.call('HSET', state, field .. 'Warm', now + warmup)

@@ -329,6 +329,30 @@ export function describeLimiterContract(name: string, makeLimiter: MakeLimiter):
         expect(fifth.done).toBe(true);
       });
 
+      it("keeps the pace's schedule through a timer's lateness (up to 2 ms), and restarts after more", async () => {
+        // Node wakes a waiter up to ~2 ms after its time: restarting from each wake-up lost ~0.5% of the limit.
+        const { limiter, idle, advance } = paced({ rpm: 600, burstMs: undefined }); // 100 ms per request
+        (await limiter.acquire({ tokens: 0 })).release(); // at 0: the next is due at 100
+        await advance(102); // 2 ms late
+        (await limiter.acquire({ tokens: 0 })).release();
+        const third = track(limiter.acquire({ tokens: 0 }));
+        await idle();
+        await advance(97); // 199
+        expect(third.done).toBe(false);
+        await advance(1); // 200: due when the schedule said, 98 ms after the late one
+        expect(third.done).toBe(true);
+        third.value!.release();
+        await advance(103); // 303: 3 ms late, more than a timer's lateness
+        (await limiter.acquire({ tokens: 0 })).release();
+        const fifth = track(limiter.acquire({ tokens: 0 }));
+        await idle();
+        await advance(99); // 402
+        expect(fifth.done).toBe(false);
+        await advance(1); // 403: one full step after the late one
+        expect(fifth.done).toBe(true);
+        fifth.value!.release();
+      });
+
       it('spaces the requests admitted after a late send from when it left (permit.sent)', async () => {
         // A busy event loop held the first request back after its admission: it reached the provider with the
         // second, and a provider counting per second would see the third one step after both.
