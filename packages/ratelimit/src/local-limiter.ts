@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '@maxllm/core';
 import { LimiterClosedError, OversizedRequestError } from './errors';
 import { checkTokens, type Limits } from './limits';
-import { Pace, SEND_TOLERANCE_MS } from './pace';
+import { lateSendFrom, Pace } from './pace';
 import { hasRoom, shrink, SHRINK_AFTER } from './shrink-burst';
 import { readRateLimitHeaders } from './rate-limit-headers';
 import type { AcquireRequest, HeadersLike, Permit, RateLimiter, RateLimiterStats, Usage } from './types';
@@ -114,9 +114,10 @@ export function createLocalLimiter(limits: Limits, clock: Clock = systemClock): 
         if (open) finish();
       },
       sent(at = clock.now()) {
-        if (!(at - admittedAt > SEND_TOLERANCE_MS)) return;
-        requestPace.sentAt(marks[0], at - SEND_TOLERANCE_MS);
-        tokenPace.sentAt(marks[1], at - SEND_TOLERANCE_MS);
+        const from = lateSendFrom(admittedAt, at);
+        if (from === undefined) return;
+        requestPace.sentAt(marks[0], from);
+        tokenPace.sentAt(marks[1], from);
       },
     };
   };

@@ -13,6 +13,15 @@ export const WARMUP_SLACK = 0.2;
 export const SEND_TOLERANCE_MS = 2;
 
 /**
+ * Where a pace re-spaces from after a send at `at` of a request admitted at `admittedAt`: the send less
+ * {@link SEND_TOLERANCE_MS}, or `undefined` when it was on time (then nothing changes).
+ * @unit ms
+ */
+export function lateSendFrom(admittedAt: number, at: number): number | undefined {
+  return at - admittedAt > SEND_TOLERANCE_MS ? at - SEND_TOLERANCE_MS : undefined;
+}
+
+/**
  * How late an admission may come and still keep the pace's schedule (the next request spaced from when this one
  * was due, not from when it went): Node fires a timer on a whole millisecond of a clock read once per event-loop
  * turn, so a waiter wakes 0–2 ms late even on an idle loop (p50 0.5 ms at 600 rpm). Restarting the pace from each

@@ -3,7 +3,7 @@ import { type Clock, runRedisScript, systemClock, unrefTimer } from '@maxllm/cor
 import { InvalidLimitError, LimiterBackendError, LimiterClosedError, OversizedRequestError } from './errors';
 import { checkTokens, type Limits } from './limits';
 import { abortReason, type Waiter } from './local-limiter';
-import { SEND_TOLERANCE_MS, WAKE_TOLERANCE_MS, WARMUP_SLACK } from './pace';
+import { lateSendFrom, WAKE_TOLERANCE_MS, WARMUP_SLACK } from './pace';
 import { readRateLimitHeaders } from './rate-limit-headers';
 import { ADMISSION_SCRIPT, redisChannel, redisKeys } from './redis-script';
 import type {
@@ -36,7 +36,7 @@ interface RedisWaiter extends Waiter {
   claimed: boolean;
 }
 
-type Reply = [
+type ReplyHead = [
   admitted: number,
   waitMs: number,
   requests: number,
@@ -44,11 +44,13 @@ type Reply = [
   running: number,
   burstMs: number,
   slackPercent: number,
-  // When admitted (script clock), and each pace's units taken before this admission.
-  admittedAt?: number,
-  requestsMark?: number,
-  tokensMark?: number,
 ];
+
+/** A script reply; an admission's goes on (see {@link AdmittedReply}). */
+type Reply = [...ReplyHead, ...admission: number[]];
+
+/** An admission's reply: the usage, then when it was admitted (script clock) and each pace's units taken before. */
+type AdmittedReply = [...ReplyHead, admittedAt: number, requestsMark: number, tokensMark: number];
 
 function timeOf(value: unknown): 'redis' | 'clock' {
   if (value === undefined || value === 'redis' || value === 'clock') return value ?? 'redis';
@@ -175,8 +177,9 @@ export function createRedisLimiter(
     unrefTimer(renewTimer);
   };
 
-  const permitFor = (id: string, reserved: number, reply: Reply): Permit => {
+  const permitFor = (id: string, reserved: number, reply: AdmittedReply): Permit => {
     const admittedAt = clock.now();
+    const [, , , , , , , scriptAt, requestsMark, tokensMark] = reply;
     inFlight++;
     admitted++;
     open.add(id);
@@ -199,10 +202,10 @@ export function createRedisLimiter(
         if (!ended) end(-1);
       },
       sent(at = clock.now()) {
-        const late = at - admittedAt;
-        const [, , , , , , , scriptAt, requestsMark, tokensMark] = reply;
-        if (!(late > SEND_TOLERANCE_MS) || scriptAt === undefined) return;
-        background('sent', '', scriptAt + late - SEND_TOLERANCE_MS, requestsMark ?? 0, tokensMark ?? 0);
+        const from = lateSendFrom(admittedAt, at);
+        if (from === undefined) return;
+        // On the script's clock: its admission time plus the same delay.
+        background('sent', '', scriptAt + (from - admittedAt), requestsMark, tokensMark);
       },
     };
   };
@@ -247,7 +250,7 @@ export function createRedisLimiter(
     busy = false;
     if (reply[0] === 1) {
       queue.shift();
-      const permit = permitFor(waiter.id, waiter.tokens, reply);
+      const permit = permitFor(waiter.id, waiter.tokens, reply as AdmittedReply);
       if (waiter.done)
         permit.settle({ tokens: 0 }); // aborted while Redis admitted it: give it all back
       else {

@@ -159,15 +159,13 @@ local function pace(limit, field, cost, admission)
   if limit < 0 or cost == 0 then return end
   local full = interval / limit
   local emptyAt = num(field)
-  if admission then
-    if now > emptyAt + wakeTolerance then emptyAt = now end
-  elseif cost > 0 then
-    emptyAt = math.max(emptyAt, now)
-  end
   local extra = 0
   if admission then
+    if now > emptyAt + wakeTolerance then emptyAt = now end
     local warm = math.min(math.max(0, num(field .. 'Warm') - emptyAt), cost * full)
     extra = warm * warmupSlack - warm * math.min(slack, warmupSlack)
+  elseif cost > 0 then
+    emptyAt = math.max(emptyAt, now)
   end
   redis.call('HSET', state, field, tostring(emptyAt + cost * full * (1 + slack) + extra))
   redis.call('HINCRBY', state, field .. 'Taken', cost)
